@@ -1,0 +1,1 @@
+"""ReportQA assistant: question -> retrieval + table lookups -> Answer with citations."""

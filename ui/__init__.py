@@ -1,0 +1,1 @@
+"""ReportQA front ends: the ``reportqa`` command line and the Gradio app."""
