@@ -1,0 +1,199 @@
+"""Readers: PDF, DOCX, HTML, TXT (UTF-8 or GBK/GB18030) -> Document of page texts.
+
+Tables in DOCX and HTML are read as tables and rendered one row per line with
+tab-separated cells, the layout the table parser knows best. Every failure is
+an ``ReportError`` naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import ReportError
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt"}
+
+
+@dataclass
+class Line:
+    text: str
+    page: int | None
+
+
+@dataclass
+class Document:
+    path: Path
+    kind: str  # pdf | docx | html | txt
+    pages: list[str]
+    paged: bool = False  # True when page numbers are real (PDF, or TXT with form feeds)
+    meta: dict = field(default_factory=dict)
+
+    def lines(self) -> list[Line]:
+        out: list[Line] = []
+        for i, page in enumerate(self.pages):
+            pno = i + 1 if self.paged else None
+            for raw in page.splitlines():
+                out.append(Line(raw.rstrip("\r"), pno))
+        return out
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.pages)
+
+
+def read_document(path: str | Path) -> Document:
+    p = Path(path)
+    if not p.exists():
+        raise ReportError(str(p), "no such file")
+    if p.is_dir():
+        raise ReportError(str(p), "is a folder, not a file")
+    kind = SUPPORTED.get(p.suffix.lower())
+    if kind is None:
+        raise ReportError(str(p), f"unsupported file type '{p.suffix or '(none)'}'; expected PDF, DOCX, HTML or TXT")
+    data = p.read_bytes()
+    if not data.strip():
+        raise ReportError(str(p), "the file is empty")
+    reader = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "txt": _read_txt}[kind]
+    try:
+        doc = reader(p, data)
+    except ReportError:
+        raise
+    except Exception as e:  # a library choking on a damaged file
+        raise ReportError(str(p), f"cannot read this {kind.upper()} file ({type(e).__name__}: {str(e)[:120]})") from e
+    if not any(page.strip() for page in doc.pages):
+        raise ReportError(str(p), "no text found in the file")
+    return doc
+
+
+# ------------------------------------------------------------------ TXT
+
+
+def decode_text(data: bytes, path: str = "") -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM) or GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReportError(path, "not a text file (cannot detect the character encoding)")
+    return str(best), best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    bad = sum(1 for ch in text[:5000] if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd")
+    return bad / min(len(text), 5000) > 0.05
+
+
+def _read_txt(p: Path, data: bytes) -> Document:
+    text, enc = decode_text(data, str(p))
+    if _looks_binary(text):
+        raise ReportError(str(p), "not a text file (binary content)")
+    pages = text.split("\f")
+    return Document(p, "txt", pages, paged=len(pages) > 1, meta={"encoding": enc})
+
+
+# ------------------------------------------------------------------ PDF
+
+
+def _read_pdf(p: Path, data: bytes) -> Document:
+    if not data.lstrip().startswith(b"%PDF"):
+        raise ReportError(str(p), "not a PDF file (no %PDF header)")
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    pages: list[str] = []
+    try:
+        with pdfplumber.open(str(p)) as pdf:
+            n_images = 0
+            for page in pdf.pages:
+                pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
+                n_images += len(page.images)
+    except PDFSyntaxError as e:
+        raise ReportError(str(p), f"damaged or unreadable PDF ({e})") from e
+    chars = sum(len(t.strip()) for t in pages)
+    if chars < 20:
+        why = "scanned images" if n_images else "no text"
+        raise ReportError(str(p), f"the PDF has no text layer ({len(pages)} pages of {why}); scanned reports need OCR, which ReportQA does not do")
+    return Document(p, "pdf", pages, paged=True)
+
+
+# ------------------------------------------------------------------ DOCX
+
+
+def _read_docx(p: Path, data: bytes) -> Document:
+    if not zipfile.is_zipfile(p):
+        raise ReportError(str(p), "not a DOCX file (not a zip package); old .doc files must be saved as .docx")
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    d = docx.Document(str(p))
+    lines: list[str] = []
+    body = d.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, d).text)
+        elif tag == "tbl":
+            lines.extend(_docx_table_lines(Table(child, d)))
+    return Document(p, "docx", ["\n".join(lines)], paged=False)
+
+
+def _docx_table_lines(table) -> list[str]:
+    out: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            ident = id(cell._tc)
+            if ident in seen:  # a horizontally merged cell repeats; keep one
+                continue
+            seen.add(ident)
+            cells.append(" ".join(cell.text.split()))
+        out.append("\t".join(cells))
+    return out
+
+
+# ------------------------------------------------------------------ HTML
+
+
+def _read_html(p: Path, data: bytes) -> Document:
+    from bs4 import BeautifulSoup
+
+    text, _ = decode_text(data, str(p))
+    soup = BeautifulSoup(text, "lxml")
+    for bad in soup(["script", "style", "noscript", "head"]):
+        bad.decompose()
+    # tables first: replace each outermost table by its tab-separated rows
+    for table in soup.find_all("table"):
+        if table.find_parent("table") is not None:
+            continue
+        rows = []
+        for tr in table.find_all("tr"):
+            if tr.find_parent("table") is not table:
+                continue
+            cells = [" ".join(td.get_text(" ").split()) for td in tr.find_all(["td", "th"], recursive=False)]
+            rows.append("\t".join(cells))
+        table.replace_with(soup.new_string("\n" + "\n".join(rows) + "\n"))
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for blk in soup.find_all(["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article"]):
+        blk.insert_before("\n")
+        blk.insert_after("\n")
+    body = soup.body or soup
+    raw = body.get_text("")
+    lines = [ln.strip(" \u00a0\u3000") if "\t" not in ln else ln.strip("\n") for ln in raw.splitlines()]
+    return Document(p, "html", ["\n".join(ln for ln in lines if ln.strip())], paged=False)
