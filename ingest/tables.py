@@ -257,7 +257,7 @@ def _row_quote(label: str, g: Group) -> str:
     nums = " ".join(format_number(v) for v in g.values)
     # when the numbers sit on the label's own line, quote that line as printed
     if len(g.lines) == 1 and g.lines[0].has_text:
-        return clean(" ".join(t.text for t in g.lines[0].toks))
+        label = clean(" ".join(t.text for t in g.lines[0].toks if t.number is None))
     return f"{label} {nums}".strip()
 
 
