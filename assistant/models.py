@@ -40,6 +40,7 @@ class Evidence(BaseModel):
 
 class Citation(BaseModel):
     id: int
+    report_id: str | None = Field(None, description="extension: the cited report's id (for the source panel)")
     agency: str
     year: int
     source: str
@@ -53,7 +54,7 @@ class Citation(BaseModel):
 
     @classmethod
     def from_evidence(cls, n: int, ev: Evidence) -> Citation:
-        return cls(id=n, agency=ev.agency, year=ev.year, source=ev.source, page=ev.page, section=ev.section,
+        return cls(id=n, report_id=ev.report_id, agency=ev.agency, year=ev.year, source=ev.source, page=ev.page, section=ev.section,
                    table=ev.table, row=ev.row, column=ev.column, value=ev.value, quote=ev.quote)
 
 

@@ -54,10 +54,16 @@ def expand(name: str) -> str:
     return name
 
 
+_RE_LOCAL_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|旗|镇|乡|街道)")
+
+
 def strip_place_prefix(name: str) -> str:
-    """淮安市洪泽区人民政府 -> 洪泽区人民政府 (drop leading province/city levels)."""
+    """淮安市洪泽区人民政府 -> 洪泽区人民政府 (drop leading province/city levels).
+
+    Only when what remains still names a place (洪泽区…), never a bare 人民政府.
+    """
     m = _RE_PLACE_PREFIX.match(name)
-    if m and len(name) - m.end() >= 3:
+    if m and len(name) - m.end() >= 3 and _RE_LOCAL_PLACE.match(name[m.end():]):
         return name[m.end():]
     return name
 

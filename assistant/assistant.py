@@ -1,0 +1,337 @@
+"""The Assistant: question -> analysis -> table lookup / hybrid retrieval -> Answer with citations."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from assistant.models import Answer, Citation, Evidence
+from assistant.query import Analysis, analyse
+from assistant.retrieval import best_sentences, hybrid_search, number_near, sentence_evidence
+from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, name
+from ingest.index import ReportIndex, ReportInfo
+from ingest.models import CellState, Finding, Report
+from ingest.settings import Settings, get_settings
+from ingest.template import T3, T3_APPLICANT_KEYS, T4, T4_COLUMNS, T4_GROUPS
+from ingest.text import key, numbers_in
+
+log = logging.getLogger(__name__)
+
+_TABLE_WORDS = {T3: ("表三", "表3", "申请", "新收", "结转"), T4: ("表四", "表4", "复议", "诉讼", "起诉"),
+                "表二": ("表二", "表2", "主动公开", "规章", "许可", "处罚", "强制", "收费")}
+
+
+class Assistant:
+    """Answers questions over one index. Thread-safe; load once, ask many times."""
+
+    def __init__(self, settings: Settings | None = None, *, index: ReportIndex | None = None, embedder=None):
+        self.settings = settings or get_settings()
+        self.index = index or ReportIndex(self.settings, embedder=embedder)
+        self._lock = threading.RLock()
+        self._infos: list[ReportInfo] | None = None
+
+    # ---------------------------------------------------------------- corpus
+
+    def reports(self) -> list[ReportInfo]:
+        with self._lock:
+            if self._infos is None:
+                self._infos = sorted(self.index.reports(), key=lambda r: (r.agency, r.year))
+            return list(self._infos)
+
+    def get_report(self, report_id: str) -> Report:
+        return self.index.get_report(report_id)
+
+    def ingest(self, paths: list[str | Path], progress: Callable | None = None, **kw):
+        from ingest.indexer import ingest_paths
+
+        with self._lock:
+            self.index.close()
+            try:
+                result = ingest_paths(self.settings, [Path(p) for p in paths], progress=progress,
+                                      embedder=getattr(self.index, "_embedder", None), **kw)
+            finally:
+                self.index = ReportIndex(self.settings, embedder=getattr(self.index, "_embedder", None))
+                self._infos = None
+        return result
+
+    def check(self) -> list[dict]:
+        """Findings of every report, as in the ``check --json`` contract."""
+        out = []
+        infos = {r.report_id: r for r in self.reports()}
+        for rid, f in self.index.findings():
+            info = infos.get(rid)
+            if info is None:
+                continue
+            out.append({"agency": info.agency, "year": info.year, "source": info.source, "table": f.table,
+                        "rule": f.rule, "severity": f.severity, "detail": f.detail})
+        return out
+
+    def example_questions(self, n: int = 6) -> list[str]:
+        infos = self.reports()
+        qs: list[str] = []
+        templates = ["{a}{y}年本年新收政府信息公开申请多少件？", "{a}{y}年因属于行政查询事项不予公开的申请有几件？",
+                     "{a}{y}年行政复议总计多少件？", "{a}{y}年表三数据一致吗？", "{a}{y}年依申请公开情况如何？",
+                     "{a}{y}年存在的主要问题是什么？"]
+        for i, t in enumerate(templates):
+            if not infos:
+                break
+            info = infos[i % len(infos)]
+            qs.append(t.format(a=info.agency, y=info.year))
+        if len({i.year for i in infos}) >= 1 and len(infos) > 1:
+            qs.append(f"{max(i.year for i in infos)}年哪个机关新收政府信息公开申请最多？")
+        return qs[:n]
+
+    # ---------------------------------------------------------------- asking
+
+    def ask(self, question: str, *, agency: str | None = None, year: int | None = None) -> Answer:
+        t0 = time.perf_counter()
+        try:
+            ans, _ = self._answer(question, agency=agency, year=year)
+        except Exception:  # never a traceback for a question; log it for developers
+            log.exception("failed to answer %r", question)
+            ans = Answer(question=question, answer="抱歉，回答这个问题时出错了，请换个问法或联系管理员。", answerable=False,
+                         warnings=["internal error while answering; see the log"])
+        ans.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
+        return ans
+
+    def ask_with_evidence(self, question: str, *, agency: str | None = None,
+                          year: int | None = None) -> tuple[Answer, list[Evidence]]:
+        t0 = time.perf_counter()
+        ans, ev = self._answer(question, agency=agency, year=year)
+        ans.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
+        return ans, ev
+
+    def ask_stream(self, question: str, *, agency: str | None = None, year: int | None = None) -> Iterator[str | Answer]:
+        """Text deltas, then the final Answer. With a language model configured, the phrasing streams from it."""
+        ans, evidence = self.ask_with_evidence(question, agency=agency, year=year)
+        from assistant import llm
+
+        if llm.llm_enabled(self.settings) and ans.answerable:
+            yield from llm.stream_phrase(question, ans, evidence, self.settings)
+            return
+        for i in range(0, len(ans.answer), 12):
+            yield ans.answer[i: i + 12]
+        yield ans
+
+    def _answer(self, question: str, *, agency: str | None, year: int | None) -> tuple[Answer, list[Evidence]]:
+        q = (question or "").strip()
+        infos = self.reports()
+        if not q:
+            return Answer(question=question, answer="请输入问题。", answerable=False), []
+        if not infos:
+            return Answer(question=q, answer="索引中还没有任何报告，请先导入报告（reportqa ingest）。", answerable=False), []
+        a = analyse(q, infos, agency=agency, year=year)
+        refusal = self._scope_refusal(a, infos)
+        if refusal is not None:
+            return refusal, []
+        scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
+        cited = Cited()
+        warnings: list[str] = []
+        if a.intent == "check":
+            text, value = self._check_answer(a, scope, cited, warnings)
+        elif a.target is not None and a.intent != "narrative" and a.intent != "summary":
+            text, value, values = answer_table(a, self.index, scope, infos, cited)
+            self._table_warnings(a, values, warnings)
+            blank = [v for v in values if v.blank]
+            if blank and len(values) == 1:
+                text += self._narrative_fallback(a, [v.info for v in blank], cited)
+        else:
+            found = self._narrative(a, scope, cited)
+            if found is None:
+                return self._not_found(q, a, scope), []
+            text, value = found
+        ans = Answer(question=q, answer=text, answerable=True, value=value,
+                     citations=[Citation.from_evidence(i + 1, ev) for i, ev in enumerate(cited.evidence)],
+                     warnings=warnings, intent=a.intent,
+                     agency=a.agencies[0] if len(a.agencies) == 1 else None,
+                     year=a.years[0] if len(a.years) == 1 else None)
+        if a.intent == "summary":
+            from assistant import llm
+
+            summary = llm.summarise(q, cited.evidence, self.settings) if llm.llm_enabled(self.settings) else None
+            if summary is not None:
+                return summary, cited.evidence
+        return ans, cited.evidence
+
+    # ---------------------------------------------------------------- refusals
+
+    def _scope_refusal(self, a: Analysis, infos: list[ReportInfo]) -> Answer | None:
+        have = "；".join(sorted({f"{i.agency}（{'、'.join(str(r.year) for r in infos if r.agency == i.agency)}年）"
+                                for i in infos}))
+        if a.unknown_agencies and not a.agencies:
+            who = "、".join(a.unknown_agencies)
+            return Answer(question=a.question, answerable=False, intent="refusal",
+                          answer=f"语料中没有「{who}」的报告，无法回答。现有报告：{have}。")
+        if a.years:
+            pool = [i for i in infos if not a.agencies or i.agency in a.agencies]
+            missing = [y for y in a.years if not any(i.year == y for i in pool)]
+            if missing and (a.intent != "compare" or len(missing) == len(a.years)) or not any(i.year in a.years for i in pool):
+                who = "、".join(a.agencies) or "任何机关"
+                years = "、".join(str(y) for y in sorted({i.year for i in pool})) or "无"
+                return Answer(question=a.question, answerable=False, intent="refusal",
+                              answer=f"语料中没有{who}{'、'.join(str(y) for y in missing or a.years)}年的报告，无法回答。"
+                                     f"{'该机关' if a.agencies else '语料'}现有年份：{years}。现有报告：{have}。")
+        return None
+
+    def _not_found(self, q: str, a: Analysis, scope: list[ReportInfo]) -> Answer:
+        where = "、".join(sorted({name(i) for i in scope})) if len(scope) <= 4 else f"{len(scope)} 份报告"
+        return Answer(question=q, answerable=False, intent="refusal",
+                      answer=f"在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")
+
+    # ---------------------------------------------------------------- narrative
+
+    def _narrative(self, a: Analysis, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
+        ids = {i.report_id for i in scope}
+        hits = hybrid_search(self.index, self.settings, a.question, ids)
+        if not hits:
+            return None
+        best = hits[0]
+        dense = max((h.dense for h in hits[:3] if h.dense is not None), default=None)
+        infos = {i.report_id: i for i in scope}
+        sents = best_sentences(a.question, hits, self.settings.answer_top_k, want_number=a.wants_number)
+        if not sents:
+            return None
+        top_overlap = max(s.overlap for s in sents)
+        # calibrated refusal: weak dense similarity and little lexical overlap -> not in the corpus
+        if (dense is None or dense < self.settings.min_relevance) and top_overlap < 0.34:
+            log.info("narrative refusal: dense=%s overlap=%.2f best=%s", dense, top_overlap, best.chunk.section)
+            return None
+        if not a.agencies and len({s.chunk.report_id for s in sents}) > 1 and len(scope) > 1 and top_overlap < 0.5:
+            pass  # several reports answer; quote them all (each sentence names its report)
+        lines = []
+        value = None
+        for s in sents:
+            mark = cited.add([sentence_evidence(s, infos)])
+            info = infos.get(s.chunk.report_id)
+            who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
+            lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
+        if a.wants_number:
+            value = number_near(sents[0].text, a.question)
+        head = "报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}："
+        return head + "\n" + "\n".join(lines), value
+
+    def _narrative_fallback(self, a: Analysis, infos: list[ReportInfo], cited: Cited) -> str:
+        """A blank table: quote what the text says about applications instead (依申请公开 sub-part first)."""
+        out = []
+        for info in infos:
+            report = self.index.get_report(info.report_id)
+            secs = [s for s in report.all_sections() if "依申请" in s.title or "申请" in s.title]
+            secs += [s for s in report.all_sections() if s.number == "三"]
+            for sec in secs:
+                sents = [x for x in re.split(r"(?<=[。；])", sec.text)
+                         if "申请" in x and not re.fullmatch(r"\s*（[一二三四五六七八九十]+）[^。]{0,20}。?\s*", x)]
+                if sents:
+                    quote = sents[0].strip()
+                    ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                                  source=info.source, page=sec.page_start, section=sec.path, quote=quote)
+                    out.append(f"\n正文相关表述（{sec.path}）：「{quote}」{cited.add([ev])}")
+                    break
+        return "".join(out)
+
+    # ---------------------------------------------------------------- warnings
+
+    def _table_warnings(self, a: Analysis, values: list[ReportValue], warnings: list[str]) -> None:
+        t = a.target
+        if t is None:
+            return
+        for rv in values:
+            findings = [f for _, f in self.index.findings([rv.info.report_id])]
+            if rv.blank:
+                warnings.append(f"{name(rv.info)}报告的{t.table}未填报（空白），不等于 0。")
+            for f in findings:
+                if f.severity == "error" and f.table == t.table:
+                    warnings.append(f"{name(rv.info)}报告的{f.table}未通过勾稽校验：{f.detail}")
+                if f.rule == "narrative.t3_new" and t.table == T3 and "new" in t.rows:
+                    warnings.append(f"{name(rv.info)}：{f.detail}答案取自表三。")
+
+    # ---------------------------------------------------------------- consistency
+
+    def _check_answer(self, a: Analysis, scope: list[ReportInfo], cited: Cited,
+                      warnings: list[str]) -> tuple[str, None]:
+        qk = key(a.question)
+        tables = [t for t, words in _TABLE_WORDS.items() if any(w in qk for w in words)]
+        narrative = any(w in qk for w in ("正文", "文字", "报告中说", "报告说"))
+        if not tables:
+            tables = [T3, T4]
+        if narrative and T3 not in tables and any(w in qk for w in ("申请",)):
+            tables.append(T3)
+        blocks = []
+        for info in scope:
+            report = self.index.get_report(info.report_id)
+            blocks.append(self._check_report(report, info, tables, narrative, cited, warnings))
+        return "\n\n".join(blocks), None
+
+    def _check_report(self, report: Report, info: ReportInfo, tables: list[str], narrative: bool, cited: Cited,
+                      warnings: list[str]) -> str:
+        lines: list[str] = []
+        bad: list[Finding] = []
+        for table in tables:
+            if report.table_blank(table):
+                lines.append(f"{table}未填报（整表空白），无数可校验；这不等于 0。"
+                             f"{cited.add([cell_evidence(info, report.table_cells(table)[0])])}")
+                continue
+            fs = [f for f in report.findings if f.table == table and f.severity == "error"]
+            bad += fs
+            if table == T3:
+                lines.append(self._t3_equations(report, info, cited))
+            elif table == T4:
+                lines.append(self._t4_equations(report, info, cited))
+            for f in fs:
+                lines.append(f"✗ {f.detail}")
+        if narrative or any(f.rule.startswith("narrative") for f in report.findings):
+            nf = [f for f in report.findings if f.rule.startswith("narrative")]
+            for f in nf:
+                bad.append(f)
+                lines.append(f"✗ {f.detail}")
+                for sec in report.all_sections():
+                    for s in sec.text.split("。"):
+                        if s and s[:20] in f.detail:
+                            ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                                          source=info.source, page=sec.page_start, section=sec.path, quote=s + "。")
+                            lines[-1] += cited.add([ev])
+                            break
+        verdict = "不一致" if bad else "一致"
+        head = f"{name(info)}：{verdict}。" if bad else f"{name(info)}：一致，勾稽关系成立。"
+        if bad:
+            warnings.append(f"{name(info)}报告有 {len(bad)} 项校验未通过。")
+        return head + "\n" + "\n".join(f"- {ln}" for ln in lines if ln)
+
+    def _t3_equations(self, report: Report, info: ReportInfo, cited: Cited) -> str:
+        def c(row, col="total"):
+            return report.cell(T3, row, col)
+
+        cells = [c("new"), c("carried"), c("total"), c("forward")]
+        if any(x is None or x.state is not CellState.number for x in cells):
+            return "表三部分单元格未填报，无法完整校验。"
+        new, car, tot, fwd = (x.value for x in cells)
+        ok = "=" if new + car == tot + fwd else "≠"
+        marks = cited.add([cell_evidence(info, x) for x in cells])
+        return (f"表三（总计列）：本年新收 {fmt(new)} + 上年结转 {fmt(car)} = {fmt(new + car)} {ok} "
+                f"办理结果总计 {fmt(tot)} + 结转下年度 {fmt(fwd)} = {fmt(tot + fwd)}{marks}")
+
+    def _t4_equations(self, report: Report, info: ReportInfo, cited: Cited) -> str:
+        parts = []
+        for g in T4_GROUPS:
+            cells = [report.cell(T4, g.key, col.key) for col in T4_COLUMNS]
+            if any(x is None or x.state is not CellState.number for x in cells):
+                continue
+            vals = [x.value for x in cells]
+            ok = "=" if sum(vals[:-1]) == vals[-1] else "≠"
+            mark = cited.add([cell_evidence(info, cells[-1])])
+            parts.append(f"{g.label}：{'+'.join(fmt(v) for v in vals[:-1])} = {fmt(sum(vals[:-1]))} {ok} 总计 {fmt(vals[-1])}{mark}")
+        return "表四：" + "；".join(parts) if parts else "表四部分单元格未填报，无法完整校验。"
+
+
+def numbers_supported(answer: Answer) -> bool:
+    """Every number of the answer text appears in a citation's quote or value (or the question/years)."""
+    allowed = set(numbers_in(answer.question))
+    for c in answer.citations:
+        allowed |= set(numbers_in(c.quote)) | set(numbers_in(c.value or "")) | {str(c.year)}
+    return all(n in allowed for n in numbers_in(answer.answer))
+
+
+__all__ = ["Assistant", "numbers_supported", "T3_APPLICANT_KEYS"]

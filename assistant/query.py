@@ -1,0 +1,238 @@
+"""Question analysis: which agency, which year, which table cell, which intent.
+
+Deterministic and dictionary-driven: the template fixes the vocabulary, so
+rows and columns are found by their wording and synonyms, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest import agency as agency_names
+from ingest.index import ReportInfo
+from ingest.template import (
+    GROUP_SYNONYMS,
+    T2_ITEMS,
+    T3_COLUMN_BY_KEY,
+    T3_LEGAL_PERSON_KEYS,
+    T3_ROWS_2021,
+    T3_ROW_BY_KEY,
+    T4_COLUMNS,
+    T4_GROUPS,
+)
+from ingest.text import key
+
+_RE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
+_RE_PLACE = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡)"
+    r"(?:人民政府|政府|[\u4e00-\u9fff]{0,10}?(?:局|委员会|委|办事处|中心|办公室|厅|署))?)")
+_PLACE_STOP = re.compile(r"^(?:全|本|各|我|该|哪|每|这|那|其|某|城|地|社|辖|市区|小区|园区|景区|新区)")
+
+
+@dataclass
+class CellTarget:
+    table: str
+    rows: list[str]  # row keys; several = sum of them
+    columns: list[str]  # column keys; several = sum of them
+    row_label: str  # what the question asked, for the answer text
+    column_label: str
+
+
+@dataclass
+class Analysis:
+    question: str
+    agencies: list[str] = field(default_factory=list)  # canonical names of matched agencies
+    unknown_agencies: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    target: CellTarget | None = None
+    intent: str = "narrative"  # cell | list | max | min | sum | compare | check | narrative | summary
+    wants_number: bool = False
+    narrative_hint: bool = False  # the question asks what the text says
+
+
+def _has(q: str, *words: str) -> bool:
+    return any(w in q for w in words)
+
+
+def resolve_agencies(q: str, reports: list[ReportInfo]) -> tuple[list[str], list[str]]:
+    """Known agencies mentioned in the question (longest match wins) and unknown place-like names."""
+    qk = key(q)
+    spans: list[tuple[int, int, str]] = []
+    for info in {r.agency: r for r in reports}.values():
+        names = {info.agency, *info.agency_variants}
+        all_forms = set().union(*(agency_names.forms(n) for n in names))
+        for f in sorted(all_forms, key=len, reverse=True):
+            pos = qk.find(key(f))
+            if pos >= 0:
+                spans.append((pos, pos + len(key(f)), info.agency))
+                break
+    # drop matches inside a longer match (淮安市 inside 淮安市洪泽区)
+    kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                         for o in spans)]
+    found = []
+    for _, _, a in sorted(kept):
+        if a not in found:
+            found.append(a)
+    covered = [(s, e) for s, e, _ in kept]
+    unknown = []
+    for m in _RE_PLACE.finditer(qk):
+        name = m.group(1)
+        if _PLACE_STOP.match(name) or any(s <= m.start() < e or s < m.end() <= e for s, e in covered):
+            continue
+        # a mention that is really a known name plus more words (e.g. 淮安市人民政府办公室) counts as known
+        if any(key(f) in name for a in found for f in agency_names.forms(a)):
+            continue
+        unknown.append(name)
+    return found, unknown
+
+
+def find_years(q: str) -> list[int]:
+    years = []
+    for m in _RE_YEAR.finditer(q):
+        y = int(m.group(1))
+        if y not in years:
+            years.append(y)
+    return years
+
+
+# ------------------------------------------------------------------ the cell
+
+
+def _t3_target(qk: str) -> CellTarget | None:
+    rows: list[str] = []
+    label = ""
+    # specific sub-rows first (their wording is the most distinctive)
+    for r in T3_ROWS_2021:
+        if r.group and r.group not in ("open", "partial") and r.key != "other_other":
+            if any(key(s) in qk for s in (*r.keywords, *r.synonyms)):
+                rows, label = [r.key], r.short
+                break
+    if not rows:
+        for grp, words in GROUP_SYNONYMS.items():
+            if any(key(w) in qk for w in words):
+                rows = [r.key for r in T3_ROWS_2021 if r.group == grp]
+                label = words[0]
+                if grp == "other":
+                    rows = ["other_overdue", "other_fee", "other_other", "other"]
+                break
+    if not rows:
+        order = [("forward", ("结转下年", "结转到下", "结转至下", "转入下", "下年度继续", "继续办理")),
+                 ("carried", ("上年结转", "上一年结转", "去年结转", "以前年度结转", "上年度结转")),
+                 ("open", ("予以公开", "全部公开", "同意公开")),
+                 ("partial", ("部分公开",)),
+                 ("total", ("办理结果总计", "办结", "办理完毕", "处理完", "办理了多少", "答复了多少", "办理总数",
+                            "（七）总计", "(七)总计", "七总计")),
+                 ("new", ("新收", "收到", "受理", "新申请", "申请数量", "申请量", "申请总数", "申请多少", "申请有多少",
+                          "申请有几", "申请几件", "申请了多少", "提出申请", "申请件数", "多少申请", "多少件申请", "申请共"))]
+        for rk, words in order:
+            if any(key(w) in qk for w in words):
+                rows, label = [rk], T3_ROW_BY_KEY[rk].short
+                break
+        if not rows and "结转" in qk:
+            rows, label = ["forward"], T3_ROW_BY_KEY["forward"].short
+    if not rows:
+        return None
+    cols, clabel = _t3_columns(qk)
+    return CellTarget("表三", rows, cols, label, clabel)
+
+
+def _t3_columns(qk: str) -> tuple[list[str], str]:
+    if _has(qk, "法人或其他组织", "法人和其他组织", "法人"):
+        return list(T3_LEGAL_PERSON_KEYS), "法人或其他组织"
+    for ck in ("natural", "commercial", "research", "social", "legal"):
+        c = T3_COLUMN_BY_KEY[ck]
+        if any(key(s) in qk for s in c.synonyms):
+            return [ck], c.label
+    if re.search(r"其他(?:类)?(?:申请人|组织|主体)", qk) or "申请人为其他" in qk:
+        return ["other"], "其他"
+    return ["total"], "总计"
+
+
+def _t4_target(qk: str) -> CellTarget | None:
+    review = _has(qk, "复议")
+    suit = _has(qk, "诉讼", "起诉", "应诉", "被诉")
+    if not (review or suit):
+        return None
+    if _has(qk, "复议后起诉", "复议后诉讼", "经复议后"):
+        groups, glabel = ["after_review"], "行政诉讼（复议后起诉）"
+    elif _has(qk, "直接起诉", "未经复议"):
+        groups, glabel = ["direct"], "行政诉讼（未经复议直接起诉）"
+    elif suit:
+        groups, glabel = ["direct", "after_review"], "行政诉讼"
+    else:
+        groups, glabel = ["review"], "行政复议"
+    col = next((c for c in T4_COLUMNS[:-1] if any(key(s) in qk for s in (c.label, *c.synonyms))), T4_COLUMNS[-1])
+    return CellTarget("表四", groups, [col.key], glabel, col.label)
+
+
+def _t2_target(qk: str) -> CellTarget | None:
+    for it in T2_ITEMS:
+        for r in it.rows:
+            if not any(key(s) in qk for s in (r.label, *r.synonyms)):
+                continue
+            if r.key == "fees" and not _has(qk, "事业性收费", "收费金额", "收费"):
+                continue
+            cols = list(it.columns_2021) + [c for c in it.columns_2019 if c.key not in {x.key for x in it.columns_2021}]
+            col = next((c for c in cols if any(key(s) in qk for s in (c.label, *c.synonyms))), None)
+            if col is None:
+                col = it.columns_2021[-1] if r.key in ("rules", "normative") and _has(qk, "有效") else it.columns_2021[0]
+            return CellTarget("表二", [r.key], [col.key], r.label, col.label)
+    return None
+
+
+def find_target(q: str) -> CellTarget | None:
+    qk = key(q)
+    t4 = _t4_target(qk)
+    if t4 is not None and not _has(qk, "申请"):
+        return t4
+    t2 = _t2_target(qk)
+    if t2 is not None and not _has(qk, "申请"):
+        return t2
+    return _t3_target(qk) or t4 or t2
+
+
+# ------------------------------------------------------------------ intent
+
+_CHECK = ("一致", "勾稽", "核对", "平衡", "对得上", "对不上", "矛盾", "有没有问题", "是否正确", "有无错误", "错误", "校验",
+          "检查", "不符", "相符", "合理吗", "准确吗", "问题吗")
+_NUMBER_Q = ("多少", "几件", "几个", "几项", "几次", "数量", "多大", "金额", "总数", "合计", "一共", "总共", "共有")
+
+
+def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = None, year: int | None = None) -> Analysis:
+    q = question.strip()
+    qk = key(q)
+    a = Analysis(question=q)
+    a.agencies, a.unknown_agencies = resolve_agencies(q, reports)
+    if agency:
+        forced, _ = resolve_agencies(agency, reports)
+        a.agencies = forced or a.agencies
+        if not forced:
+            a.unknown_agencies = [agency]
+    a.years = [year] if year else find_years(q)
+    a.target = find_target(q)
+    a.wants_number = _has(qk, *_NUMBER_Q)
+    a.narrative_hint = _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中", "表述", "提到", "介绍", "怎么说",
+                            "哪些措施", "什么措施", "如何", "怎样", "情况如何", "做了什么", "采取了")
+    if _has(qk, *_CHECK):
+        a.intent = "check"
+    elif _has(qk, "总结", "概括", "概述", "综述", "汇总一下"):
+        a.intent = "summary"
+    elif a.target is None or (a.narrative_hint and _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中")):
+        a.intent = "narrative"
+    elif _has(qk, "最多", "最高", "最大", "最多的", "排名第一", "哪个机关", "哪家", "谁"):
+        a.intent = "min" if _has(qk, "最少", "最低", "最小") else "max"
+    elif _has(qk, "最少", "最低", "最小"):
+        a.intent = "min"
+    elif len(a.years) >= 2 and _has(qk, "比", "相比", "增加", "减少", "变化", "多了", "少了", "增长", "下降", "差", "对比"):
+        a.intent = "compare"
+    elif _has(qk, "列出", "分别", "各个", "各报告", "每个", "每年", "哪些", "列表", "逐年", "各年", "各机关"):
+        a.intent = "list"
+    elif _has(qk, "一共", "合计", "总共", "加起来", "共计", "累计", "合起来", "总和") and (
+            len(a.years) != 1 or len(a.agencies) != 1):
+        a.intent = "sum"
+    elif len(a.years) >= 2 or len(a.agencies) >= 2:
+        a.intent = "list"
+    else:
+        a.intent = "cell"
+    return a

@@ -1,0 +1,123 @@
+"""Hybrid retrieval (BM25 on jieba tokens + dense e5 through Chroma, fused by
+reciprocal rank fusion, filtered by resolved reports) and an extractive
+composer that quotes the best sentences with their section path."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.models import Evidence
+from ingest.index import ReportIndex, ReportInfo
+from ingest.models import Chunk
+from ingest.settings import Settings
+from ingest.text import key, numbers_in
+
+_STOP = {"多少", "哪些", "什么", "怎么", "如何", "请问", "报告", "政府", "信息", "公开", "工作", "年度", "情况", "是否",
+         "有没有", "一共", "正文", "文字", "提到", "介绍", "我们", "他们", "这个", "那个", "以及", "或者", "还是",
+         "年报", "一下", "说明", "内容", "多少件", "多少条", "几件", "哪个"}
+_RE_SENT = re.compile(r"(?<=[。！？；;!?])|\n")
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float  # fused score
+    dense: float | None  # cosine similarity, when the dense store returned it
+    bm25: float | None
+
+
+def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank + 1)
+    return scores
+
+
+def hybrid_search(index: ReportIndex, settings: Settings, query: str, report_ids: set[str] | None,
+                  *, kinds: tuple[str, ...] = ("text",)) -> list[Hit]:
+    bm = [(c, s) for c, s in index.search_bm25(query, settings.bm25_top_k, report_ids) if c.kind in kinds]
+    de = [(c, s) for c, s in index.search_dense(query, settings.dense_top_k, report_ids) if c.kind in kinds]
+    by_id: dict[str, Chunk] = {}
+    bm_score = {}
+    de_score = {}
+    for c, s in bm:
+        by_id[c.id] = c
+        bm_score[c.id] = s
+    for c, s in de:
+        by_id[c.id] = c
+        de_score[c.id] = s
+    fused = rrf([[c.id for c, _ in bm], [c.id for c, _ in de]], settings.rrf_k)
+    hits = [Hit(by_id[cid], sc, de_score.get(cid), bm_score.get(cid)) for cid, sc in fused.items()]
+    hits.sort(key=lambda h: h.score, reverse=True)
+    return hits
+
+
+def tokens(text: str) -> set[str]:
+    """Content words of a text (jieba), without stop words and bare numbers."""
+    import jieba
+
+    return {t for t in jieba.lcut(key(text)) if len(t) > 1 and t not in _STOP and not t.isdigit()}
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _RE_SENT.split(text) if s and len(s.strip()) > 3]
+
+
+@dataclass
+class Sentence:
+    text: str
+    chunk: Chunk
+    score: float
+    overlap: float
+
+
+def best_sentences(question: str, hits: list[Hit], n: int, *, want_number: bool) -> list[Sentence]:
+    q_tokens = tokens(question)
+    out: list[Sentence] = []
+    for rank, h in enumerate(hits[:8]):
+        for s in split_sentences(h.chunk.text):
+            st = tokens(s)
+            overlap = len(q_tokens & st) / max(1, len(q_tokens))
+            score = 2 * overlap + 0.5 * h.score * 60 / (rank + 1) ** 0.5
+            if want_number and numbers_in(s):
+                score += 0.3
+            out.append(Sentence(s, h.chunk, score, overlap))
+    out.sort(key=lambda s: s.score, reverse=True)
+    seen: set[str] = set()
+    picked: list[Sentence] = []
+    for s in out:
+        if s.text in seen:
+            continue
+        seen.add(s.text)
+        picked.append(s)
+        if len(picked) >= n:
+            break
+    return picked
+
+
+def sentence_evidence(s: Sentence, infos: dict[str, ReportInfo]) -> Evidence:
+    c = s.chunk
+    info = infos.get(c.report_id)
+    return Evidence(kind="text", report_id=c.report_id, agency=info.agency if info else c.agency,
+                    year=c.year, source=c.source, page=c.page, section=c.section, quote=s.text, score=s.score)
+
+
+def number_near(sentence: str, question: str) -> int | float | None:
+    """The number a 'how many' question asks about, from a quoted sentence (the first after a question word)."""
+    nums = numbers_in(sentence)
+    if not nums:
+        return None
+    qt = tokens(question)
+    best, best_score = None, -1.0
+    for m in re.finditer(r"\d+(?:\.\d+)?", sentence.replace(",", "")):
+        before = sentence[max(0, m.start() - 14): m.start()]
+        if re.fullmatch(r"(19|20)\d{2}", m.group()) and sentence[m.end(): m.end() + 1] == "年":
+            continue
+        sc = len(qt & tokens(before))
+        if sc > best_score:
+            best, best_score = m.group(), sc
+    if best is None:
+        return None
+    return float(best) if "." in best else int(best)
