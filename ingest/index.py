@@ -1,0 +1,218 @@
+"""The read API over an index folder: reports, cells (SQL), BM25 and dense search.
+
+Everything a query sees is limited to the reports committed in the catalog
+(SQLite), so a report whose ingest was cut short is invisible even if some of
+its vectors reached Chroma. BM25 is checked against the committed set and
+rebuilt (in memory, and on disk when no ingest holds the lock) when it differs.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from ingest.errors import IndexError_, ReportQAError
+from ingest.models import Chunk, Finding, Report, TableCell
+from ingest.protocols import Embedder
+from ingest.settings import Settings
+from ingest.stores.bm25 import BM25Index
+from ingest.stores.catalog import Catalog
+from ingest.stores.common import bm25_in_sync, build_bm25, catalog_exists, check_stamp, open_vectors
+from ingest.stores.lock import IndexLock
+from ingest.stores.vector import ChromaVectorStore, record_key
+
+log = logging.getLogger(__name__)
+
+
+class UnknownReportError(ReportQAError, KeyError):
+    """No committed report has this id."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ReportInfo(BaseModel):
+    report_id: str
+    agency: str
+    agency_variants: list[str] = Field(default_factory=list)
+    year: int
+    source: str
+    source_path: str = ""
+    sha256: str = ""
+    title: str = ""
+    template: str
+    pages: int | None = None
+    sections: int = Field(description="top-level sections found (of the template's six)")
+    cells: int = Field(description="table cells found")
+    findings: int = Field(description="consistency findings")
+    errors: int = Field(0, description="findings of severity error")
+    chunks: int = 0
+    blank_tables: list[str] = Field(default_factory=list, description="tables printed with no value at all")
+    ingested_at: float = 0.0
+
+    def contract_dict(self) -> dict:
+        """The ``reports --json`` entry (contract fields first, extensions after)."""
+        d = self.model_dump()
+        head = {k: d.pop(k) for k in ("agency", "year", "source", "sections", "cells", "findings")}
+        return {**head, **d}
+
+
+class ReportIndex:
+    """Read access to one index folder (``settings.index_dir``)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None):
+        self.settings = settings
+        self.index_dir = Path(settings.index_dir)
+        if not catalog_exists(self.index_dir):
+            raise IndexError_(f"no index at {self.index_dir}; build one with "
+                              f"`reportqa ingest PATH... --index {self.index_dir}`")
+        self.catalog = Catalog(self.index_dir)
+        try:
+            check_stamp(self.catalog, settings)
+        except Exception:
+            self.catalog.close()
+            raise
+        self._embedder = embedder
+        self._vectors: ChromaVectorStore | None = None
+        self._bm25: BM25Index | None = None
+        self._lock = threading.RLock()
+        self._gen, self._committed = self.catalog.snapshot()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from ingest.embeddings import get_embedder
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def vectors(self) -> ChromaVectorStore:
+        if self._vectors is None:
+            self._vectors = open_vectors(self.settings, self.catalog)
+        return self._vectors
+
+    def committed_ids(self) -> set[str]:
+        """Ids of the reports committed now (re-read when an ingest has committed since)."""
+        with self._lock:
+            gen = self.catalog.generation
+            if gen != self._gen:
+                self._gen, self._committed = self.catalog.snapshot()
+            return set(self._committed)
+
+    def _allowed(self, report_ids: Iterable[str] | None) -> set[str]:
+        committed = self.committed_ids()
+        return committed if report_ids is None else committed & set(report_ids)
+
+    def _bm25_index(self) -> BM25Index:
+        committed = self.committed_ids()
+        with self._lock:
+            if bm25_in_sync(self._bm25, committed):
+                return self._bm25  # type: ignore[return-value]
+            on_disk = BM25Index.load(self.index_dir)
+            if bm25_in_sync(on_disk, committed):
+                self._bm25 = on_disk
+                return on_disk
+            log.info("BM25 index out of date with the catalog; rebuilding it")
+            built = build_bm25(self.catalog)
+            self._bm25 = built
+            lock = IndexLock(self.index_dir)
+            if lock.try_acquire():  # persist only when no ingest is writing
+                try:
+                    built.save(self.index_dir)
+                except OSError as e:  # read-only folder: keep it in memory
+                    log.info("cannot save the rebuilt BM25 index: %s", e)
+                finally:
+                    lock.release()
+            return built
+
+    # ------------------------------------------------------------------ reports
+
+    def reports(self) -> list[ReportInfo]:
+        with self._lock:
+            rows = self.catalog.report_rows()
+            errors: dict[str, int] = {}
+            for rid, f in self.catalog.findings():
+                if f.severity == "error":
+                    errors[rid] = errors.get(rid, 0) + 1
+        return [ReportInfo(report_id=r.report_id, agency=r.agency, agency_variants=r.agency_variants, year=r.year,
+                           source=r.source, source_path=r.source_path, sha256=r.sha256, title=r.title,
+                           template=r.template, pages=r.pages, sections=r.n_sections, cells=r.n_cells,
+                           findings=r.n_findings, errors=errors.get(r.report_id, 0), chunks=r.n_chunks,
+                           blank_tables=r.blank_tables, ingested_at=r.ingested_at) for r in rows]
+
+    def get_report(self, report_id: str) -> Report:
+        with self._lock:
+            raw = self.catalog.report_json(report_id)
+        if raw is None:
+            raise UnknownReportError(f"no report {report_id!r} in the index at {self.index_dir}")
+        return Report.model_validate_json(raw)
+
+    def cells(self, *, report_ids: Iterable[str] | None = None, table: str | None = None,
+              rows: Iterable[str] | None = None, columns: Iterable[str] | None = None) -> list[tuple[str, TableCell]]:
+        """Table cells as (report_id, cell), filtered in SQL; in report order, then printed order."""
+        with self._lock:
+            return self.catalog.cells(report_ids=report_ids, table=table, rows=rows, columns=columns)
+
+    def findings(self, report_ids: Iterable[str] | None = None) -> list[tuple[str, Finding]]:
+        with self._lock:
+            return self.catalog.findings(report_ids)
+
+    def chunks(self, report_id: str) -> list[Chunk]:
+        with self._lock:
+            return self.catalog.chunks(report_id)
+
+    # ------------------------------------------------------------------ search
+
+    def vocabulary(self) -> set[str]:
+        """Every BM25 token of the committed corpus (jieba search-mode tokens)."""
+        bm25 = self._bm25_index()
+        if bm25.retriever is None:
+            return set()
+        return set(getattr(bm25.retriever, "vocab_dict", {}) or {})
+
+    def search_bm25(self, query: str, k: int, report_ids: set[str] | None = None) -> list[tuple[Chunk, float]]:
+        """BM25 over jieba tokens of header + text; (chunk, score > 0), best first."""
+        allowed = self._allowed(report_ids)
+        if not allowed or k <= 0:
+            return []
+        bm25 = self._bm25_index()
+        hits = bm25.search(query, k, allowed)
+        with self._lock:
+            by_key = self.catalog.chunks_by_key([(r, c) for r, c, _ in hits])
+        return [(by_key[(r, c)], s) for r, c, s in hits if (r, c) in by_key]
+
+    def search_dense(self, query: str, k: int, report_ids: set[str] | None = None) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by the embedder; (chunk, cosine similarity = 1 - distance), best first."""
+        allowed = self._allowed(report_ids)
+        if not allowed or k <= 0:
+            return []
+        vec = self.embedder.embed_query(query)
+        try:
+            hits = self.vectors.query(vec, k, sorted(allowed))
+        except ReportQAError:
+            raise
+        except Exception as e:
+            raise IndexError_(f"vector search failed: {e}") from e
+        keys = [record_key(h) for h, _ in hits]
+        with self._lock:
+            by_key = self.catalog.chunks_by_key(keys)
+        return [(by_key[key], 1.0 - d) for key, (_, d) in zip(keys, hits, strict=True) if key in by_key]
+
+    def close(self) -> None:
+        with self._lock:
+            self.catalog.close()
+            self._vectors = None
+            self._bm25 = None
+
+    def __enter__(self) -> ReportIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,208 @@
+"""The assistant on the shared corpus: every intent, aliases, blank tables, warnings, refusals.
+
+Table answers are deterministic, so most tests use the fake embedder (fast);
+narrative retrieval with the real e5 model is in the integration tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.assistant import Assistant, numbers_supported
+from ingest.indexer import ingest_paths
+from ingest.settings import Settings
+
+
+def _build(tmp_path_factory, seeds_dir, raw_dir, model: str) -> Assistant:
+    d = tmp_path_factory.mktemp(f"idx-{model.replace('/', '_')}")
+    s = Settings(index_dir=d, embedding_model=model)
+    res = ingest_paths(s, [seeds_dir, raw_dir])
+    assert res.failed == 0 and res.ingested == 8
+    return Assistant(s)
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory, seeds_dir, raw_dir) -> Assistant:
+    return _build(tmp_path_factory, seeds_dir, raw_dir, "fake")
+
+
+def cite(ans, i=0):
+    c = ans.citations[i]
+    return (c.agency, c.year, c.table, c.row, c.column, c.value)
+
+
+def test_single_cell_with_exact_citation(qa):
+    a = qa.ask("淮安市2024年因属于行政查询事项不予公开的申请有几件？")
+    assert a.answerable and a.value == 105 and "105" in a.answer and "[1]" in a.answer
+    assert cite(a) == ("淮安市人民政府", 2024, "表三", "三、本年度办理结果（三）不予公开 8.属于行政查询事项", "总计", "105")
+    c = a.citations[0]
+    assert c.page == 4 and "105" in c.quote and c.source == "szfgs2024.pdf"
+    assert numbers_supported(a)
+
+
+@pytest.mark.parametrize("question,value,column", [
+    ("淮安市人民政府2024年自然人新收申请多少件？", 3001, "自然人"),
+    ("淮安市政府2024年律所提出的新申请有多少件？", 61, "法律服务机构"),
+    ("淮安市人民政府2024年商业企业的申请中予以公开的有多少件？", 21, "商业企业"),
+    ("淮安市2024年上年结转的申请有多少件？", 34, "总计"),
+    ("淮安市2024年结转下年度继续办理的申请多少件？", 103, "总计"),
+    ("淮安市2024年一共办结了多少件申请？", 3050, "总计"),
+])
+def test_columns_and_rows_of_table_three(qa, question, value, column):
+    a = qa.ask(question)
+    assert a.value == value, a.answer
+    assert a.citations[0].column == column and a.citations[0].table == "表三"
+
+
+@pytest.mark.parametrize("question,value,row,column", [
+    ("淮安市人民政府2024年行政复议结果纠正多少件？", 64, "行政复议", "结果纠正"),
+    ("淮安市2024年行政复议总计多少件？", 351, "行政复议", "总计"),
+    ("淮安市2024年复议后起诉的案件尚未审结的有几件？", 6, "行政诉讼 复议后起诉", "尚未审结"),
+    ("淮安市人民政府2024年行政许可本年处理决定数量是多少？", 447228, "行政许可", "本年处理决定数量"),
+    ("淮安市人民政府2024年行政事业性收费金额是多少？", 96171.6, "行政事业性收费", "本年收费金额"),
+])
+def test_tables_four_and_two(qa, question, value, row, column):
+    a = qa.ask(question)
+    assert a.value == value, a.answer
+    assert (a.citations[0].row, a.citations[0].column) == (row, column)
+
+
+@pytest.mark.parametrize("question", ["洪泽区2024年新收政府信息公开申请多少件？", "淮安市洪泽区人民政府2024年收到多少件申请？",
+                                      "洪泽区政府2024年受理了多少政府信息公开申请？"])
+def test_alias_phrasings_resolve_one_agency(qa, question):
+    a = qa.ask(question)
+    assert a.value == 95 and a.citations[0].agency == "淮安市洪泽区人民政府"
+
+
+def test_short_bureau_name(qa):
+    a = qa.ask("河东区工信局2021年收到几件政府信息公开申请？")
+    assert a.value == 0 and a.citations[0].agency == "河东区工业和信息化局"
+
+
+def test_narrative_vs_table_difference_is_warned(qa):
+    a = qa.ask("洪泽区2024年新收政府信息公开申请多少件？")
+    assert a.value == 95
+    assert any("17" in w and "95" in w for w in a.warnings)
+
+
+def test_group_sum_cites_every_nonzero_cell(qa):
+    a = qa.ask("淮安市人民政府2024年不予公开的申请一共多少件？")
+    assert a.value == 178
+    assert len(a.citations) == 8 and all(c.table == "表三" for c in a.citations)
+    assert numbers_supported(a)
+
+
+def test_sum_across_reports(qa):
+    a = qa.ask("洪泽区2023年和2024年新收申请一共多少件？")
+    assert a.value == 116 and a.intent == "sum"
+    assert {c.year for c in a.citations} == {2023, 2024}
+
+
+def test_max_across_reports_states_coverage(qa):
+    a = qa.ask("2024年哪个机关新收政府信息公开申请最多？")
+    assert a.value == 3119 and a.citations[0].agency == "淮安市人民政府"
+    assert "覆盖" in a.answer and "2 份" in a.answer
+
+
+def test_list_per_report(qa):
+    a = qa.ask("列出各报告的本年新收申请数量")
+    assert {c.agency for c in a.citations} >= {"淮安市人民政府", "淮安市洪泽区人民政府"}
+    assert "3119" in a.answer and "95" in a.answer and "21" in a.answer and "未填报" in a.answer
+
+
+def test_compare_years(qa):
+    a = qa.ask("洪泽区2024年比2023年多收到多少件政府信息公开申请？")
+    assert a.value == 74 and a.intent == "compare" and len(a.citations) == 2
+
+
+def test_blank_table_is_not_zero_and_falls_back_to_text(qa):
+    a = qa.ask("海东市市直机关事务管理局2021年新收政府信息公开申请多少件？")
+    assert a.answerable and a.value is None
+    assert "未填报" in a.answer and "不等于 0" in a.answer
+    assert any("未填报" in w for w in a.warnings)
+    assert any(c.table is None and "申请" in c.quote for c in a.citations)  # the narrative sentence
+
+
+def test_consistency_finding_of_hongze_2023(qa):
+    a = qa.ask("洪泽区2023年表四数据一致吗？")
+    assert a.intent == "check" and "不一致" in a.answer
+    assert "11" in a.answer and "总计 0" in a.answer
+    assert any(c.table == "表四" and c.row == "行政复议" for c in a.citations)
+
+
+def test_consistency_holds_for_huaian_2024(qa):
+    a = qa.ask("淮安市2024年表三勾稽关系是否成立？")
+    assert "一致" in a.answer and "不一致" not in a.answer
+    assert "3119" in a.answer and "3050" in a.answer and "103" in a.answer
+
+
+def test_warning_on_failed_rule_in_cited_report(qa):
+    a = qa.ask("洪泽区2023年行政复议总计是多少？")
+    assert a.value == 0
+    assert any("勾稽" in w and "11" in w for w in a.warnings)
+
+
+@pytest.mark.parametrize("question,word", [
+    ("南京市人民政府2024年新收申请多少件？", "南京市人民政府"),
+    ("淮安市人民政府2019年新收申请多少件？", "2019"),
+    ("今天天气怎么样？", None),
+    ("帮我写一首关于春天的诗", None),
+])
+def test_refusals(qa, question, word):
+    a = qa.ask(question)
+    assert a.answerable is False and a.value is None
+    if word:
+        assert word in a.answer and "现有" in a.answer
+
+
+def test_filters_override_question(qa):
+    a = qa.ask("新收政府信息公开申请多少件？", agency="洪泽区", year=2023)
+    assert a.value == 21
+
+
+def test_check_contract_rows(qa):
+    rows = qa.check()
+    assert any(r["rule"] == "t4.total" and r["year"] == 2023 and r["table"] == "表四" for r in rows)
+    assert set(rows[0]) == {"agency", "year", "source", "table", "rule", "severity", "detail"}
+
+
+def test_every_table_answer_number_is_in_its_citations(qa):
+    for q in ["淮安市2024年部分公开多少件？", "洪泽区2024年无法提供的申请一共多少件？", "淮安市人民政府2024年政府信息公开行政诉讼一共多少件？",
+              "洪泽区2024年行政事业性收费金额比2023年少了多少万元？"]:
+        a = qa.ask(q)
+        assert a.answerable and a.citations, q
+        # computed sums/differences are not quoted; their parts are
+        if a.intent in ("compare",):
+            continue
+        assert numbers_supported(a) or a.value is not None, (q, a.answer)
+
+
+# ----------------------------------------------------------------- real model
+
+
+@pytest.fixture(scope="module")
+def qa_real(tmp_path_factory, seeds_dir, raw_dir) -> Assistant:
+    return _build(tmp_path_factory, seeds_dir, raw_dir, Settings().embedding_model)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question,must", [
+    ("洪泽区2024年报告正文说区政府办代表区政府受理了多少件政府信息公开申请？", "17"),
+    ("淮安市人民政府2024年收取了多少信息处理费？", "3940"),
+    ("洪泽区2023年在政府网站主动公开了多少条政府信息？", "1136"),
+    ("河东区工信局2021年办理了几条区政协提案？", "2"),
+])
+def test_narrative_answers_quote_the_sentence(qa_real, question, must):
+    a = qa_real.ask(question)
+    assert a.answerable and must in a.answer, a.answer
+    assert any(must in c.quote and c.table is None and c.section for c in a.citations)
+
+
+@pytest.mark.integration
+def test_langchain_retriever(qa_real):
+    from assistant.langchain_retriever import ReportQARetriever
+
+    r = ReportQARetriever(assistant=qa_real, k=3)
+    docs = r.invoke("淮安市人民政府2024年信息处理费")
+    assert docs and any("3940" in d.page_content for d in docs)
+    assert {"agency", "year", "section", "source"} <= set(docs[0].metadata)
