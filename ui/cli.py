@@ -24,9 +24,9 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progr
 
 
 def _register() -> None:
-    from ui import cli_ask, cli_eval, cli_index, cli_serve
+    from ui import cli_ask, cli_eval, cli_index, cli_serve, cli_synth
 
-    for mod in (cli_index, cli_ask, cli_eval, cli_serve):
+    for mod in (cli_index, cli_ask, cli_eval, cli_synth, cli_serve):
         mod.register(app)
 
 
