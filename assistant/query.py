@@ -27,6 +27,8 @@ _RE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年?")
 _RE_PLACE = re.compile(
     r"([\u4e00-\u9fff]{2,12}?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡)"
     r"(?:人民政府|政府|[\u4e00-\u9fff]{0,10}?(?:局|委员会|委|办事处|中心|办公室|厅|署))?)")
+_RE_SUBPLACE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:区|县|旗|街道|镇|乡)(?:人民政府|政府)?")
+_RE_BUREAU = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|委员会|管委会|中心|办事处|办公室|厅|署)")
 _PLACE_STOP = re.compile(r"^(?:全|本|各|我|该|哪|每|这|那|其|某|城|地|社|辖|市区|小区|园区|景区|新区)")
 
 
@@ -57,7 +59,7 @@ def _has(q: str, *words: str) -> bool:
 
 def resolve_agencies(q: str, reports: list[ReportInfo]) -> tuple[list[str], list[str]]:
     """Known agencies mentioned in the question (longest match wins) and unknown place-like names."""
-    qk = key(q)
+    qk = re.sub(r"(?<=[\u4e00-\u9fff])全(?=[市区县省])", "", key(q))  # 淮安全市 -> 淮安市
     spans: list[tuple[int, int, str]] = []
     for info in {r.agency: r for r in reports}.values():
         names = {info.agency, *info.agency_variants}
@@ -70,12 +72,25 @@ def resolve_agencies(q: str, reports: list[ReportInfo]) -> tuple[list[str], list
     # drop matches inside a longer match (淮安市 inside 淮安市洪泽区)
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                          for o in spans)]
+    # a known city followed by a district of its own (淮安市淮阴区…), or a known place followed by a bureau
+    # of its own (清田区农业农村局 when only 清田区人民政府 is indexed), names another agency
+    unknown_sub: list[str] = []
+    for span in list(kept):
+        text = qk[span[0]: span[1]]
+        m = None
+        if text.endswith(("市", "省", "州")):
+            m = _RE_SUBPLACE.match(qk, span[1])
+        if m is None and text.endswith(("市", "省", "州", "区", "县", "旗", "镇", "乡", "街道")):
+            m = _RE_BUREAU.match(qk, span[1])
+        if m and not any(o[0] < m.end() and o[1] > span[1] for o in kept if o is not span):
+            kept.remove(span)
+            unknown_sub.append(qk[span[0]: m.end()])
     found = []
     for _, _, a in sorted(kept):
         if a not in found:
             found.append(a)
     covered = [(s, e) for s, e, _ in kept]
-    unknown = []
+    unknown = list(unknown_sub)
     for m in _RE_PLACE.finditer(qk):
         name = m.group(1)
         if _PLACE_STOP.match(name) or any(s <= m.start() < e or s < m.end() <= e for s, e in covered):
@@ -84,7 +99,8 @@ def resolve_agencies(q: str, reports: list[ReportInfo]) -> tuple[list[str], list
         if any(key(f) in name for a in found for f in agency_names.forms(a)):
             continue
         unknown.append(name)
-    return found, unknown
+    unknown = [u for u in unknown if not any(u != o and u in o for o in unknown)]
+    return found, list(dict.fromkeys(unknown))
 
 
 def find_years(q: str) -> list[int]:
@@ -131,6 +147,8 @@ def _t3_target(qk: str) -> CellTarget | None:
                 break
         if not rows and "结转" in qk:
             rows, label = ["forward"], T3_ROW_BY_KEY["forward"].short
+        if not rows and "申请" in qk and re.search(r"多少|几件|几个|数量", qk) and not re.search(r"依申请公开(?:情况|工作)", qk):
+            rows, label = ["new"], T3_ROW_BY_KEY["new"].short  # 企业申请有多少件 / 律所提交了多少件申请
     if not rows:
         return None
     cols, clabel = _t3_columns(qk)
@@ -144,7 +162,7 @@ def _t3_columns(qk: str) -> tuple[list[str], str]:
         c = T3_COLUMN_BY_KEY[ck]
         if any(key(s) in qk for s in c.synonyms):
             return [ck], c.label
-    if re.search(r"其他(?:类)?(?:申请人|组织|主体)", qk) or "申请人为其他" in qk:
+    if re.search(r"[“\"'‘]?其他[”\"'’]?类?(?:申请人|组织|主体)", qk) or "申请人为其他" in qk:
         return ["other"], "其他"
     return ["total"], "总计"
 
@@ -194,8 +212,8 @@ def find_target(q: str) -> CellTarget | None:
 
 # ------------------------------------------------------------------ intent
 
-_CHECK = ("一致", "勾稽", "核对", "平衡", "对得上", "对不上", "矛盾", "有没有问题", "是否正确", "有无错误", "错误", "校验",
-          "检查", "不符", "相符", "合理吗", "准确吗", "问题吗")
+_CHECK = ("一致", "勾稽", "核对", "平衡", "对得上", "对不上", "矛盾", "有没有问题", "是否正确", "有无错误", "校验",
+          "不符", "相符", "合理吗", "准确吗", "加起来是多少")
 _NUMBER_Q = ("多少", "几件", "几个", "几项", "几次", "数量", "多大", "金额", "总数", "合计", "一共", "总共", "共有")
 
 
@@ -224,7 +242,8 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
         a.intent = "min" if _has(qk, "最少", "最低", "最小") else "max"
     elif _has(qk, "最少", "最低", "最小"):
         a.intent = "min"
-    elif len(a.years) >= 2 and _has(qk, "比", "相比", "增加", "减少", "变化", "多了", "少了", "增长", "下降", "差", "对比"):
+    elif (len(a.years) >= 2 or len(a.agencies) >= 2) and _has(qk, "比", "相比", "增加", "减少", "变化", "多了", "少了",
+                                                                 "增长", "下降", "差", "对比"):
         a.intent = "compare"
     elif _has(qk, "列出", "分别", "各个", "各报告", "每个", "每年", "哪些", "列表", "逐年", "各年", "各机关"):
         a.intent = "list"

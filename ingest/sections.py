@@ -39,6 +39,10 @@ def find_meta(lines: list[Line]) -> Meta | None:
     keys = [key(ln.text) for ln in lines]
     for i, k in enumerate(keys[:40]):
         m = _RE_TITLE.search(k)
+        if not m and i + 1 < len(keys):  # a title wrapped mid-phrase: "…年度报" / "告"
+            m = _RE_TITLE.search(k + keys[i + 1])
+            if m and m.start("rest") >= len(k):
+                m = None
         if not m:
             continue
         name = m.group("agency").strip("：:，,。 ")
@@ -65,17 +69,56 @@ def resolve_agency(title_name: str, body: str) -> tuple[str, list[str]]:
     long = agency_names.expand(title_name)
     if long != title_name and long in body:
         variants.add(long)
+    full = _full_name_in_body(title_name, body)
+    if full:
+        variants.add(full)
     # the same name with a place prefix: 洪泽区人民政府 -> 淮安市洪泽区人民政府
     for base in list(variants):
         for m in re.finditer(re.escape(base), body):
             before = body[max(0, m.start() - 9): m.start()]
             for n in range(len(before), 1, -1):
                 prefix = before[-n:]
-                if _RE_PLACE.fullmatch(prefix) and not re.search(r"[的在由与和及我本全对向经]", prefix):
+                if _RE_PLACE.fullmatch(prefix) and not re.search(r"[的在由与和及我本全对向经现公布为是据按照关于请根告报]", prefix):
                     variants.add(prefix + base)
                     break
     canonical = max(variants, key=lambda v: (len(v), v.count("局"), v))
     return canonical, sorted(variants, key=len)
+
+
+_RE_FIRST_PLACE = re.compile(r"^.*?(?:自治区|省|市|州|区|县|旗|镇|乡|街道)")
+_RE_AGENCY_END = re.compile(r"局|中心|委员会|办事处|人民政府|办公室|厅|委|所|站|院|处|管委会")
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _full_name_in_body(title_name: str, body: str) -> str | None:
+    """The full name behind an abbreviated title: 河东区机关事务中心 -> 河东区机关事务服务中心, 某市政府办 ->
+    某市人民政府办公室, 某街道 -> 某街道办事处 (same place, same characters in order, longer; the shortest such). A name that merely
+    extends the title (…人民政府办公室 for …人民政府) is another body."""
+    if title_name.endswith("街道") and title_name + "办事处" in body:
+        return title_name + "办事处"
+    m = _RE_FIRST_PLACE.match(title_name)
+    if not m or m.end() >= len(title_name):
+        return None
+    place, rest = m.group(0), title_name[m.end():]
+    best = None
+    for occ in re.finditer(re.escape(place), body):
+        window = body[occ.start(): occ.end() + 16]
+        for end in _RE_AGENCY_END.finditer(window, len(place)):
+            cand = window[: end.end()]
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", cand):
+                break
+            if len(cand) <= len(title_name) or not _is_subsequence(rest, cand[len(place):]):
+                continue
+            if title_name in cand:
+                continue
+            if best is None or len(cand) < len(best):  # the shortest full form: not its 办公室
+                best = cand
+            break
+    return best
 
 
 def find_headings(lines: list[Line]) -> list[Heading]:

@@ -406,8 +406,8 @@ def _t2_row(k: str, item: T2Item | None) -> ColumnSpec | None:
         return None
     candidates = list(item.rows) if item is not None else []
     candidates += [r for it in T2_ITEMS for r in it.rows if r not in candidates]
-    for r in candidates:
-        if k.startswith(key(r.label)):
+    for r in candidates:  # the label, or a distinctive synonym (2019: 规范性文件 for 行政规范性文件)
+        if any(k.startswith(key(w)) for w in (r.label, *r.synonyms) if len(w) >= 3 or w == r.label):
             return r
     return None
 
