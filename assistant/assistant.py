@@ -11,7 +11,15 @@ from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
 from assistant.query import Analysis, analyse
-from assistant.retrieval import best_sentences, hybrid_search, number_near, sentence_evidence, tokens
+from assistant.retrieval import (
+    best_sentences,
+    hybrid_search,
+    number_near,
+    section_for,
+    sentence_evidence,
+    split_sentences,
+    tokens,
+)
 from ingest.agency import forms as agency_forms
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, name
 from ingest.index import ReportIndex, ReportInfo
@@ -189,6 +197,11 @@ class Assistant:
 
     def _narrative(self, a: Analysis, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
         ids = {i.report_id for i in scope}
+        routed = section_for(a.question)
+        if routed is not None and len(scope) <= 3:
+            found = self._section_answer(a, scope, routed, cited)
+            if found is not None:
+                return found
         hits = hybrid_search(self.index, self.settings, a.question, ids)
         if not hits:
             return None
@@ -221,6 +234,39 @@ class Assistant:
             value = number_near(sents[0].text, a.question)
         head = "报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}："
         return head + "\n" + "\n".join(lines), value
+
+    def _section_answer(self, a: Analysis, scope: list[ReportInfo], routed: tuple[str, bool],
+                        cited: Cited) -> tuple[str, None] | None:
+        """Questions about a template section (存在哪些问题 -> 五, 第四部分 -> 四): quote the section itself,
+        in document order, for each report in scope."""
+        number, title_only = routed
+        if a.wants_number and not title_only:
+            return None  # a number inside the section: leave it to retrieval
+        lines = []
+        for info in scope:
+            report = self.index.get_report(info.report_id)
+            sec = report.top_section(number)
+            if sec is None:
+                continue
+            if title_only:
+                ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                              source=info.source, page=sec.page_start, section=sec.path, quote=sec.title)
+                lines.append(f"- {name(info)}报告第{number}部分是「{sec.path}」{cited.add([ev])}")
+                continue
+            sents = []
+            for part in [sec, *sec.children]:
+                for x in split_sentences(part.text):
+                    if not re.fullmatch(r"（[一二三四五六七八九十]+）[^。]{0,24}。?", x):
+                        sents.append((part, x))
+            if not sents and sec.text.strip():
+                sents = [(sec, sec.text.strip())]  # a section that says just 无
+            for part, x in sents[: self.settings.answer_top_k + 1]:
+                ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                              source=info.source, page=part.page_start, section=part.path, quote=x)
+                lines.append(f"- {name(info)}「{part.path}」：{x}{cited.add([ev])}")
+        if not lines:
+            return None
+        return "报告原文相关表述：\n" + "\n".join(lines), None
 
     def _absent_terms(self, question: str) -> list[str]:
         """Content words of the question (3+ characters) that occur nowhere in the corpus: 访问量, 经费支出 …"""

@@ -121,3 +121,24 @@ def number_near(sentence: str, question: str) -> int | float | None:
     if best is None:
         return None
     return float(best) if "." in best else int(best)
+
+
+_CN = "一二三四五六"
+_SECTION_WORDS = (
+    ("五", ("存在的主要问题", "存在哪些问题", "存在什么问题", "哪些问题", "什么问题", "主要问题", "哪些不足", "不足", "差距",
+            "改进措施", "改进情况", "整改", "下一步")),
+    ("六", ("其他需要报告的事项", "其他需要报告")),
+)
+
+
+def section_for(question: str) -> tuple[str, bool] | None:
+    """(section number, title only) when a question is about a template section as such."""
+    qk = key(question)
+    m = re.search(r"第([一二三四五六1-6])部分", qk)
+    if m:
+        n = m.group(1)
+        return (_CN[int(n) - 1] if n.isdigit() else n), bool(re.search(r"讲|是什么|标题|名称|内容", qk))
+    for number, words in _SECTION_WORDS:
+        if any(w in qk for w in words):
+            return number, False
+    return None

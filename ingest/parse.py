@@ -9,7 +9,7 @@ from pathlib import Path
 from ingest.checks import run_checks
 from ingest.errors import ReportError
 from ingest.models import Report
-from ingest.readers import Document, read_document
+from ingest.readers import Document, Line, read_document
 from ingest.sections import build_sections, find_headings, find_meta
 from ingest.tables import parse_t2, parse_t3, parse_t4
 
@@ -38,7 +38,9 @@ def parse_document(doc: Document) -> Report:
     if len(headings) < MIN_SECTIONS:
         missing = [n for n in "一二三四五六" if n not in numbers]
         raise ReportError(path, f"truncated or incomplete report: sections {'、'.join(missing)} of the six template sections not found")
-    sections = build_sections(lines, headings, meta.title_line + 1)
+    # the title is metadata, not body text (in some layouts it follows the first heading)
+    body_lines = [Line("", ln.page) if i in meta.title_lines else ln for i, ln in enumerate(lines)]
+    sections = build_sections(body_lines, headings, meta.title_line + 1)
     template = "2019" if meta.year <= 2020 else "2021"
     bounds = {h.spec.number: h.line_idx for h in headings}
     order = [h.line_idx for h in headings] + [len(lines)]

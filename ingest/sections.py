@@ -32,6 +32,7 @@ class Meta:
     year: int
     title: str
     title_line: int
+    title_lines: tuple[int, ...] = ()
 
 
 def find_meta(lines: list[Line]) -> Meta | None:
@@ -47,11 +48,13 @@ def find_meta(lines: list[Line]) -> Meta | None:
             continue
         name = m.group("agency").strip("：:，,。 ")
         title_parts = [clean(lines[i].text)]
+        used = [i]
         if len(name) < 2:  # agency on the line(s) above: "河东区机关事务服务中心\n2021 年…报告"
             for j in range(i - 1, max(-1, i - 4), -1):
                 if keys[j]:
                     name = keys[j]
                     title_parts.insert(0, clean(lines[j].text))
+                    used.append(j)
                     break
         name = re.sub(r"(关于)?$", "", name)
         if len(name) < 2 or len(name) > 40:
@@ -59,7 +62,9 @@ def find_meta(lines: list[Line]) -> Meta | None:
         year = int(m.group("year"))
         body = "".join(keys)
         canonical, variants = resolve_agency(name, body)
-        return Meta(canonical, variants, year, "".join(title_parts), i)
+        if m.end() > len(k):  # wrapped onto the next line
+            used.append(i + 1)
+        return Meta(canonical, variants, year, "".join(title_parts), i, tuple(used))
     return None
 
 
@@ -175,8 +180,8 @@ def build_sections(lines: list[Line], headings: list[Heading], body_start: int) 
                       page_start=lines[h.line_idx].page, page_end=_last_page(body) or lines[h.line_idx].page)
         if h.spec.number in ("一", "五", "六"):
             _split_subparts(sec, body)
-        else:
-            sec.text = _join(body)
+        else:  # a table section: keep its sentences, not the table's cells (those become cells and row chunks)
+            sec.text = _join([ln for ln in body if _is_prose(ln.text)])
         sections.append(sec)
     return sections
 
@@ -202,6 +207,13 @@ def _split_subparts(sec: Section, body: list[Line]) -> None:
         sec.children.append(Section(
             number=num, title=f"{num}{head}", path=f"{sec.path} / {num}{head}",
             page_start=part[0].page, page_end=_last_page(part), text=_join(part)))
+
+
+def _is_prose(text: str) -> bool:
+    t = clean(text)
+    if "\t" in text or re.search(r"(?:\s\d+){3,}", text) or "勾稽关系" in t:
+        return False
+    return t.endswith(("。", "；")) and len(t) >= 8 and not re.match(r"^[（(]?[一二三四五六七八九十\d]+[）)、.]", t)
 
 
 def _first_page(lines: list[Line]) -> int | None:

@@ -1,0 +1,396 @@
+"""Ingest files into an index folder: parse -> chunk -> embed -> Chroma -> SQLite commit -> BM25.
+
+Crash safety (a report is wholly in all stores or not at all, as seen by
+queries and by the next ingest):
+
+- The SQLite catalog is the source of truth: a report exists once its row is
+  committed, together with its cells, findings, chunk texts, report JSON and
+  the manifest entry of its file, in one transaction.
+- A report's Chroma records (metadata ``report_id``) are written *before*
+  that commit. Queries only ever ask Chroma for committed report ids, and each
+  ingest starts by deleting Chroma records of uncommitted reports (orphans of
+  a crash, or of a replaced report whose cleanup was cut short).
+- BM25 is rebuilt from the catalog's committed chunks at the end of a run and
+  swapped in atomically with the hash of the report ids it covers; readers
+  rebuild it when that hash differs from the catalog's committed set.
+- A lock file keeps a second ingest off the same index.
+
+``REPORTQA_TEST_CRASH_AFTER=<stage>:<n>`` (tests only) makes the process kill
+itself with SIGKILL the n-th time it passes ``stage`` — one of ``parsed``,
+``chroma_add``, ``vectors``, ``commit``, ``cleanup``, ``prune``, ``bm25_tmp``, ``bm25``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ingest.chunking import chunk_metadata, chunk_report
+from ingest.errors import IndexError_, ReportError, ReportQAError
+from ingest.models import Chunk, Report
+from ingest.protocols import Embedder
+from ingest.settings import Settings
+from ingest.stores.bm25 import TOKENIZER_VERSION, BM25Index, tokenize
+from ingest.stores.catalog import Catalog
+from ingest.stores.common import bm25_in_sync, build_bm25, open_vectors
+from ingest.stores.lock import IndexLock
+from ingest.stores.vector import ChromaVectorStore, collection_name, record_id
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
+CRASH_ENV = "REPORTQA_TEST_CRASH_AFTER"
+EMBED_GROUP = 256  # most chunks per embed call and per vector-store write
+
+ProgressFn = Callable[[int, int, str], None]
+"""progress(done, total, current_path): before each file, and (total, total, "") at the end."""
+
+
+class FileOutcome(BaseModel):
+    path: str = Field(description="the file as found (relative to the argument given)")
+    status: Literal["ingested", "unchanged", "failed"]
+    reason: str | None = Field(None, description="one line: why it failed (or why nothing new was indexed)")
+    agency: str | None = None
+    year: int | None = None
+    report_id: str | None = None
+    chunks: int = Field(0, description="chunks embedded for this file in this run")
+    seconds: float = 0.0
+
+
+class IngestResult(BaseModel):
+    files: list[FileOutcome] = Field(default_factory=list)
+    ingested: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    pruned: list[str] = Field(default_factory=list, description="files removed by --prune (gone from disk)")
+    chunks: int = Field(0, description="chunks embedded in this run")
+    seconds: float = 0.0
+    rebuilt: bool = False
+    index: str = ""
+
+    def add(self, outcome: FileOutcome) -> None:
+        self.files.append(outcome)
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+
+
+# ---------------------------------------------------------------------- helpers
+
+_crash_counts: dict[str, int] = {}
+
+
+def crash_point(stage: str) -> None:
+    """Test hook: SIGKILL ourselves at the n-th pass of ``stage`` (see module doc)."""
+    spec = os.environ.get(CRASH_ENV)
+    if not spec:
+        return
+    for part in spec.split(","):
+        name, _, n = part.strip().partition(":")
+        if name == stage:
+            _crash_counts[stage] = _crash_counts.get(stage, 0) + 1
+            if _crash_counts[stage] >= int(n or 1):
+                log.warning("%s: killing myself at %s #%d", CRASH_ENV, stage, _crash_counts[stage])
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[str, Path]], list[FileOutcome]]:
+    """Files to ingest, as (shown path, resolved path), recursive over folders, each once;
+    plus failures for named paths that are missing or of an unsupported type."""
+    found: dict[Path, str] = {}
+    bad: list[FileOutcome] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith((".", "~$")):
+                    found.setdefault(f.resolve(), str(f))
+        elif p.is_file():
+            if p.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.setdefault(p.resolve(), str(p))
+            else:
+                bad.append(FileOutcome(path=str(p), status="failed",
+                                       reason=f"unsupported file type {p.suffix or '(none)'}; "
+                                              f"expected one of {' '.join(SUPPORTED_SUFFIXES)}"))
+        else:
+            bad.append(FileOutcome(path=str(p), status="failed", reason="no such file or folder"))
+    return [(shown, real) for real, shown in found.items()], bad
+
+
+def _one_line(s: str, limit: int = 300) -> str:
+    s = " ".join(str(s).split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _parse(path: Path) -> Report:
+    from ingest.parse import parse_file
+
+    return parse_file(path)
+
+
+@dataclass
+class _Prepared:
+    report: Report | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    tokens: list[list[str]] = field(default_factory=list)
+    error: str | None = None
+
+
+def _prepare(path: Path, sha: str, settings: Settings) -> _Prepared:
+    """Parse, chunk and tokenize one file (CPU work that overlaps with embedding the previous one)."""
+    try:
+        report = _parse(path)
+    except ReportError as e:
+        return _Prepared(error=e.reason)
+    except Exception as e:  # a parser bug on one file must not stop the others
+        log.debug("parser error on %s", path, exc_info=True)
+        return _Prepared(error=f"parser error: {type(e).__name__}: {e}")
+    report = report.model_copy(update={"sha256": sha, "source_path": str(path), "source": report.source or path.name})
+    chunks = chunk_report(report, settings, report.id)
+    return _Prepared(report=report, chunks=chunks, tokens=[tokenize(c.embed_text) for c in chunks])
+
+
+# ---------------------------------------------------------------------- the run
+
+
+class _Run:
+    def __init__(self, settings: Settings, catalog: Catalog, embedder: Embedder | None,
+                 progress: ProgressFn | None):
+        self.settings = settings
+        self.catalog = catalog
+        self._embedder = embedder
+        self.progress = progress or (lambda done, total, path: None)
+        self.hash = settings.index_hash()
+        self.vectors: ChromaVectorStore | None = None
+        self.committed: set[str] = set()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from ingest.embeddings import get_embedder
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    # -- setup --------------------------------------------------------------
+
+    def prepare(self, rebuild: bool) -> bool:
+        """Stamp check / wipe, open Chroma, drop pending collections, delete orphans. Returns True if wiped."""
+        cat = self.catalog
+        stored, _ = cat.stamp()
+        wiped = False
+        if stored is None:
+            cat.set_stamp(self.hash, self.settings.index_stamp())
+        elif rebuild or (stored != self.hash and cat.is_empty()):
+            cat.wipe(self.hash, self.settings.index_stamp())
+            wiped = True
+        elif stored != self.hash:
+            from ingest.stores.common import stamp_mismatch
+
+            raise IndexError_(stamp_mismatch(cat, self.settings) or "index built with other settings")
+        self.vectors = open_vectors(self.settings, cat)
+        drops = [n for n in cat.pending_drops() if collection_name(n) != self.vectors.name]
+        if drops:
+            for n in drops:
+                self.vectors.drop_collection(collection_name(n))
+            cat.clear_pending_drops(drops)
+        self.committed = cat.committed_ids()
+        n = 0
+        if n:
+            log.info("deleted %d vector records of uncommitted reports", n)
+        return wiped
+
+    # -- one file -----------------------------------------------------------
+
+    def is_unchanged(self, key: str, sha: str) -> bool:
+        rec = self.catalog.file(key)
+        return bool(rec and rec.sha256 == sha and rec.settings_hash == self.hash and rec.report_id in self.committed)
+
+    def ingest_file(self, shown: str, path: Path, prepared: tuple[str, Future] | None = None) -> FileOutcome:
+        """One file. ``prepared``: (sha256, future of ``_prepare``) when a worker already parsed it."""
+        t0 = time.perf_counter()
+        key = str(path)
+        if prepared is not None:
+            sha, fut = prepared
+        else:
+            try:
+                sha = sha256_file(path)
+            except OSError as e:
+                return FileOutcome(path=shown, status="failed", reason=_one_line(f"cannot read: {e.strerror or e}"))
+            fut = None
+        rec = self.catalog.file(key)
+        had_report = rec is not None and rec.report_id is not None
+        if rec and self.is_unchanged(key, sha):
+            if rec.status != "ingested":  # an earlier attempt at other content failed; this is the indexed one
+                self.catalog.mark_ingested(key)
+            return self._known(shown, rec.report_id, t0)  # type: ignore[arg-type]
+
+        prep = fut.result() if fut is not None else _prepare(path, sha, self.settings)
+        if prep.error is not None:
+            return self._failed(shown, key, sha, prep.error, had_report, t0)
+        report, chunks, tokens = prep.report, prep.chunks, prep.tokens
+        assert report is not None
+        rid = report.id
+        crash_point("parsed")
+
+        if rid in self.committed:  # byte-identical to a file already indexed: point this path at it
+            removed = self.catalog.commit_report(path=key, sha256=sha, settings_hash=self.hash, report=report,
+                                                 report_id=rid, chunks=())
+            self._after_commit(rid, removed)
+            other = next((f.path for f in self.catalog.files() if f.report_id == rid and f.path != key), None)
+            out = self._known(shown, rid, t0)
+            out.reason = f"same content as {other}, indexed once" if other else None
+            return out
+
+        self._write_vectors(report, chunks)
+        crash_point("vectors")
+        removed = self.catalog.commit_report(path=key, sha256=sha, settings_hash=self.hash, report=report,
+                                             report_id=rid, chunks=chunks, tokens=tokens, tok_ver=TOKENIZER_VERSION)
+        crash_point("commit")
+        self._after_commit(rid, removed)
+        return FileOutcome(path=shown, status="ingested", agency=report.agency, year=report.year, report_id=rid,
+                           chunks=len(chunks), seconds=round(time.perf_counter() - t0, 3))
+
+    def _write_vectors(self, report: Report, chunks: Sequence[Chunk]) -> None:
+        """Embed and write to the vector store, one group of chunks at a time: the embedder batches
+        a group by ``embedding_batch_size`` (sorting it by length: less padding), and each group is
+        one vector-store write (each write has a fixed cost, so fewer is faster)."""
+        assert self.vectors is not None
+        group = min(EMBED_GROUP, self.settings.embedding_batch_size * 8)
+        for g in range(0, len(chunks), group):
+            part = chunks[g:g + group]
+            emb = self.embedder.embed_passages([c.embed_text for c in part])
+            try:
+                self.vectors.upsert(
+                    ids=[record_id(c.report_id, c.id) for c in part], embeddings=emb,
+                    documents=[c.text for c in part],
+                    metadatas=[chunk_metadata(c, source_path=report.source_path, source_sha256=report.sha256)
+                               for c in part])
+            except ReportQAError:
+                raise
+            except Exception as e:
+                raise IndexError_(f"vector store write failed: {_one_line(str(e))}") from e
+            crash_point("chroma_add")
+
+    def _after_commit(self, rid: str, removed: list[str]) -> None:
+        self.committed.add(rid)
+        self.committed.difference_update(removed)
+        if removed:
+            assert self.vectors is not None
+            self.vectors.delete_reports(removed)
+            crash_point("cleanup")
+
+    def _known(self, shown: str, rid: str, t0: float) -> FileOutcome:
+        row = self.catalog.conn.execute("SELECT agency, year FROM reports WHERE report_id=?", (rid,)).fetchone()
+        return FileOutcome(path=shown, status="unchanged", agency=row[0] if row else None,
+                           year=row[1] if row else None, report_id=rid,
+                           seconds=round(time.perf_counter() - t0, 3))
+
+    def _failed(self, shown: str, key: str, sha: str, reason: str, kept: bool, t0: float) -> FileOutcome:
+        reason = _one_line(reason)
+        self.catalog.record_failure(key, sha, reason)
+        if kept:
+            reason += " (the previously indexed version is kept)"
+        log.info("failed: %s: %s", shown, reason)
+        return FileOutcome(path=shown, status="failed", reason=reason, seconds=round(time.perf_counter() - t0, 3))
+
+    # -- prune and BM25 -----------------------------------------------------
+
+    def prune(self) -> list[str]:
+        gone = [f.path for f in self.catalog.files() if not Path(f.path).exists()]
+        if not gone:
+            return []
+        removed = self.catalog.remove_files(gone)
+        crash_point("prune")
+        self.committed.difference_update(removed)
+        if removed:
+            assert self.vectors is not None
+            self.vectors.delete_reports(removed)
+        return gone
+
+    def sync_bm25(self) -> None:
+        current = BM25Index.load(Path(self.settings.index_dir))
+        if not bm25_in_sync(current, self.catalog.committed_ids()):
+            build_bm25(self.catalog).save(Path(self.settings.index_dir), crash_point=crash_point)
+
+
+def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool = False, rebuild: bool = False,
+                 progress: ProgressFn | None = None, embedder: Embedder | None = None) -> IngestResult:
+    """Ingest files and folders (recursively) into ``settings.index_dir``.
+
+    Unchanged files (same sha256, same settings hash) are skipped; a changed
+    file replaces its old report; a failed file keeps whatever it had indexed.
+    ``prune`` forgets files that are gone from disk; ``rebuild`` wipes the index
+    first (with no ``paths``, the files it listed are re-ingested). Raises
+    IndexError_ for an index built with other settings (without ``rebuild``)
+    or one locked by another ingest.
+    """
+    t0 = time.perf_counter()
+    index_dir = Path(settings.index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    result = IngestResult(index=str(index_dir))
+    lock = IndexLock(index_dir)
+    lock.acquire()
+    try:
+        catalog = Catalog(index_dir)
+        try:
+            run = _Run(settings, catalog, embedder, progress)
+            if rebuild and not paths:
+                paths = [f.path for f in catalog.files() if Path(f.path).exists()]
+            files, bad = discover(paths)
+            result.rebuilt = run.prepare(rebuild)
+            for o in bad:
+                result.add(o)
+            total = len(files)
+            try:
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportqa-parse") as pool:
+                    pending: dict[int, tuple[str, Future]] = {}
+
+                    def prefetch(j: int) -> None:
+                        if j >= total or j in pending:
+                            return
+                        path = files[j][1]
+                        try:
+                            sha = sha256_file(path)
+                        except OSError:
+                            return  # reported when its turn comes
+                        if not run.is_unchanged(str(path), sha):
+                            pending[j] = (sha, pool.submit(_prepare, path, sha, settings))
+
+                    for i, (shown, path) in enumerate(files):
+                        run.progress(i, total, shown)
+                        prefetch(i)
+                        prefetch(i + 1)  # parse the next file while this one is embedded
+                        outcome = run.ingest_file(shown, path, pending.pop(i, None))
+                        result.chunks += outcome.chunks
+                        result.add(outcome)
+                if prune:
+                    result.pruned = run.prune()
+            finally:
+                try:
+                    run.sync_bm25()
+                except Exception:  # never mask the original error; readers rebuild BM25 on mismatch
+                    log.exception("BM25 rebuild failed; it will be rebuilt when the index is next opened")
+            run.progress(total, total, "")
+        finally:
+            catalog.close()
+    finally:
+        lock.release()
+    result.seconds = round(time.perf_counter() - t0, 3)
+    return result

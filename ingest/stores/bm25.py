@@ -1,0 +1,181 @@
+"""BM25 over jieba tokens (bm25s), rebuilt from the catalog's committed chunks.
+
+On disk (``index_dir/bm25``): one generation folder per build plus a ``CURRENT``
+file naming the live one. A build is written to a temporary folder, renamed
+into place, and only then does ``CURRENT`` switch to it (``os.replace``): a
+crash leaves either the old or the new index, never a half-written one. Each
+build records ``covers``, a hash of the set of report ids it indexes; the
+caller compares it with the catalog's committed set and rebuilds on mismatch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+BM25_DIR = "bm25"
+CURRENT = "CURRENT"
+KEYS_FILE = "keys.json"
+
+_STOP = frozenset("的 了 和 与 及 或 是 在 对 为 有 吗 呢 吧 啊 么 多少 什么 哪些 哪个 几 请问 一下 一共 共 个 其中 以及".split())
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+
+_jieba = None
+
+
+def _get_jieba():
+    global _jieba
+    if _jieba is None:
+        import jieba
+
+        jieba.setLogLevel(logging.ERROR)
+        _jieba = jieba
+    return _jieba
+
+
+def _import_bm25s():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
+    return bm25s
+
+
+TOKENIZER_VERSION = "jieba-search-1"
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens, lower-cased, without punctuation, spaces and stop words."""
+    out = []
+    for tok in _get_jieba().lcut_for_search(text or ""):
+        tok = tok.strip().lower()
+        if tok and tok not in _STOP and not _PUNCT.match(tok):
+            out.append(tok)
+    return out
+
+
+def covers_hash(report_ids: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(set(report_ids))).encode()).hexdigest()[:16]
+
+
+class BM25Index:
+    """In memory: the bm25s retriever and, per document, its (report_id, chunk_id)."""
+
+    def __init__(self, keys: list[tuple[str, str]], retriever, covers: str):
+        self.keys = keys
+        self.retriever = retriever
+        self.covers = covers
+        self._report_of = np.array([k[0] for k in keys], dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @classmethod
+    def build(cls, docs: Iterable[tuple[str, str, str | list[str]]], report_ids: Iterable[str] | None = None) -> BM25Index:
+        """``docs``: (report_id, chunk_id, text or its tokens). ``report_ids``: the set the build covers
+        (defaults to the reports seen in ``docs``; pass it so a report without chunks counts)."""
+        bm25s = _import_bm25s()
+        keys: list[tuple[str, str]] = []
+        corpus: list[list[str]] = []
+        for rid, cid, text in docs:
+            keys.append((rid, cid))
+            corpus.append((tokenize(text) if isinstance(text, str) else list(text)) or ["∅"])
+        ids = set(report_ids) if report_ids is not None else {k[0] for k in keys}
+        retriever = None
+        if corpus:
+            retriever = bm25s.BM25()
+            retriever.index(corpus, show_progress=False)
+        return cls(keys, retriever, covers_hash(ids))
+
+    def search(self, query: str, k: int, report_ids: set[str] | None = None) -> list[tuple[str, str, float]]:
+        if self.retriever is None or k <= 0:
+            return []
+        q = tokenize(query)
+        if not q:
+            return []
+        mask = None
+        if report_ids is not None:
+            mask = np.fromiter((r in report_ids for r in self._report_of), dtype=np.float32, count=len(self.keys))
+            if not mask.any():
+                return []
+        k = min(k, len(self.keys))
+        docs, scores = self.retriever.retrieve([q], k=k, show_progress=False, weight_mask=mask, n_threads=0)
+        out = []
+        for d, s in zip(docs[0], scores[0], strict=True):
+            if s > 0:
+                rid, cid = self.keys[int(d)]
+                out.append((rid, cid, float(s)))
+        return out
+
+    # ---------------------------------------------------------------- persistence
+
+    def save(self, index_dir: Path, crash_point=None) -> Path:
+        """Write a new generation and switch ``CURRENT`` to it atomically; remove older ones."""
+        root = Path(index_dir) / BM25_DIR
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = root / f"tmp-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir()
+        if self.retriever is not None:
+            self.retriever.save(str(tmp), show_progress=False)
+        with open(tmp / KEYS_FILE, "w", encoding="utf-8") as f:
+            json.dump({"covers": self.covers, "keys": self.keys}, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        _fsync_dir(tmp)
+        gen = root / f"gen-{self.covers}-{uuid.uuid4().hex[:8]}"
+        os.replace(tmp, gen)
+        if crash_point:
+            crash_point("bm25_tmp")
+        cur_tmp = root / f"{CURRENT}.tmp"
+        with open(cur_tmp, "w", encoding="utf-8") as f:
+            f.write(gen.name)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(cur_tmp, root / CURRENT)
+        _fsync_dir(root)
+        if crash_point:
+            crash_point("bm25")
+        for p in root.iterdir():
+            if p.is_dir() and p.name != gen.name:
+                shutil.rmtree(p, ignore_errors=True)
+        return gen
+
+    @classmethod
+    def load(cls, index_dir: Path) -> BM25Index | None:
+        """The live generation, or None when there is none (or it is unreadable)."""
+        root = Path(index_dir) / BM25_DIR
+        try:
+            gen = root / (root / CURRENT).read_text(encoding="utf-8").strip()
+            with open(gen / KEYS_FILE, encoding="utf-8") as f:
+                data = json.load(f)
+            keys = [tuple(k) for k in data["keys"]]
+            retriever = None
+            if keys:
+                retriever = _import_bm25s().BM25.load(str(gen), show_progress=False)
+            return cls(keys, retriever, data["covers"])
+        except FileNotFoundError:
+            return None
+        except Exception as e:  # damaged: the caller rebuilds from the catalog
+            log.warning("BM25 index at %s unreadable (%s); it will be rebuilt", root, e)
+            return None
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
