@@ -13,8 +13,10 @@ from assistant.models import Answer, Citation, Evidence
 from assistant.query import Analysis, analyse
 from assistant.retrieval import (
     best_sentences,
+    contact_pattern,
     hybrid_search,
     number_near,
+    pick_number,
     section_for,
     sentence_evidence,
     split_sentences,
@@ -202,6 +204,15 @@ class Assistant:
             found = self._section_answer(a, scope, routed, cited)
             if found is not None:
                 return found
+        pattern = contact_pattern(a.question)
+        if pattern is not None and len(scope) <= 3:
+            found = self._pattern_answer(scope, pattern, cited)
+            if found is not None:
+                return found
+        if not a.wants_number and len(scope) <= 3:
+            found = self._subpart_answer(a, scope, cited)
+            if found is not None:
+                return found
         hits = hybrid_search(self.index, self.settings, a.question, ids)
         if not hits:
             return None
@@ -223,15 +234,31 @@ class Assistant:
         if absent and a.wants_number:
             log.info("narrative refusal: %s not in the corpus", absent)
             return None
-        lines = []
+        if len(a.agencies) >= 2:  # one best sentence per named agency, so none is left out
+            per = []
+            for info in scope:
+                own = [h for h in hits if h.chunk.report_id == info.report_id]
+                per += best_sentences(a.question, own, 1, want_number=a.wants_number)
+            sents = per or sents
         value = None
+        if a.wants_number:
+            pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True) if x not in sents]
+            names = {n for i in scope for n in (i.agency, *i.agency_variants)}
+            picked = pick_number(a.question, [x.text for x in pool], names)
+            if picked is not None:
+                value, at = picked
+                sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
+            else:
+                value = number_near(sents[0].text, a.question)
+        # quote only what bears on the question: drop sentences far weaker than the best one
+        top = max(x.overlap for x in sents)
+        sents = [sents[0]] + [x for x in sents[1:] if x.overlap >= 0.6 * top and x.overlap > 0]
+        lines = []
         for s in sents:
             mark = cited.add([sentence_evidence(s, infos)])
             info = infos.get(s.chunk.report_id)
             who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
             lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
-        if a.wants_number:
-            value = number_near(sents[0].text, a.question)
         head = "报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}："
         return head + "\n" + "\n".join(lines), value
 
@@ -267,6 +294,44 @@ class Assistant:
         if not lines:
             return None
         return "报告原文相关表述：\n" + "\n".join(lines), None
+
+    def _pattern_answer(self, scope: list[ReportInfo], pattern, cited: Cited) -> tuple[str, None] | None:
+        """Contact details (phone, e-mail): the sentence that holds one, usually in the preamble."""
+        lines = []
+        for info in scope:
+            report = self.index.get_report(info.report_id)
+            for sec in report.all_sections():
+                hit = next((x for x in split_sentences(sec.text) if pattern.search(x)), None)
+                if hit:
+                    ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                                  source=info.source, page=sec.page_start, section=sec.path, quote=hit)
+                    lines.append(f"- {name(info)}：{pattern.search(hit).group(0)}（「{sec.path}」：{hit}）{cited.add([ev])}")
+                    break
+        return ("报告原文：\n" + "\n".join(lines), None) if lines else None
+
+    _TOPICS = ("依申请公开", "主动公开", "政府信息管理", "平台建设", "监督保障", "信息处理费", "人大代表建议", "政协提案",
+               "工作创新", "创新情况", "工作要点", "数据统计")
+
+    def _subpart_answer(self, a: Analysis, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
+        """A question naming a template sub-part (依申请公开情况怎么样): quote that sub-part."""
+        qk = key(a.question)
+        topics = [t for t in self._TOPICS if t in qk]
+        if not topics:
+            return None
+        lines = []
+        for info in scope:
+            report = self.index.get_report(info.report_id)
+            for sec in report.all_sections():
+                title = key(sec.title).replace("依法申请", "依申请")
+                if not sec.children and sec.number.startswith("（") and any(t in title for t in topics):
+                    sents = [x for x in split_sentences(sec.text)
+                             if not re.fullmatch(r"（[一二三四五六七八九十]+）[^。]{0,24}。?", x)] or [sec.text.strip()]
+                    for x in sents[:2]:
+                        ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                                      source=info.source, page=sec.page_start, section=sec.path, quote=x)
+                        lines.append(f"- {name(info)}「{sec.path}」：{x}{cited.add([ev])}")
+                    break
+        return ("报告原文相关表述：\n" + "\n".join(lines), None) if lines else None
 
     def _absent_terms(self, question: str) -> list[str]:
         """Content words of the question (3+ characters) that occur nowhere in the corpus: 访问量, 经费支出 …"""

@@ -29,6 +29,7 @@ _RE_PLACE = re.compile(
     r"(?:人民政府|政府|[\u4e00-\u9fff]{0,10}?(?:局|委员会|委|办事处|中心|办公室|厅|署))?)")
 _RE_SUBPLACE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:区|县|旗|街道|镇|乡)(?:人民政府|政府)?")
 _RE_BUREAU = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|委员会|管委会|中心|办事处|办公室|厅|署)")
+_RE_FIRST_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:自治区|省|市|州|区|县|旗|镇|乡|街道)")
 _PLACE_STOP = re.compile(r"^(?:全|本|各|我|该|哪|每|这|那|其|某|城|地|社|辖|市区|小区|园区|景区|新区)")
 
 
@@ -100,7 +101,34 @@ def resolve_agencies(q: str, reports: list[ReportInfo]) -> tuple[list[str], list
             continue
         unknown.append(name)
     unknown = [u for u in unknown if not any(u != o and u in o for o in unknown)]
-    return found, list(dict.fromkeys(unknown))
+    # an abbreviated name (张店区机关事务中心, 东关街道) for exactly one known agency of the same place
+    still = []
+    for u in dict.fromkeys(unknown):
+        match = _abbreviation_of(u, reports)
+        if match and match not in found:
+            found.append(match)
+        elif not match:
+            still.append(u)
+    return found, still
+
+
+def _abbreviation_of(name: str, reports: list[ReportInfo]) -> str | None:
+    m = _RE_FIRST_PLACE.match(name)
+    if not m:
+        return None
+    place = m.group(0)
+    hits = set()
+    for info in reports:
+        for full in (info.agency, *info.agency_variants):
+            for f in agency_names.forms(full):
+                if f.startswith(place) and len(f) > len(name) and _is_subsequence(name[len(place):], f[len(place):]):
+                    hits.add(info.agency)
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def find_years(q: str) -> list[int]:
@@ -199,8 +227,14 @@ def _t2_target(qk: str) -> CellTarget | None:
     return None
 
 
+_NARRATIVE_TOPICS = ("人大", "政协", "提案", "代表建议", "信息处理费", "培训", "会议", "新媒体", "网站", "公报", "解读", "电话",
+                     "地址", "邮箱", "网址", "公众号", "微信", "发布会", "栏目", "单位", "小数")
+
+
 def find_target(q: str) -> CellTarget | None:
     qk = key(q)
+    if any(w in qk for w in _NARRATIVE_TOPICS) and not re.search(r"表[二三四234]|新收|结转|复议|诉讼|信息公开申请", qk):
+        return None
     t4 = _t4_target(qk)
     if t4 is not None and not _has(qk, "申请"):
         return t4
@@ -228,6 +262,10 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
         if not forced:
             a.unknown_agencies = [agency]
     a.years = [year] if year else find_years(q)
+    if not year and len(a.years) == 1 and re.search(r"打算|计划|将要|下一步|明年|来年|改进", qk):
+        have = {r.year for r in reports if not a.agencies or r.agency in a.agencies}
+        if a.years[0] not in have and a.years[0] - 1 in have:
+            a.years = [a.years[0] - 1]  # 2025年打算… is written in the 2024 report
     a.target = find_target(q)
     a.wants_number = _has(qk, *_NUMBER_Q)
     a.narrative_hint = _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中", "表述", "提到", "介绍", "怎么说",

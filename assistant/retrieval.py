@@ -126,7 +126,7 @@ def number_near(sentence: str, question: str) -> int | float | None:
 _CN = "一二三四五六"
 _SECTION_WORDS = (
     ("五", ("存在的主要问题", "存在哪些问题", "存在什么问题", "哪些问题", "什么问题", "主要问题", "哪些不足", "不足", "差距",
-            "改进措施", "改进情况", "整改", "下一步")),
+            "改进措施", "改进情况", "改进", "整改", "下一步", "打算")),
     ("六", ("其他需要报告的事项", "其他需要报告")),
 )
 
@@ -137,8 +137,35 @@ def section_for(question: str) -> tuple[str, bool] | None:
     m = re.search(r"第([一二三四五六1-6])部分", qk)
     if m:
         n = m.group(1)
-        return (_CN[int(n) - 1] if n.isdigit() else n), bool(re.search(r"讲|是什么|标题|名称|内容", qk))
+        title_only = bool(re.search(r"讲的?是什么|标题|名称|叫什么|讲什么", qk)) and not re.search(r"文字|说明|写了", qk)
+        return (_CN[int(n) - 1] if n.isdigit() else n), title_only
     for number, words in _SECTION_WORDS:
         if any(w in qk for w in words):
             return number, False
+    return None
+
+
+_RE_PHONE = re.compile(r"\d{3,4}-\d{7,8}")
+_RE_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def contact_pattern(question: str) -> re.Pattern | None:
+    qk = key(question)
+    if "电话" in qk:
+        return _RE_PHONE
+    if "邮箱" in qk or "邮件" in qk:
+        return _RE_EMAIL
+    return None
+
+
+def pick_number(question: str, sentences: list[str], ignore: set[str] = frozenset()) -> tuple[int | float, int] | None:
+    """The number right after one of the question's words (会议公开13条 for 会议公开…多少条): (value, sentence index).
+    ``ignore``: words that name the agency (they precede addresses, not answers)."""
+    qt = sorted((t for t in tokens(question) if not any(t in n for n in ignore)), key=len, reverse=True)
+    for t in qt:
+        for i, sent in enumerate(sentences):
+            m = re.search(re.escape(t) + r"[^\d，。；、]{0,8}?(\d+(?:\.\d+)?)(?![\d-])", sent.replace(",", ""))
+            if m and not (re.fullmatch(r"(19|20)\d{2}", m.group(1)) and sent[m.end(1): m.end(1) + 1] == "年"):
+                v = m.group(1)
+                return (float(v) if "." in v else int(v)), i
     return None

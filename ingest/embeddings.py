@@ -66,6 +66,10 @@ def apply_offline_env() -> None:
     each heavy import.
     """
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    # no "Loading weights" progress bars on the user's terminal
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
     if not hub_allowed():
         os.environ.update(_OFFLINE_ENV)
 
