@@ -221,7 +221,8 @@ class Assistant:
         if self.settings.embedding_model == "fake":  # the test embedder's similarities mean nothing
             dense = None
         infos = {i.report_id: i for i in scope}
-        sents = best_sentences(a.question, hits, self.settings.answer_top_k, want_number=a.wants_number)
+        names = {n for i in scope for n in (i.agency, *i.agency_variants)}
+        sents = best_sentences(a.question, hits, self.settings.answer_top_k, want_number=a.wants_number, ignore=names)
         if not sents:
             return None
         top_overlap = max(s.overlap for s in sents)
@@ -238,12 +239,12 @@ class Assistant:
             per = []
             for info in scope:
                 own = [h for h in hits if h.chunk.report_id == info.report_id]
-                per += best_sentences(a.question, own, 1, want_number=a.wants_number)
+                per += best_sentences(a.question, own, 1, want_number=a.wants_number, ignore=names)
             sents = per or sents
         value = None
         if a.wants_number:
-            pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True) if x not in sents]
-            names = {n for i in scope for n in (i.agency, *i.agency_variants)}
+            pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
+                            if x not in sents]
             picked = pick_number(a.question, [x.text for x in pool], names)
             if picked is not None:
                 value, at = picked

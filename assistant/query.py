@@ -267,7 +267,7 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
         if a.years[0] not in have and a.years[0] - 1 in have:
             a.years = [a.years[0] - 1]  # 2025年打算… is written in the 2024 report
     a.target = find_target(q)
-    a.wants_number = _has(qk, *_NUMBER_Q)
+    a.wants_number = _has(qk, *_NUMBER_Q) and "哪几" not in qk
     a.narrative_hint = _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中", "表述", "提到", "介绍", "怎么说",
                             "哪些措施", "什么措施", "如何", "怎样", "情况如何", "做了什么", "采取了")
     if _has(qk, *_CHECK):

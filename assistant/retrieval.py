@@ -73,8 +73,11 @@ class Sentence:
     overlap: float
 
 
-def best_sentences(question: str, hits: list[Hit], n: int, *, want_number: bool) -> list[Sentence]:
-    q_tokens = tokens(question)
+def best_sentences(question: str, hits: list[Hit], n: int, *, want_number: bool,
+                   ignore: set[str] = frozenset()) -> list[Sentence]:
+    """The n sentences of the hits that best answer the question. ``ignore``: the agency's names, whose words
+    match every sentence of the report (signatures, preambles) and so say nothing about relevance."""
+    q_tokens = {t for t in tokens(question) if not any(t in n for n in ignore)} or tokens(question)
     out: list[Sentence] = []
     for rank, h in enumerate(hits[:8]):
         for s in split_sentences(h.chunk.text):
