@@ -88,6 +88,9 @@ def forms(name: str) -> set[str]:
         if c != n:
             out.add(c)
             out.add(c + "政府")
+    for n in list(out):
+        if n.endswith("街道办事处"):
+            out.add(n[:-3])  # 东关街道办事处 -> 东关街道
     # short forms of the long bureau names
     for short, long in ABBREVIATIONS.items():
         for n in list(out):
