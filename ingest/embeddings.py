@@ -266,14 +266,14 @@ def get_embedder(settings: Settings | None = None) -> Embedder:
             if s.embedding_model == FAKE_MODEL:
                 _EMBEDDERS[key] = FakeEmbedder()
             else:
-                if s.torch_threads:
-                    _import_sentence_transformers()
-                    import torch
-
-                    torch.set_num_threads(s.torch_threads)
                 _EMBEDDERS[key] = SentenceTransformerEmbedder(
                     s.embedding_model, s.embedding_batch_size, s.query_prefix, s.passage_prefix,
                     cache_dir=s.cache_dir)
+        if s.torch_threads and s.embedding_model != FAKE_MODEL:  # applied on every call: the caller's wish holds
+            import torch
+
+            if torch.get_num_threads() != s.torch_threads:
+                torch.set_num_threads(s.torch_threads)
         return _EMBEDDERS[key]
 
 

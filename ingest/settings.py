@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(32, ge=1, description="Sentences per encoder batch.")
     query_prefix: str = Field("query: ", description="Prefix for questions (e5 convention).")
     passage_prefix: str = Field("passage: ", description="Prefix for passages (e5 convention).")
-    torch_threads: int | None = Field(None, description="Torch CPU threads; unset = library default.")
+    torch_threads: int | None = Field(None, description="Torch CPU threads; unset = 1 when answering questions (fastest for single queries), the library default when ingesting.")
 
     # --- chunking
     chunk_max_chars: int = Field(260, ge=40, description="Upper bound on a text chunk's length in characters (sentence-bounded).")
