@@ -1,0 +1,281 @@
+"""Load test of the web app's /ask endpoint: N concurrent gradio_client clients x M questions.
+
+    python -m eval.bench_load                       # builds an index of the shared corpus, starts the server
+    python -m eval.bench_load --embedding fake      # same, with the fast test embedder
+    python -m eval.bench_load --url http://127.0.0.1:7860/ [--auth user:pass]
+
+Without ``--url`` the script ingests ``--corpus`` (default: ../shared/corpus) into
+``--index`` (default: a temporary folder), starts ``reportqa serve`` on a free port,
+runs the load, and stops the server. Questions are the gold-set questions
+(eval/gold/seeds.jsonl, pdfs.jsonl), each client in its own random order. Each
+client connects and makes one untimed call first (opening gradio_client's event
+stream costs seconds under load; its maximum is reported apart); then all
+clients start together (a barrier) and every timed call is counted.
+
+Prints requests, errors, wall time, throughput and latency p50/p95/max (end to end,
+as the client sees it, queueing included) and the assistant's own latency_ms p50/p95.
+Exit code 1 when any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    xs = sorted(values)
+    if not xs:
+        return None
+    pos = (len(xs) - 1) * q / 100.0
+    lo, hi = int(pos), min(int(pos) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def gold_questions(paths: list[Path]) -> list[str]:
+    qs: list[str] = []
+    for p in paths:
+        for line in p.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line:
+                q = json.loads(line).get("question")
+                if q and q not in qs:
+                    qs.append(q)
+    return qs
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(index: Path, corpus: list[Path], embedding: str | None, log_path: Path) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    if embedding:
+        env["REPORTQA_EMBEDDING_MODEL"] = embedding
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ui.cli", "ingest", *map(str, corpus), "--index", str(index), "--json"],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    print(f"index ready in {time.perf_counter() - t0:.1f}s: {index}", file=sys.stderr)
+    port = _free_port()
+    log = log_path.open("w", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--index", str(index), "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - local server
+                print(f"server up at {url} after {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit(f"server did not start within 180s; see {log_path}")
+
+
+class RawClient:
+    """The /ask endpoint over plain HTTP (POST /gradio_api/call/ask, then read the event stream)."""
+
+    def __init__(self, url: str, auth: tuple[str, str] | None = None):
+        import httpx
+
+        self.base = url.rstrip("/")
+        self.http = httpx.Client(timeout=120)
+        if auth:
+            r = self.http.post(f"{self.base}/login", data={"username": auth[0], "password": auth[1]})
+            r.raise_for_status()
+
+    def predict(self, *data, api_name: str = "/ask"):
+        r = self.http.post(f"{self.base}/gradio_api/call{api_name}", json={"data": list(data)})
+        r.raise_for_status()
+        event_id = r.json()["event_id"]
+        event = None
+        with self.http.stream("GET", f"{self.base}/gradio_api/call{api_name}/{event_id}") as s:
+            for line in s.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:") and event in ("complete", "error"):
+                    payload = json.loads(line[5:].strip() or "null")
+                    if event == "error":
+                        raise RuntimeError(f"server error: {payload}")
+                    return payload[0] if isinstance(payload, list) and payload else payload
+        raise RuntimeError("stream ended without a result")
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def run_load(url: str, questions: list[str], clients: int, per_client: int, auth: tuple[str, str] | None,
+             seed: int = 0, raw: bool = False) -> dict:
+    from gradio_client import Client
+
+    latencies: list[float] = []
+    slowest: list[tuple[float, int, int, str, float | None]] = []  # (ms, client, n-th request, question, server ms)
+    server_ms: list[float] = []
+    first_ms: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def worker(k: int) -> None:
+        rng = random.Random(seed + k)
+        order = [questions[rng.randrange(len(questions))] for _ in range(per_client)]
+        try:
+            client = RawClient(url, auth) if raw else Client(url, auth=auth, verbose=False)
+        except Exception as e:  # noqa: BLE001
+            with lock:
+                errors.extend([f"client {k}: connect: {type(e).__name__}: {e}"] * per_client)
+            barrier.wait()
+            return
+        t0 = time.perf_counter()
+        try:  # untimed first call: opens the client's event stream (session start), reported apart
+            client.predict(questions[0], None, None, api_name="/ask")
+        except Exception as e:  # noqa: BLE001 - the timed pass will show it
+            with lock:
+                errors.append(f"client {k}: warm-up: {type(e).__name__}: {str(e)[:200]}")
+        with lock:
+            first_ms.append((time.perf_counter() - t0) * 1000)
+        barrier.wait()
+        for i, q in enumerate(order):
+            t0 = time.perf_counter()
+            try:
+                got = client.predict(q, None, None, api_name="/ask")
+                ok = isinstance(got, dict) and isinstance(got.get("answer"), str) and "answerable" in got
+                err = None if ok else f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
+            except Exception as e:  # noqa: BLE001
+                got, err = None, f"client {k}: {type(e).__name__}: {str(e)[:200]}"
+            ms = (time.perf_counter() - t0) * 1000
+            with lock:
+                latencies.append(ms)
+                slowest.append((ms, k, i, q, got.get("latency_ms") if isinstance(got, dict) else None))
+                slowest.sort(reverse=True)
+                del slowest[3:]
+                if err:
+                    errors.append(err)
+                elif isinstance(got.get("latency_ms"), (int, float)):
+                    server_ms.append(float(got["latency_ms"]))
+        client.close() if hasattr(client, "close") else None
+
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    n = len(latencies)
+    return {
+        "url": url, "clients": clients, "questions_per_client": per_client, "requests": n, "errors": len(errors),
+        "error_examples": errors[:5], "wall_s": round(wall, 2), "throughput_rps": round(n / wall, 2) if wall else None,
+        "latency_ms": {"p50": _r(percentile(latencies, 50)), "p95": _r(percentile(latencies, 95)),
+                       "max": _r(max(latencies) if latencies else None),
+                       "mean": _r(statistics.fmean(latencies) if latencies else None)},
+        "assistant_latency_ms": {"p50": _r(percentile(server_ms, 50)), "p95": _r(percentile(server_ms, 95))},
+        "first_call_ms_max": _r(max(first_ms) if first_ms else None),
+        "slowest": [{"ms": _r(ms), "client": k, "request": i, "question": q, "assistant_ms": a}
+                    for ms, k, i, q, a in slowest],
+    }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--url", help="a running server; without it one is started over --index")
+    ap.add_argument("--auth", help="user:password of the running server")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--questions", type=int, default=25, help="questions per client")
+    ap.add_argument("--gold", nargs="*", type=Path,
+                    help="gold files to draw questions from (default eval/gold/seeds.jsonl and pdfs.jsonl)")
+    ap.add_argument("--raw", action="store_true",
+                    help="also run the same load over plain HTTP (/gradio_api/call/ask) to separate client overhead")
+    ap.add_argument("--index", type=Path, help="index folder to build/reuse (default: a temporary folder)")
+    ap.add_argument("--corpus", nargs="*", type=Path, help="files/folders to ingest (default ../shared/corpus)")
+    ap.add_argument("--embedding", help="embedding model for the started server (e.g. 'fake'); default: settings")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    args = ap.parse_args(argv)
+
+    gold_dir = ROOT / "eval" / "gold"
+    corpus_gold = [p for p in (gold_dir / "seeds.jsonl", gold_dir / "pdfs.jsonl") if p.exists()]
+    gold = args.gold or corpus_gold or sorted(gold_dir.glob("*.jsonl"))
+    questions = gold_questions(gold)
+    if not questions:
+        raise SystemExit("no questions found in the gold files")
+    auth = None
+    if args.auth:
+        user, _, pw = args.auth.partition(":")
+        auth = (user, pw)
+
+    proc = None
+    tmp = None
+    try:
+        url = args.url
+        if not url:
+            corpus = args.corpus or [Path(os.environ.get("REPORTQA_SHARED", ROOT.parent / "shared")) / "corpus"]
+            missing = [str(c) for c in corpus if not c.exists()]
+            if missing:
+                raise SystemExit(f"corpus not found: {', '.join(missing)} (pass --corpus or --url)")
+            if args.index is None:
+                tmp = tempfile.TemporaryDirectory(prefix="reportqa-load-")
+            index = args.index or Path(tmp.name) / "index"
+            proc, url = start_server(index, corpus, args.embedding, index.parent / "bench_load_server.log")
+        res = run_load(url, questions, args.clients, args.questions, auth, args.seed)
+        if args.raw:
+            res["raw_http"] = run_load(url, questions, args.clients, args.questions, auth, args.seed, raw=True)
+        res["embedding"] = args.embedding or ("server's own" if args.url else "settings default")
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if tmp is not None:
+            tmp.cleanup()
+
+    if args.json:
+        print(json.dumps(res, ensure_ascii=False))
+    else:
+        lat, srv = res["latency_ms"], res["assistant_latency_ms"]
+        print(f"{res['clients']} clients x {res['questions_per_client']} questions = {res['requests']} requests, "
+              f"{res['errors']} errors, {res['wall_s']} s, {res['throughput_rps']} req/s")
+        print(f"latency (client, queueing included): p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms")
+        print(f"assistant latency_ms: p50 {srv['p50']} ms, p95 {srv['p95']} ms")
+        print(f"first call per client (untimed warm-up, clients connecting one after another): "
+              f"max {res['first_call_ms_max']} ms")
+        if "raw_http" in res:
+            raw = res["raw_http"]
+            print(f"plain HTTP, same load: {raw['errors']} errors, {raw['throughput_rps']} req/s, "
+                  f"p50 {raw['latency_ms']['p50']} ms, p95 {raw['latency_ms']['p95']} ms")
+        for x in res["slowest"]:
+            print(f"  slowest: {x['ms']} ms (client {x['client']}, request {x['request']}, "
+                  f"assistant {x['assistant_ms']} ms): {x['question']}")
+        for e in res["error_examples"]:
+            print("  error:", e)
+    return 1 if res["errors"] or res.get("raw_http", {}).get("errors") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,736 @@
+"""The Gradio web app: 问答 (chat with citation cards and a source panel), 报告, 评测.
+
+Uses only the assistant's public API (``Assistant.ask/ask_stream/reports/get_report/
+ingest/example_questions``) and, for the 评测 tab, ``eval.runner.run_gold``
+(imported when that tab is used). HTML comes from :mod:`ui.render`.
+
+``build_app(assistant, settings)`` returns the Blocks; ``launch(app, settings, ...)``
+starts it with safe defaults (127.0.0.1, no share link, optional login, upload
+size/type limits, a queue sized for a small machine). The named API endpoint
+``/ask`` returns the answer object as a dict::
+
+    from gradio_client import Client
+    Client("http://127.0.0.1:7860/").predict("淮安市2024年…？", None, None, api_name="/ask")
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from ui import render  # noqa: E402
+from ui.feedback import FeedbackStore, feedback_path  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+AGENCY_ALL = "全部机关"
+YEAR_ALL = "全部年度"
+ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
+ASSISTANT_CONCURRENCY = 2  # two CPU cores: two answers computed at a time, the rest wait in the queue
+QUEUE_MAX_SIZE = 64
+MAX_QUESTION_CHARS = 500
+
+TITLE = "政府信息公开年报问答"
+SUBTITLE = ("基于已入库的《政府信息公开工作年度报告》回答问题。每个数字都注明出处："
+            "机关 · 年度 · 表 · 行 · 列 · 页，点击引用卡片可查看原表或原文。")
+
+CARDS_JS = """
+const pick = (e) => {
+  const card = e.target.closest('[data-cite]');
+  if (!card || !element.contains(card)) return;
+  element.querySelectorAll('.rqa-card.active').forEach(c => c.classList.remove('active'));
+  card.classList.add('active');
+  trigger('click', {cite: Number(card.dataset.cite)});
+};
+element.addEventListener('click', pick);
+element.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(e); } });
+"""
+
+SOURCE_JS = """
+watch('value', () => {
+  const hit = element.querySelector('.rqa-hit');
+  if (!hit) return;
+  const box = hit.closest('.rqa-table-wrap');
+  if (box) {
+    const top = hit.offsetTop - box.clientHeight / 2;
+    box.scrollTo({top: Math.max(0, top), behavior: 'smooth'});
+  } else {
+    hit.scrollIntoView({block: 'nearest', behavior: 'smooth'});
+  }
+});
+"""
+
+EXAMPLES_JS = """
+element.addEventListener('click', (e) => {
+  const chip = e.target.closest('[data-q]');
+  if (!chip || !element.contains(chip)) return;
+  trigger('click', {q: chip.dataset.q});
+});
+"""
+
+
+# ---------------------------------------------------------------------- small helpers
+
+
+def _friendly(exc: BaseException) -> str:
+    """One line for the user; never a traceback."""
+    from ingest.errors import ReportQAError
+
+    if isinstance(exc, ReportQAError):
+        return str(exc)
+    if isinstance(exc, TimeoutError):
+        return "处理超时，请稍后重试。"
+    return f"处理时出错（{type(exc).__name__}），详情已记录在服务器日志中。"
+
+
+def _year(value: Any) -> int | None:
+    if value in (None, "", YEAR_ALL):
+        return None
+    try:
+        return int(str(value).strip().rstrip("年"))
+    except ValueError:
+        return None
+
+
+def _agency(value: Any) -> str | None:
+    v = (str(value).strip() if value is not None else "")
+    return None if v in ("", AGENCY_ALL) else v
+
+
+def examples_html(questions: Sequence[str]) -> str:
+    if not questions:
+        return '<div class="rqa-empty">入库报告后，这里会给出示例问题。</div>'
+    chips = "".join(f'<button type="button" class="rqa-chip" data-q="{render.esc(q)}">{render.esc(q)}</button>'
+                    for q in questions)
+    return f'<div class="rqa-chips"><span class="rqa-k">试试：</span>{chips}</div>'
+
+
+EXTRA_CSS = """
+.rqa-chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.rqa-chip { border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
+  border-radius: 14px; padding: 3px 11px; font-size: 0.86em; cursor: pointer; color: var(--body-text-color); }
+.rqa-chip:hover { border-color: var(--color-accent); color: var(--color-accent); }
+"""
+
+
+class Handlers:
+    """The app's event handlers as plain methods (unit-testable without a browser)."""
+
+    def __init__(self, assistant: Any, settings: Any, *, gold_dir: Path | None = None):
+        self.assistant = assistant
+        self.settings = settings
+        self.feedback = FeedbackStore(feedback_path(settings))
+        self.gold_dir = gold_dir if gold_dir is not None else default_gold_dir()
+        self.upload_dir = Path(settings.index_dir) / "uploads"
+        self._ingest_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ catalogue
+
+    def report_infos(self) -> list[Any]:
+        try:
+            return list(self.assistant.reports())
+        except Exception:  # an empty or missing index: show nothing rather than fail the page
+            log.exception("cannot list reports")
+            return []
+
+    def filter_choices(self) -> tuple[list[str], list[str]]:
+        infos = self.report_infos()
+        agencies = sorted({r.agency for r in infos})
+        years = sorted({int(r.year) for r in infos}, reverse=True)
+        return [AGENCY_ALL, *agencies], [YEAR_ALL, *map(str, years)]
+
+    def examples(self, n: int = 6) -> list[str]:
+        try:
+            return list(self.assistant.example_questions(n))
+        except Exception:
+            log.exception("cannot draw example questions")
+            return []
+
+    def status_line(self) -> str:
+        infos = self.report_infos()
+        if not infos:
+            return "索引中还没有报告：请在「报告」页上传年报文件。"
+        years = sorted({int(r.year) for r in infos})
+        span = f"{years[0]}–{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
+        return f"已入库 {len(infos)} 份报告 · {len({r.agency for r in infos})} 个机关 · {span}"
+
+    def reports_table(self) -> tuple[list[list[Any]], list[str]]:
+        infos = self.report_infos()
+        keyed = sorted(infos, key=lambda r: (str(r.agency), -int(r.year)))
+        rows = render.report_rows(keyed)
+        return rows, [r.report_id for r in keyed]
+
+    # ------------------------------------------------------------------ asking
+
+    def ask_api(self, question: str, agency: str | None = None, year: int | None = None) -> dict:
+        """The /ask endpoint: the answer object as a dict (errors as gr.Error with one line)."""
+        q = (question or "").strip()
+        if not q:
+            raise gr.Error("问题不能为空。", print_exception=False)
+        if len(q) > MAX_QUESTION_CHARS:
+            raise gr.Error(f"问题过长（最多 {MAX_QUESTION_CHARS} 字）。", print_exception=False)
+        try:
+            answer = self.assistant.ask(q, agency=_agency(agency), year=_year(year))
+        except Exception as e:  # noqa: BLE001
+            log.exception("ask failed")
+            raise gr.Error(_friendly(e), print_exception=False) from None
+        return render.as_dict(answer)
+
+    def chat(self, question: str, history: list | None, agency: Any, year: Any,
+             answers: dict | None) -> Iterator[tuple]:
+        """Stream one answer into the chat; outputs (chatbot, box, cards, source, answers, current, fb_row)."""
+        history = list(history or [])
+        answers = dict(answers or {})
+        q = (question or "").strip()[:MAX_QUESTION_CHARS]
+        if not q:
+            gr.Warning("请输入问题。")
+            yield history, question, gr.skip(), gr.skip(), answers, gr.skip(), gr.skip()
+            return
+        history.append({"role": "user", "content": render.user_markdown(q)})
+        history.append({"role": "assistant", "content": "正在查找相关报告…"})
+        idx = len(history) - 1
+        yield history, "", render.CARDS_EMPTY, render.SOURCE_EMPTY, answers, None, gr.update(visible=False)
+        text = ""
+        final: Any = None
+        try:
+            for item in self.assistant.ask_stream(q, agency=_agency(agency), year=_year(year)):
+                if isinstance(item, str):
+                    text += item
+                    history[idx] = {"role": "assistant", "content": render.stream_markdown(text)}
+                    yield history, gr.skip(), gr.skip(), gr.skip(), answers, gr.skip(), gr.skip()
+                else:
+                    final = item
+        except Exception as e:  # noqa: BLE001 - shown as a message in the chat
+            log.exception("ask_stream failed")
+            history[idx] = {"role": "assistant", "content": f"✗ {render.esc(_friendly(e))}"}
+            yield history, gr.skip(), gr.skip(), gr.skip(), answers, None, gr.skip()
+            return
+        if final is None:
+            history[idx] = {"role": "assistant", "content": "✗ 没有得到答案，请重试。"}
+            yield history, gr.skip(), gr.skip(), gr.skip(), answers, None, gr.skip()
+            return
+        a = render.as_dict(final)
+        entry = {"id": uuid.uuid4().hex, "answer": a}
+        answers[idx] = entry
+        history[idx] = {"role": "assistant", "content": render.answer_markdown(a)}
+        yield history, gr.skip(), render.citation_cards_html(a), render.SOURCE_EMPTY, answers, entry, gr.skip()
+
+    def select_message(self, answers: dict | None, evt: gr.SelectData) -> tuple:
+        """Clicking an earlier answer in the chat shows its citation cards."""
+        idx = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else None)
+        entry = (answers or {}).get(idx)
+        if entry is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        return render.citation_cards_html(entry["answer"]), render.SOURCE_EMPTY, entry
+
+    def open_citation(self, current: dict | None, cite: int | None) -> str:
+        """The source panel for citation ``cite`` of the answer shown in the cards."""
+        if not current:
+            return render.SOURCE_EMPTY
+        a = current["answer"]
+        c = next((c for c in a.get("citations") or [] if c.get("id") == cite), None)
+        if c is None:
+            return render.source_error_html("找不到这条引用。")
+        try:
+            report = self.assistant.get_report(self._report_id(c))
+        except Exception as e:  # noqa: BLE001
+            log.info("source panel: %s", e)
+            return render.source_error_html(f"无法打开原报告：{_friendly(e)}")
+        return render.source_panel_html(report, c)
+
+    def _report_id(self, c: dict) -> str:
+        if c.get("report_id"):
+            return c["report_id"]
+        for r in self.report_infos():
+            if r.agency == c.get("agency") and int(r.year) == int(c.get("year") or 0) and r.source == c.get("source"):
+                return r.report_id
+        from ingest.errors import ReportQAError
+
+        raise ReportQAError(f"已入库的报告中没有 {c.get('agency')} {c.get('year')}年（{c.get('source')}）")
+
+    def on_card(self, current: dict | None, evt: gr.EventData) -> str:
+        data = getattr(evt, "_data", None) or {}
+        try:
+            cite = int(data.get("cite"))
+        except (TypeError, ValueError):
+            return gr.skip()
+        return self.open_citation(current, cite)
+
+    # ------------------------------------------------------------------ feedback
+
+    def like(self, answers: dict | None, evt: gr.LikeData) -> tuple:
+        """👍 records at once; 👎 records at once and opens the correction box."""
+        idx = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else None)
+        entry = (answers or {}).get(idx)
+        if entry is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        if evt.liked is True:
+            self._record(entry, "up")
+            gr.Info("已记录：答案正确。谢谢！", duration=4)
+            return gr.update(visible=False), None, ""
+        if evt.liked is False:
+            self._record(entry, "down")
+            gr.Info("已记录：答案有误。如您知道正确答案，请在下方填写。", duration=5)
+            return gr.update(visible=True), entry, ""
+        return gr.skip(), gr.skip(), gr.skip()
+
+    def submit_correction(self, pending: dict | None, correct: str) -> tuple:
+        if not pending:
+            return gr.update(visible=False), None, ""
+        text = (correct or "").strip()
+        if not text:
+            gr.Warning("请填写正确答案，或点“不填写”。")
+            return gr.skip(), gr.skip(), gr.skip()
+        self._record(pending, "down", text)
+        gr.Info("已记录更正，谢谢！", duration=4)
+        return gr.update(visible=False), None, ""
+
+    def _record(self, entry: dict, rating: str, correct: str | None = None) -> None:
+        try:
+            self.feedback.record(entry["answer"], answer_id=entry["id"], rating=rating, correct_answer=correct)
+        except OSError as e:
+            log.exception("cannot write feedback")
+            raise gr.Error(f"反馈未能保存：{e.strerror or e}", print_exception=False) from None
+
+    # ------------------------------------------------------------------ reports tab
+
+    def ingest(self, files: Sequence[Any] | None, progress: Callable | None = None) -> str:
+        """Copy uploads into <index>/uploads and ingest them; per-file messages; markdown summary."""
+        paths = [Path(getattr(f, "name", f)) for f in (files or [])]
+        if not paths:
+            gr.Warning("请先选择要上传的文件。")
+            return "没有文件。"
+        limit = int(self.settings.upload_max_mb) * 1024 * 1024
+        accepted: list[Path] = []
+        rejected: list[dict] = []
+        self.upload_dir.mkdir(parents=True, exist_ok=True)
+        for p in paths:
+            name = _safe_name(p.name)
+            if p.suffix.lower() not in ALLOWED_SUFFIXES:
+                rejected.append({"path": name, "status": "failed", "reason": "不支持的文件类型（只接受 PDF、DOCX、HTML、TXT）"})
+                continue
+            try:
+                if p.stat().st_size > limit:
+                    rejected.append({"path": name, "status": "failed",
+                                     "reason": f"文件超过 {self.settings.upload_max_mb} MB 的上限"})
+                    continue
+                dest = self.upload_dir / name
+                shutil.copyfile(p, dest)
+            except OSError as e:
+                rejected.append({"path": name, "status": "failed", "reason": f"无法保存上传的文件：{e.strerror or e}"})
+                continue
+            accepted.append(dest)
+        outcomes: list[dict] = list(rejected)
+        if accepted:
+            if not self._ingest_lock.acquire(blocking=False):
+                gr.Warning("另一次入库正在进行，请稍后再试。")
+                return "另一次入库正在进行，请稍后再试。"
+            try:
+                def cb(done: int, total: int, current: str) -> None:
+                    if progress is not None:
+                        name = Path(current).name if current else "完成"
+                        progress((done, max(total, 1)), desc=f"正在入库：{name}", unit="个文件")
+
+                result = self.assistant.ingest(accepted, progress=cb)
+            except Exception as e:  # noqa: BLE001
+                log.exception("ingest failed")
+                gr.Warning(f"入库失败：{_friendly(e)}")
+                return f"✗ 入库失败：{render.esc(_friendly(e))}"
+            finally:
+                self._ingest_lock.release()
+            outcomes += [render.as_dict(f) for f in result.files]
+        for o in outcomes:
+            name = Path(str(o.get("path") or "")).name
+            if o.get("status") == "failed":
+                gr.Warning(f"{name}：{o.get('reason') or '无法入库'}")
+            elif o.get("status") == "ingested":
+                gr.Info(f"{name}：已入库（{o.get('agency') or ''} {o.get('year') or ''}年）", duration=5)
+            else:
+                gr.Info(f"{name}：内容未变化，已跳过", duration=5)
+        n_ok = sum(1 for o in outcomes if o.get("status") == "ingested")
+        n_same = sum(1 for o in outcomes if o.get("status") == "unchanged")
+        n_bad = sum(1 for o in outcomes if o.get("status") == "failed")
+        head = f"**入库完成：** 新入库 {n_ok} 个，未变化 {n_same} 个，失败 {n_bad} 个。"
+        return head + "\n\n" + render.ingest_result_markdown(outcomes)
+
+    def report_detail(self, ids: list[str] | None, evt: gr.SelectData) -> str:
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        try:
+            rid = (ids or [])[int(row)]
+            return render.report_detail_markdown(self.assistant.get_report(rid))
+        except Exception as e:  # noqa: BLE001
+            return f"⚠ {render.esc(_friendly(e))}"
+
+    # ------------------------------------------------------------------ eval tab
+
+    def gold_choices(self) -> list[str]:
+        if self.gold_dir is None or not Path(self.gold_dir).is_dir():
+            return []
+        return sorted(p.name for p in Path(self.gold_dir).glob("*.jsonl"))
+
+    def run_eval(self, gold_name: str | None, upload: Any, progress: Callable | None = None) -> tuple:
+        """Run a gold set with eval.runner over the shared assistant; (summary, metrics, chart, misses)."""
+        if upload is not None:
+            path = Path(getattr(upload, "name", upload))
+        elif gold_name:
+            path = Path(self.gold_dir or ".") / Path(gold_name).name
+        else:
+            raise gr.Error("请选择或上传一个金标准文件（.jsonl）。", print_exception=False)
+        if path.suffix.lower() != ".jsonl":
+            raise gr.Error("金标准文件须为 .jsonl。", print_exception=False)
+        try:
+            import eval.runner as runner  # lazy: only the 评测 tab needs it
+        except ImportError:
+            raise gr.Error("评测模块（eval.runner）不可用。", print_exception=False) from None
+
+        def cb(*args: Any) -> None:  # progress(system, done, total) or progress(done, total)
+            nums = [x for x in args if isinstance(x, int)]
+            if progress is not None and len(nums) >= 2:
+                progress((nums[0], max(nums[1], 1)), desc="正在评测", unit="题")
+
+        try:
+            if hasattr(runner, "run_gold"):
+                result = _call_run_gold(runner.run_gold, path, self.assistant, self.settings, cb)
+            else:
+                result = runner.evaluate(self.settings, path, systems=("reportqa",), progress=cb,
+                                         factory=lambda name, settings, corpus: _SharedSystem(self.assistant))
+        except Exception as e:  # noqa: BLE001
+            log.exception("eval failed")
+            raise gr.Error(f"评测失败：{_friendly(e)}", print_exception=False) from None
+        return eval_views(result, path.name)
+
+
+class _SharedSystem:
+    """The app's assistant behind eval.runner's QASystem interface (never closed by the run)."""
+
+    name = "reportqa"
+    build_seconds = 0.0
+
+    def __init__(self, assistant: Any):
+        self.assistant = assistant
+
+    def ask(self, question: str, agency: str | None = None, year: int | None = None) -> dict:
+        return render.as_dict(self.assistant.ask(question, agency=agency, year=year))
+
+    def close(self) -> None:
+        return None
+
+
+def _safe_name(name: str) -> str:
+    name = Path(name.replace("\\", "/")).name.strip().lstrip(".") or "upload"
+    return "".join(ch if ch not in '<>:"|?*\0' else "_" for ch in name)[:180]
+
+
+def default_gold_dir() -> Path | None:
+    try:
+        from importlib.resources import files
+
+        p = Path(str(files("eval") / "gold"))
+        return p if p.is_dir() else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _call_run_gold(run_gold: Callable, path: Path, assistant: Any, settings: Any, progress: Callable) -> Any:
+    """Call run_gold with whichever of our arguments it accepts."""
+    params = inspect.signature(run_gold).parameters
+    kwargs: dict[str, Any] = {}
+    for name, value in (("assistant", assistant), ("settings", settings), ("progress", progress),
+                        ("system", _SharedSystem(assistant))):
+        if name in params:
+            kwargs[name] = value
+    return run_gold(path, **kwargs)
+
+
+def _plain(obj: Any) -> Any:
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if hasattr(obj, "__dataclass_fields__"):
+        return {f: getattr(obj, f) for f in obj.__dataclass_fields__}
+    return obj
+
+
+METRIC_COLUMNS = [
+    ("n", "题数"), ("answer_accuracy", "答案准确率"), ("citation_recall", "引用召回率"),
+    ("citation_precision", "引用精确率"), ("refusal_accuracy", "拒答准确率"), ("false_refusal_rate", "误拒率"),
+    ("latency_p50_ms", "延迟 p50 (ms)"), ("latency_p95_ms", "延迟 p95 (ms)"),
+]
+CHART_METRICS = ("answer_accuracy", "citation_recall", "citation_precision", "refusal_accuracy")
+MISS_HEADERS = ["编号", "类型", "问题", "期望答案", "系统答案", "原因"]
+
+
+def eval_views(result: Any, name: str) -> tuple:
+    """(summary markdown, metrics table, chart DataFrame, misses table) from an EvalRun or a metrics dict."""
+    import pandas as pd
+
+    r = _plain(result)
+    scores: list[Any] = []
+    if isinstance(r, dict) and isinstance(r.get("systems"), dict):  # EvalRun / metrics_dict()
+        sysrun = _plain(r["systems"].get("reportqa") or next(iter(r["systems"].values())))
+        metrics = _plain(sysrun.get("metrics", sysrun))
+        scores = list(sysrun.get("scores") or [])
+    elif isinstance(r, dict):
+        metrics = _plain(r.get("metrics", r))
+        scores = list(r.get("scores") or [])
+    else:
+        return f"评测完成：{render.esc(r)}", gr.skip(), gr.skip(), gr.skip()
+    overall = _plain(metrics.get("overall") or {})
+    groups = [("全部", overall)] + [(str(k), _plain(v)) for k, v in (metrics.get("by_type") or {}).items()]
+    rows = [[g] + [_fmt_metric(k, (m or {}).get(k)) for k, _ in METRIC_COLUMNS] for g, m in groups]
+    table = gr.update(value=rows, headers=["分组"] + [label for _, label in METRIC_COLUMNS])
+    labels = dict(METRIC_COLUMNS)
+    chart_rows = [{"指标": labels[k], "值": round(float(overall[k]), 4)}
+                  for k in CHART_METRICS if isinstance(overall.get(k), (int, float))]
+    chart = pd.DataFrame(chart_rows or {"指标": [], "值": []})
+    misses = []
+    for s in scores:
+        d = s.to_dict() if hasattr(s, "to_dict") else _plain(s)
+        if not d.get("correct"):
+            misses.append([d.get("id"), d.get("type"), d.get("question"), d.get("expected"),
+                           (d.get("got_answer") or "")[:200], d.get("reason")])
+    acc = overall.get("answer_accuracy")
+    summary = (f"**{render.esc(name)}**：共 {overall.get('n', '?')} 题，答案准确率 "
+               f"{_fmt_metric('answer_accuracy', acc)}，答错 {len(misses)} 题。")
+    return summary, table, chart, gr.update(value=misses or [["—"] * len(MISS_HEADERS)], headers=MISS_HEADERS)
+
+
+def _fmt_metric(key: str, v: Any) -> Any:
+    if v is None:
+        return "—"
+    if key.startswith("latency"):
+        return round(float(v), 1)
+    if isinstance(v, float) and 0 <= v <= 1:
+        return f"{v:.1%}"
+    return v
+
+
+# ---------------------------------------------------------------------- the Blocks
+
+
+def _safe(fn: Callable) -> Callable:
+    """Any unexpected exception becomes a one-line gr.Error (no traceback in the page)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as e:  # noqa: BLE001
+            log.exception("handler %s failed", getattr(fn, "__name__", fn))
+            raise gr.Error(_friendly(e), print_exception=False) from None
+
+    return wrapper
+
+
+def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) -> gr.Blocks:
+    """The whole app; ``assistant`` is shared by all sessions (its ask is thread-safe)."""
+    h = Handlers(assistant, settings, gold_dir=gold_dir)
+    agencies, years = h.filter_choices()
+
+    with gr.Blocks(title=f"{TITLE} · ReportQA", analytics_enabled=False) as app:
+        app.rqa_handlers = h  # for tests and the CLI
+        gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="rqa-title")
+        status = gr.Markdown(h.status_line(), elem_id="rqa-status")
+
+        answers = gr.State({})  # chat message index -> {"id", "answer"}
+        current = gr.State(None)  # the answer whose cards are shown
+        pending = gr.State(None)  # the 👎 answer awaiting a correction
+        report_ids = gr.State(h.reports_table()[1])
+
+        with gr.Tabs():
+            # ---------------------------------------------------------- 问答
+            with gr.Tab("问答", id="ask"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=11, min_width=420):
+                        with gr.Row():
+                            agency_dd = gr.Dropdown(agencies, value=AGENCY_ALL, label="机关", scale=3,
+                                                    elem_id="rqa-agency")
+                            year_dd = gr.Dropdown(years, value=YEAR_ALL, label="年度", scale=1, elem_id="rqa-year")
+                        chatbot = gr.Chatbot(
+                            label="对话", elem_id="rqa-chat", height=520, layout="bubble",
+                            feedback_options=("Like", "Dislike"), buttons=["copy"],
+                            placeholder="请输入关于政府信息公开年报的问题，例如某机关某年收到多少申请、"
+                                        "因某种原因不予公开多少件、行政复议结果如何……",
+                        )
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8,
+                                             elem_id="rqa-question", max_length=MAX_QUESTION_CHARS, autofocus=True)
+                            send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rqa-send")
+                        examples = gr.HTML(examples_html(h.examples()), js_on_load=EXAMPLES_JS, elem_id="rqa-examples")
+                        with gr.Row(elem_id="rqa-feedback"):
+                            gr.Markdown("点击每个回答下方的 赞 / 踩 图标评价答案；点“踩”后可填写正确答案，用于改进评测集。",
+                                        elem_id="rqa-fb-hint")
+                            clear = gr.Button("清空对话", size="sm", elem_id="rqa-clear", scale=0, min_width=90)
+                        with gr.Row(visible=False, elem_id="rqa-correct-row") as correct_row:
+                            correct_box = gr.Textbox(label="正确答案（可选）", placeholder="例如：105 或 一句话的正确答案",
+                                                     scale=6, elem_id="rqa-correct")
+                            correct_send = gr.Button("提交更正", scale=1, min_width=90, elem_id="rqa-correct-send")
+                            correct_skip = gr.Button("不填写", scale=1, min_width=80, size="sm")
+                    with gr.Column(scale=9, min_width=360):
+                        gr.Markdown("#### 引用")
+                        cards = gr.HTML(render.CARDS_EMPTY, js_on_load=CARDS_JS, elem_id="rqa-cards")
+                        gr.Markdown("#### 原文")
+                        source = gr.HTML(render.SOURCE_EMPTY, js_on_load=SOURCE_JS, elem_id="rqa-source")
+
+            # ---------------------------------------------------------- 报告
+            with gr.Tab("报告", id="reports"):
+                rows, _ = h.reports_table()
+                reports_df = gr.Dataframe(value=rows, headers=render.REPORT_HEADERS, interactive=False, wrap=True,
+                                          label="已入库的报告（点击一行查看一致性检查结果）", elem_id="rqa-reports",
+                                          max_height=420)
+                report_md = gr.Markdown("")
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        files = gr.File(label=f"上传年报（PDF / DOCX / HTML / TXT，单个不超过 {settings.upload_max_mb} MB）",
+                                        file_count="multiple", file_types=list(ALLOWED_SUFFIXES), elem_id="rqa-upload")
+                    with gr.Column(scale=2):
+                        ingest_btn = gr.Button("入库", variant="primary", elem_id="rqa-ingest")
+                        refresh = gr.Button("刷新列表", size="sm")
+                        ingest_md = gr.Markdown("", elem_id="rqa-ingest-result")
+
+            # ---------------------------------------------------------- 评测
+            with gr.Tab("评测", id="eval"):
+                gold_choices = h.gold_choices()
+                with gr.Row():
+                    gold_dd = gr.Dropdown(gold_choices, value=gold_choices[0] if gold_choices else None,
+                                          label="金标准文件（eval/gold）", scale=2, elem_id="rqa-gold")
+                    gold_up = gr.File(label="或上传金标准文件（.jsonl，优先使用）", file_types=[".jsonl"], scale=2,
+                                     elem_id="rqa-gold-upload")
+                    run_btn = gr.Button("运行评测", variant="primary", scale=1, elem_id="rqa-eval-run")
+                eval_md = gr.Markdown("选择金标准文件后点“运行评测”：逐题提问并与标准答案比对（题目多时需要几分钟）。",
+                                      elem_id="rqa-eval-summary")
+                metrics_df = gr.Dataframe(headers=["分组"] + [label for _, label in METRIC_COLUMNS],
+                                          interactive=False, label="指标", elem_id="rqa-metrics")
+                chart = gr.BarPlot(x="指标", y="值", title="总体指标（0–1）", y_lim=[0, 1], label="指标图",
+                                   height=360, y_title="比例", x_title="指标",
+                                   sort=["答案准确率", "引用召回率", "引用精确率", "拒答准确率"])
+                misses_df = gr.Dataframe(headers=MISS_HEADERS, interactive=False, wrap=True, label="答错的题",
+                                         max_height=400, column_widths=["13%", "7%", "24%", "8%", "28%", "20%"])
+
+        # ------------------------------------------------------------------ events
+        chat_out = [chatbot, box, cards, source, answers, current, correct_row]
+        chat_kw = dict(concurrency_id="assistant", concurrency_limit=ASSISTANT_CONCURRENCY, api_visibility="private")
+        box.submit(h.chat, [box, chatbot, agency_dd, year_dd, answers], chat_out, **chat_kw)
+        send.click(h.chat, [box, chatbot, agency_dd, year_dd, answers], chat_out, **chat_kw)
+
+        def from_example(q_box: str, history, agency, year, ans, evt: gr.EventData):
+            q = (getattr(evt, "_data", None) or {}).get("q") or ""
+            yield from h.chat(q, history, agency, year, ans)
+
+        examples.click(from_example, [box, chatbot, agency_dd, year_dd, answers], chat_out, **chat_kw)
+
+        cards.click(_safe(h.on_card), [current], [source], api_visibility="private")
+        chatbot.select(_safe(h.select_message), [answers], [cards, source, current], api_visibility="private")
+        chatbot.like(_safe(h.like), [answers], [correct_row, pending, correct_box], api_visibility="private")
+        correct_send.click(_safe(h.submit_correction), [pending, correct_box], [correct_row, pending, correct_box],
+                           api_visibility="private")
+        correct_box.submit(_safe(h.submit_correction), [pending, correct_box], [correct_row, pending, correct_box],
+                           api_visibility="private")
+        correct_skip.click(lambda: (gr.update(visible=False), None, ""), None, [correct_row, pending, correct_box],
+                           api_visibility="private")
+        def reset():
+            return [], {}, None, render.CARDS_EMPTY, render.SOURCE_EMPTY, gr.update(visible=False)
+
+        reset_out = [chatbot, answers, current, cards, source, correct_row]
+        clear.click(reset, None, reset_out, api_visibility="private")
+        chatbot.clear(reset, None, reset_out, api_visibility="private")
+
+        def refresh_all():
+            rows, ids = h.reports_table()
+            ag, yr = h.filter_choices()
+            return (rows, ids, gr.update(choices=ag), gr.update(choices=yr), examples_html(h.examples()),
+                    h.status_line())
+
+        refresh_out = [reports_df, report_ids, agency_dd, year_dd, examples, status]
+
+        def do_ingest(uploaded, progress=gr.Progress()):
+            return h.ingest(uploaded, progress=progress)
+
+        ingest_btn.click(_safe(do_ingest), [files], [ingest_md], concurrency_id="ingest", concurrency_limit=1,
+                         api_visibility="private").then(refresh_all, None, refresh_out, api_visibility="private")
+        refresh.click(refresh_all, None, refresh_out, api_visibility="private")
+
+        def uploaded(fs):
+            names = [Path(getattr(f, "name", f)).name for f in (fs or [])]
+            if not names:
+                return ""
+            return f"已上传 {len(names)} 个文件（{render.esc('、'.join(names))}），点“入库”开始。"
+
+        files.upload(uploaded, [files], [ingest_md], api_visibility="private")
+        reports_df.select(h.report_detail, [report_ids], [report_md], api_visibility="private")
+        app.load(refresh_all, None, refresh_out, api_visibility="private")
+
+        def do_eval(name, upload, progress=gr.Progress()):
+            return h.run_eval(name, upload, progress=progress)
+
+        def gold_uploaded(f):
+            if f is None:
+                return gr.skip()
+            return f"已上传 {render.esc(Path(getattr(f, 'name', f)).name)}，点“运行评测”开始（优先于左侧的选择）。"
+
+        gold_up.upload(gold_uploaded, [gold_up], [eval_md], api_visibility="private")
+        run_btn.click(_safe(do_eval), [gold_dd, gold_up], [eval_md, metrics_df, chart, misses_df], concurrency_id="eval",
+                      concurrency_limit=1, api_visibility="private")
+
+        # the named API endpoint: Client(url).predict(question, agency, year, api_name="/ask")
+        def ask(question: str, agency: str | None = None, year: int | None = None) -> dict:
+            """Answer one question; returns the answer object (question, answer, answerable, value, citations, warnings)."""
+            return h.ask_api(question, agency, year)
+
+        gr.api(ask, api_name="ask", concurrency_id="assistant", concurrency_limit=ASSISTANT_CONCURRENCY)
+    return app
+
+
+def theme() -> gr.themes.Theme:
+    # local fonts only: no request to a font CDN from an intranet
+    fonts = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
+    return gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=fonts,
+                          font_mono=["Noto Sans Mono CJK SC", "monospace"])
+
+
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    """'user:password' -> (user, password); None when unset; ValueError when malformed."""
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth must be 'user:password'")
+    return user, password
+
+
+def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int | None = None,
+           auth: str | None = None, prevent_thread_lock: bool = False, quiet: bool = False) -> Any:
+    """Start the app with safe defaults; returns what Blocks.launch returns."""
+    creds = parse_auth(auth if auth is not None else getattr(settings, "auth", None))
+    app.queue(default_concurrency_limit=ASSISTANT_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
+    return app.launch(
+        server_name=host or settings.host,
+        server_port=int(port or settings.port),
+        share=False,
+        auth=creds,
+        auth_message="请登录以使用政府信息公开年报问答。" if creds else None,
+        max_file_size=f"{int(settings.upload_max_mb)}mb",
+        show_error=True,
+        inbrowser=False,
+        quiet=quiet,
+        prevent_thread_lock=prevent_thread_lock,
+        ssr_mode=False,
+        mcp_server=False,
+        footer_links=["api"],
+        theme=theme(),
+        css=render.CSS + EXTRA_CSS,
+        allowed_paths=[],
+    )
