@@ -158,7 +158,8 @@ def chunk_report(report: Report, settings: Settings | int, report_id: str | None
     return out
 
 
-def chunk_metadata(chunk: Chunk, *, source_path: str = "", source_sha256: str = "") -> dict[str, str | int | float | bool]:
+def chunk_metadata(chunk: Chunk, *, source_path: str = "",
+                   source_sha256: str = "") -> dict[str, str | int | float | bool]:
     """Flat metadata for a vector store (no None values: Chroma drops them)."""
     md: dict[str, str | int | float | bool] = {
         "report_id": chunk.report_id,

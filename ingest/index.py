@@ -94,9 +94,10 @@ class ReportIndex:
 
     @property
     def vectors(self) -> ChromaVectorStore:
-        if self._vectors is None:
-            self._vectors = open_vectors(self.settings, self.catalog)
-        return self._vectors
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = open_vectors(self.settings, self.catalog)
+            return self._vectors
 
     def committed_ids(self) -> set[str]:
         """Ids of the reports committed now (re-read when an ingest has committed since)."""
@@ -104,6 +105,10 @@ class ReportIndex:
             gen = self.catalog.generation
             if gen != self._gen:
                 self._gen, self._committed = self.catalog.snapshot()
+                if self._vectors is not None and not self.settings.chroma_url:
+                    # an embedded Chroma does not see another process's writes: reopen it
+                    self._vectors.close()
+                    self._vectors = None
             return set(self._committed)
 
     def _allowed(self, report_ids: Iterable[str] | None) -> set[str]:
@@ -194,12 +199,25 @@ class ReportIndex:
         if not allowed or k <= 0:
             return []
         vec = self.embedder.embed_query(query)
+        ordered = sorted(allowed)
         try:
-            hits = self.vectors.query(vec, k, sorted(allowed))
+            hits = self.vectors.query(vec, k, ordered)
         except ReportQAError:
             raise
-        except Exception as e:
-            raise IndexError_(f"vector search failed: {e}") from e
+        except Exception as first:
+            if self.settings.chroma_url:
+                raise IndexError_(f"vector search failed: {first}") from first
+            # an embedded Chroma can lag behind another process's writes, or be closed under us by a
+            # refresh in another thread: reopen it once
+            log.info("vector search failed (%s); reopening the vector store", first)
+            with self._lock:
+                if self._vectors is not None:
+                    self._vectors.close()
+                self._vectors = None
+            try:
+                hits = self.vectors.query(vec, k, ordered)
+            except Exception as e:
+                raise IndexError_(f"vector search failed: {e}") from e
         keys = [record_key(h) for h, _ in hits]
         with self._lock:
             by_key = self.catalog.chunks_by_key(keys)
@@ -208,6 +226,8 @@ class ReportIndex:
     def close(self) -> None:
         with self._lock:
             self.catalog.close()
+            if self._vectors is not None:
+                self._vectors.close()
             self._vectors = None
             self._bm25 = None
 

@@ -28,7 +28,8 @@ BM25_DIR = "bm25"
 CURRENT = "CURRENT"
 KEYS_FILE = "keys.json"
 
-_STOP = frozenset("的 了 和 与 及 或 是 在 对 为 有 吗 呢 吧 啊 么 多少 什么 哪些 哪个 几 请问 一下 一共 共 个 其中 以及".split())
+_STOP = frozenset(("的 了 和 与 及 或 是 在 对 为 有 吗 呢 吧 啊 么 "
+                   "多少 什么 哪些 哪个 几 请问 一下 一共 共 个 其中 以及").split())
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 
 _jieba = None
@@ -81,7 +82,8 @@ class BM25Index:
         return len(self.keys)
 
     @classmethod
-    def build(cls, docs: Iterable[tuple[str, str, str | list[str]]], report_ids: Iterable[str] | None = None) -> BM25Index:
+    def build(cls, docs: Iterable[tuple[str, str, str | list[str]]],
+              report_ids: Iterable[str] | None = None) -> BM25Index:
         """``docs``: (report_id, chunk_id, text or its tokens). ``report_ids``: the set the build covers
         (defaults to the reports seen in ``docs``; pass it so a report without chunks counts)."""
         bm25s = _import_bm25s()

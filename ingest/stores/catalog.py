@@ -205,7 +205,8 @@ class Catalog:
         return row[0] if row else None
 
     def _set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        self.conn.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                           (key, value))
 
     def set_meta(self, key: str, value: str) -> None:

@@ -79,6 +79,16 @@ class ChromaVectorStore:
             self.max_batch = 1000
         self.max_batch = max(1, min(self.max_batch, 5000))
 
+    def close(self) -> None:
+        """Release the client (an embedded client's last release stops its in-process Chroma system,
+        so the next open reads what other processes wrote)."""
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            try:
+                close()
+            except Exception as e:  # pragma: no cover - best effort
+                log.debug("closing the Chroma client: %s", e)
+
     # -------------------------------------------------------------- writes
 
     def upsert(self, ids: Sequence[str], embeddings: np.ndarray, documents: Sequence[str],

@@ -1,0 +1,245 @@
+"""``reportqa parse | ingest | reports | check``: thin over ingest.parse, ingest.indexer and ingest.index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.table import Table
+from rich.tree import Tree
+
+from ui.cli_common import IndexOpt, JsonOpt, console, emit_json, err_console, fail, make_settings, user_errors
+
+_STATUS_STYLE = {"ingested": "green", "unchanged": "dim", "failed": "red"}
+
+
+# ---------------------------------------------------------------------- parse
+
+
+def _report_tree(report) -> Tree:
+    from ingest.models import CellState
+
+    head = f"[bold]{escape(report.agency)}[/bold] {report.year}年 · {escape(report.source)}"
+    tree = Tree(head)
+    meta = tree.add("[dim]details[/dim]")
+    meta.add(f"title: {escape(report.title or '—')}")
+    if report.agency_variants:
+        meta.add(f"agency as printed: {escape('、'.join(report.agency_variants))}")
+    meta.add(f"template: {report.template} · pages: {report.pages} · sha256: {report.sha256[:12] or '—'}")
+    secs = tree.add(f"sections ({sum(1 for s in report.sections if s.number)} of 6)")
+
+    def add(node, sec) -> None:
+        pages = f" p.{sec.page_start}" if sec.page_start else ""
+        child = node.add(f"{escape(sec.title or sec.path or '(preamble)')} [dim]{len(sec.text)} chars{pages}[/dim]")
+        for c in sec.children:
+            add(child, c)
+
+    for s in report.sections:
+        add(secs, s)
+    n_blank = sum(1 for c in report.cells if c.state is CellState.blank)
+    tree.add(f"table cells: {len(report.cells)} ({n_blank} blank)")
+    if report.findings:
+        f_node = tree.add(f"[yellow]findings ({len(report.findings)})[/yellow]")
+        for f in report.findings:
+            style = "red" if f.severity == "error" else "yellow"
+            f_node.add(f"[{style}]{f.severity}[/{style}] {f.table} {escape(f.rule)}: {escape(f.detail)}")
+    for w in report.warnings:
+        tree.add(f"[yellow]warning:[/yellow] {escape(w)}")
+    return tree
+
+
+def _table_grids(report) -> list[Table]:
+    grids = []
+    for table in ("表二", "表三", "表四"):
+        cells = report.table_cells(table)
+        if not cells:
+            continue
+        rows: dict[str, str] = {}
+        cols: dict[str, str] = {}
+        values: dict[tuple[str, str], str] = {}
+        for c in cells:
+            rows.setdefault(c.row, c.row_label)
+            cols.setdefault(c.column, c.column_label)
+            values[(c.row, c.column)] = c.display_value()
+        blank = " (blank: not reported)" if report.table_blank(table) else ""
+        t = Table(title=f"{table}{blank}", show_lines=False, title_justify="left")
+        t.add_column("row", overflow="fold", max_width=40)
+        for label in cols.values():
+            t.add_column(escape(label), justify="right")
+        for rk, rl in rows.items():
+            t.add_row(escape(rl), *(values.get((rk, ck), "") for ck in cols))
+        grids.append(t)
+    return grids
+
+
+def parse_cmd(
+    file: Path = typer.Argument(..., help="A report file: .pdf .docx .html .htm .txt"),
+    json_out: bool = JsonOpt,
+    index: Path | None = IndexOpt,
+) -> None:
+    """Parse one report and print what was found (sections, tables, findings); nothing is indexed."""
+    from ingest.parse import parse_file
+
+    if not file.exists():
+        fail(f"{file}: no such file or folder")
+    report = parse_file(file)
+    if json_out:
+        emit_json(report.model_dump(mode="json"))
+        return
+    console.print(_report_tree(report))
+    for grid in _table_grids(report):
+        console.print(grid)
+
+
+# ---------------------------------------------------------------------- ingest
+
+
+class _Progress:
+    """A rich progress bar on stderr, or nothing (JSON output, not a terminal)."""
+
+    def __init__(self, enabled: bool):
+        self.bar = None
+        if enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("{task.description}"), console=err_console, transient=True)
+            self.task = None
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.stop()
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.bar:
+            return
+        if self.task is None:
+            self.task = self.bar.add_task("", total=total)
+        self.bar.update(self.task, completed=done, description=escape(Path(path).name) if path else "")
+
+
+def ingest_cmd(
+    paths: list[Path] = typer.Argument(None, help="Files and folders (recursive): .pdf .docx .html .htm .txt"),
+    index: Path | None = IndexOpt,
+    json_out: bool = JsonOpt,
+    prune: bool = typer.Option(False, "--prune", help="Forget indexed files that are gone from disk."),
+    rebuild: bool = typer.Option(False, "--rebuild",
+                                 help="Wipe the index and ingest again (with no PATH: the files it listed)."),
+) -> None:
+    """Ingest report files into the index; unchanged files are skipped, changed ones replaced."""
+    from ingest.indexer import ingest_paths
+
+    if not paths and not (prune or rebuild):
+        fail("give at least one file or folder to ingest (or --prune / --rebuild)")
+    settings = make_settings(index)
+    with _Progress(enabled=not json_out and err_console.is_terminal) as progress:
+        result = ingest_paths(settings, paths or [], prune=prune, rebuild=rebuild, progress=progress)
+    if json_out:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        t = Table(show_header=True, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        t.add_column("file", overflow="fold", ratio=3)
+        t.add_column("status", no_wrap=True)
+        t.add_column("report", overflow="fold", ratio=2)
+        t.add_column("note", overflow="fold", ratio=2)
+        for f in result.files:
+            style = _STATUS_STYLE[f.status]
+            report = f"{escape(f.agency)} {f.year}年" if f.agency else ""
+            t.add_row(escape(f.path), f"[{style}]{f.status}[/{style}]", report,
+                      escape(f.reason or (f"{f.chunks} chunks" if f.chunks else "")))
+        if result.files:
+            console.print(t)
+        for p in result.pruned:
+            console.print(f"pruned (file gone): {escape(p)}")
+        console.print(f"ingested {result.ingested}, unchanged {result.unchanged}, failed {result.failed}"
+                      + (f", pruned {len(result.pruned)}" if result.pruned else "")
+                      + (" (index rebuilt)" if result.rebuilt else "")
+                      + f" · {result.chunks} chunks in {result.seconds:.1f}s · index {escape(result.index)}",
+                      highlight=False)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------------- reports, check
+
+
+def reports_cmd(index: Path | None = IndexOpt, json_out: bool = JsonOpt) -> None:
+    """List the ingested reports: agency, year, source, sections, cells, findings."""
+    from ingest.index import ReportIndex
+
+    with ReportIndex(make_settings(index)) as ix:
+        infos = ix.reports()
+    if json_out:
+        emit_json([i.contract_dict() for i in infos])
+        return
+    if not infos:
+        console.print("no reports in the index")
+        return
+    t = Table(show_header=True, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    t.add_column("report (source)", overflow="fold")
+    for col in ("sections", "cells", "findings"):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("blank tables", overflow="fold")
+    for i in infos:
+        findings = f"[red]{i.findings}[/red]" if i.errors else str(i.findings)
+        t.add_row(f"{escape(i.agency)} {i.year}年\n[dim]{escape(i.source)}[/dim]", f"{i.sections}/6", str(i.cells),
+                  findings, "、".join(i.blank_tables))
+    console.print(t)
+    console.print(f"{len(infos)} report(s)", highlight=False)
+
+
+def check_cmd(
+    index: Path | None = IndexOpt,
+    json_out: bool = JsonOpt,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any finding is an error."),
+) -> None:
+    """List the consistency findings (勾稽关系, blank tables, narrative vs table) of every ingested report."""
+    from ingest.index import ReportIndex
+
+    with ReportIndex(make_settings(index)) as ix:
+        infos = {i.report_id: i for i in ix.reports()}
+        findings = ix.findings()
+    rows = []
+    for rid, f in findings:
+        info = infos.get(rid)
+        if info is None:
+            continue
+        rows.append({"agency": info.agency, "year": info.year, "source": info.source, "table": f.table,
+                     "rule": f.rule, "severity": f.severity, "detail": f.detail, "report_id": rid})
+    rows.sort(key=lambda r: (r["agency"], r["year"], r["source"], r["severity"] != "error", r["table"], r["rule"]))
+    if json_out:
+        emit_json(rows)
+    elif not rows:
+        console.print(f"no findings in {len(infos)} report(s)")
+    else:
+        from itertools import groupby
+
+        for (agency, year, source), group in groupby(rows, key=lambda r: (r["agency"], r["year"], r["source"])):
+            console.print(f"[bold]{escape(agency)}[/bold] {year}年 [dim]{escape(source)}[/dim]")
+            t = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
+            t.add_column("table", no_wrap=True)
+            t.add_column("rule", no_wrap=True)
+            t.add_column("severity", no_wrap=True)
+            t.add_column("detail", overflow="fold")
+            for r in group:
+                style = "red" if r["severity"] == "error" else "yellow"
+                t.add_row(r["table"], escape(r["rule"]), f"[{style}]{r['severity']}[/{style}]", escape(r["detail"]))
+            console.print(t)
+        n_err = sum(r["severity"] == "error" for r in rows)
+        console.print(f"{len(rows)} finding(s), {n_err} error(s), in {len(infos)} report(s)", highlight=False)
+    if strict and any(r["severity"] == "error" for r in rows):
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("parse")(user_errors(parse_cmd))
+    app.command("ingest")(user_errors(ingest_cmd))
+    app.command("reports")(user_errors(reports_cmd))
+    app.command("check")(user_errors(check_cmd))
