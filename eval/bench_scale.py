@@ -1,0 +1,294 @@
+"""Scale benchmark: ingest and ask over 100 and 1,000 synthetic reports.
+
+    python -m eval.bench_scale                       # 100 and 1,000, default model, writes BENCHMARKS.md
+    python -m eval.bench_scale --sizes 100 --formats txt,docx,html,pdf
+    python -m eval.bench_scale --sizes 1000 --embedding-model fake --formats txt,docx,html
+
+For each size, in a fresh subprocess (so peak RSS is that size's own):
+
+1. generate the corpus with :func:`eval.synth.generate` (seed 0, formats
+   rotating) into ``<work>/synth-<N>``; its ``gold.jsonl`` gives the questions;
+2. ingest it into a fresh index (``ingest_paths``): seconds, reports/s, chunks/s;
+3. time the raw encoder on the same machine in the same run: ``embed_passages``
+   over a sample of the index's own chunk texts, batch size as in settings —
+   chunks/s of the encoder alone, the ceiling of ingest throughput;
+4. open the Assistant, ask one untimed warm-up question, then time
+   ``ask`` on up to ``--questions`` table and narrative questions of the
+   synthetic gold set (p50/p95 per type, and their answer accuracy);
+5. peak RSS (``ru_maxrss``) after ingest and at the end; index size on disk.
+
+Results go to ``<work>/bench-<N>-<formats>-<model>.json``; then every
+``bench-*.json`` in ``<work>`` is rendered into ``--out`` (BENCHMARKS.md);
+``--render-only`` just renders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("eval.bench_scale")
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_WORK = Path(os.environ.get("REPORTQA_BENCH_DIR", "/tmp/reportqa-bench"))
+ENCODER_SAMPLE = 512
+
+
+def _rss_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _dir_size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def _pct(xs: list[float], q: float) -> float | None:
+    from eval.metrics import percentile
+
+    return percentile(xs, q)
+
+
+def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str | None, questions: int,
+            regenerate: bool = False) -> dict[str, Any]:
+    """Benchmark one corpus size in this process; returns the result dict."""
+    from eval.metrics import load_gold, score_question
+    from eval.runner import git_commit, machine_info
+    from eval.synth import generate
+    from ingest.embeddings import get_embedder
+    from ingest.indexer import ingest_paths
+    from ingest.settings import Settings
+
+    tag = f"{n}-{'-'.join(formats)}"
+    corpus = work / f"synth-{tag}"
+    index_dir = work / f"index-{tag}-{embedding_model or 'default'}"
+    res: dict[str, Any] = {"n": n, "formats": list(formats), "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                           "git": git_commit(), "machine": machine_info(), "load_avg_start": os.getloadavg()}
+
+    # 1. corpus
+    t0 = time.perf_counter()
+    if regenerate or not (corpus / "gold.jsonl").exists():
+        reports = generate(n, corpus, seed=0, formats=formats)
+        res["generate_seconds"] = round(time.perf_counter() - t0, 1)
+        res["formats_count"] = {f: sum(r.format == f for r in reports) for f in formats}
+    else:
+        res["generate_seconds"] = None
+    files = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".docx", ".html", ".pdf"))
+    res["files"] = len(files)
+    res["formats_count"] = res.get("formats_count") or {f: sum(p.suffix == "." + f for p in files) for f in formats}
+
+    # 2. ingest into a fresh index
+    if index_dir.exists():
+        import shutil
+
+        shutil.rmtree(index_dir)
+    kw = {"index_dir": index_dir}
+    if embedding_model:
+        kw["embedding_model"] = embedding_model
+    settings = Settings(**kw)
+    res["settings_hash"] = settings.index_hash()
+    res["embedding_model"] = settings.embedding_model
+    t_model = time.perf_counter()
+    embedder = get_embedder(settings)
+    embedder.embed_passages(["预热"])  # load the model outside the timed ingest
+    res["model_load_seconds"] = round(time.perf_counter() - t_model, 1)
+
+    # raw encoder over a sample of the chunks ingest will embed (the exact texts, ``Chunk.embed_text``,
+    # from 40 of the files), timed before the ingest and again after it
+    from ingest.chunking import chunk_report
+    from ingest.parse import parse_file
+
+    texts: list[str] = []
+    for f in random.Random(0).sample(files, min(40, len(files))):
+        try:
+            texts += [c.embed_text for c in chunk_report(parse_file(f), settings)]
+        except Exception:  # noqa: BLE001 - a file that fails here fails ingest too; skip it
+            continue
+    sample = random.Random(0).sample(texts, min(ENCODER_SAMPLE, len(texts)))
+    enc_before = _time_encoder(embedder, sample)
+    res["load_avg_before_ingest"] = os.getloadavg()
+    t0 = time.perf_counter()
+    ing = ingest_paths(settings, [corpus], embedder=embedder)
+    secs = time.perf_counter() - t0
+    res["ingest"] = {"seconds": round(secs, 1), "ingested": ing.ingested, "failed": ing.failed,
+                     "chunks": ing.chunks, "reports_per_s": round(ing.ingested / secs, 2),
+                     "chunks_per_s": round(ing.chunks / secs, 1),
+                     "failures": [f"{f.path}: {f.reason}" for f in ing.files if f.status == "failed"][:10],
+                     "mean_file_seconds": {ext: round(sum(ts) / len(ts), 3) for ext, ts in _by_ext(ing.files).items()}}
+    res["load_avg_after_ingest"] = os.getloadavg()
+    res["rss_peak_after_ingest_mb"] = round(_rss_peak_mb(), 0)
+    res["index_mb"] = round(_dir_size_mb(index_dir), 1)
+    log.info("ingested %d reports, %d chunks in %.1f s", ing.ingested, ing.chunks, secs)
+
+    # 3. the raw encoder again, after ingest (the load of the machine may have changed meanwhile)
+    enc_after = _time_encoder(embedder, sample)
+    res["encoder"] = {"chunks": len(sample), "mean_chars": round(sum(map(len, sample)) / max(1, len(sample)), 1),
+                      "chunks_per_s_before": enc_before, "chunks_per_s_after": enc_after,
+                      "chunks_per_s": round((enc_before + enc_after) / 2, 1)}
+    res["ingest"]["share_of_encoder_speed"] = round(res["ingest"]["chunks_per_s"] / res["encoder"]["chunks_per_s"], 3)
+
+    # 4. warm asks
+    from assistant.assistant import Assistant
+
+    gold = load_gold(corpus / "gold.jsonl")
+    # as `reportqa ask` / `serve` do: the Assistant gets its embedder from get_embedder (the same cached
+    # model), so its query-time settings (one torch thread per query) apply
+    asst = Assistant(settings)
+    asks: dict[str, Any] = {}
+    try:
+        if gold:
+            asst.ask(gold[0].question)
+        for typ in ("table", "narrative"):
+            qs = [q for q in gold if q.type == typ]
+            qs = random.Random(1).sample(qs, min(questions, len(qs)))
+            lat, correct = [], 0
+            for q in qs:
+                t = time.perf_counter()
+                a = asst.ask(q.question).to_json_dict()
+                ms = (time.perf_counter() - t) * 1000
+                lat.append(ms)
+                correct += score_question(q, a, ms).correct
+            asks[typ] = {"questions": len(qs), "p50_ms": _round(_pct(lat, 50)), "p95_ms": _round(_pct(lat, 95)),
+                         "answer_accuracy": round(correct / len(qs), 3) if qs else None}
+    finally:
+        asst.index.close()
+    res["ask"] = asks
+    res["rss_peak_mb"] = round(_rss_peak_mb(), 0)
+    res["load_avg_end"] = os.getloadavg()
+    return res
+
+
+def _time_encoder(embedder, texts: list[str]) -> float:
+    t0 = time.perf_counter()
+    embedder.embed_passages(texts)
+    return round(len(texts) / (time.perf_counter() - t0), 1)
+
+
+def _by_ext(outcomes) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for o in outcomes:
+        if o.status == "ingested":
+            out.setdefault(Path(o.path).suffix.lstrip("."), []).append(o.seconds)
+    return out
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+# ---------------------------------------------------------------------------- BENCHMARKS.md
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def render(results: list[dict]) -> str:
+    results = sorted(results, key=lambda r: (r["n"], r["embedding_model"] == "fake"))
+    first = results[0]
+    m = first["machine"]
+    commits = sorted({(r["git"].get("commit") or "?")[:12] + ("+" if r["git"].get("dirty") else "") for r in results})
+    out = ["# Benchmarks\n\n",
+           f"- date: {max(r['time'] for r in results)[:10]} (runs: {', '.join(r['time'] for r in results)})\n",
+           f"- machine: {m['cores']} cores ({_cpu_model()}), {m['ram_gb']} GB RAM, {m['platform']}, Python {m['python']}\n",
+           f"- commit: {', '.join(commits)} (`+` = with uncommitted changes)\n",
+           "- corpus: `eval.synth.generate(N, seed=0, formats=…)`, formats rotating; questions from its `gold.jsonl`\n",
+           "- produced by `python -m eval.bench_scale` (see its docstring for what is measured and how)\n\n",
+           "## Ingest\n\n",
+           "| reports | formats | embedding model | ingest s | reports/s | chunks | chunks/s | raw encoder chunks/s | ingest / encoder | peak RSS after ingest MB | index MB |\n",
+           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
+    for r in results:
+        i, e = r["ingest"], r["encoder"]
+        out.append(f"| {r['n']:,} | {'/'.join(r['formats'])} | `{r['embedding_model']}` | {i['seconds']:.0f} | "
+                   f"{i['reports_per_s']:.2f} | {i['chunks']:,} | {i['chunks_per_s']:.1f} | {e['chunks_per_s']:.1f} | "
+                   f"{100 * i['share_of_encoder_speed']:.0f}% | {r['rss_peak_after_ingest_mb']:.0f} | {r['index_mb']:.1f} |\n")
+    out.append("\n## Warm ask latency\n\n"
+               "| reports | embedding model | type | questions | p50 ms | p95 ms | answer accuracy | peak RSS MB |\n"
+               "|---:|---|---|---:|---:|---:|---:|---:|\n")
+    for r in results:
+        for typ, a in r["ask"].items():
+            acc = "–" if a["answer_accuracy"] is None else f"{100 * a['answer_accuracy']:.0f}%"
+            out.append(f"| {r['n']:,} | `{r['embedding_model']}` | {typ} | {a['questions']} | {a['p50_ms']} | "
+                       f"{a['p95_ms']} | {acc} | {r['rss_peak_mb']:.0f} |\n")
+    out.append("\n## Notes\n\n")
+    for r in results:
+        gen = f"generated in {r['generate_seconds']} s" if r.get("generate_seconds") is not None else "corpus reused"
+        fails = f"; {r['ingest']['failed']} files failed to ingest" if r["ingest"]["failed"] else ""
+        e = r["encoder"]
+        enc = (f"raw encoder {e.get('chunks_per_s_before', '?')} chunks/s before the ingest and "
+               f"{e.get('chunks_per_s_after', '?')} after it (the table shows their mean), on {e['chunks']} of the "
+               f"corpus's chunks (mean {e['mean_chars']} chars)")
+        loads = "; ".join(f"{k.replace('load_avg_', '').replace('_', ' ')} {r[k][0]:.1f}"
+                          for k in ("load_avg_start", "load_avg_before_ingest", "load_avg_after_ingest", "load_avg_end")
+                          if k in r)
+        out.append(f"- {r['n']:,} reports, `{r['embedding_model']}` ({', '.join(f'{k} {v}' for k, v in r['formats_count'].items())}; "
+                   f"{gen}{fails}): model load {r['model_load_seconds']} s (not in ingest time); {enc}; "
+                   f"1-minute load average: {loads}.\n")
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--formats", default="txt,docx,html,pdf", help="comma-separated, rotating")
+    ap.add_argument("--embedding-model", default=None, help="override the embedding model (e.g. fake)")
+    ap.add_argument("--questions", type=int, default=40, help="timed questions per type")
+    ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    ap.add_argument("--regenerate", action="store_true", help="regenerate the corpus even if present")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # internal: run one size here
+    ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="Markdown file to write")
+    ap.add_argument("--notes", type=Path, default=None, help="Markdown appended to the output (how to read the figures)")
+    ap.add_argument("--render-only", action="store_true", help="only render the bench-*.json already in --work")
+    a = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("jieba", "chromadb", "httpx", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    a.work.mkdir(parents=True, exist_ok=True)
+    formats = tuple(f.strip() for f in a.formats.split(",") if f.strip())
+    if a.one:
+        (n,) = a.sizes
+        res = run_one(n, a.work, formats, a.embedding_model, a.questions, a.regenerate)
+        name = f"bench-{n}-{'-'.join(formats)}-{a.embedding_model or 'default'}.json"
+        (a.work / name).write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
+        return
+    if not a.render_only:
+        for n in a.sizes:
+            cmd = [sys.executable, "-m", "eval.bench_scale", "--one", "--sizes", str(n), "--formats", a.formats,
+                   "--questions", str(a.questions), "--work", str(a.work)]
+            if a.embedding_model:
+                cmd += ["--embedding-model", a.embedding_model]
+            if a.regenerate:
+                cmd.append("--regenerate")
+            log.info("running %s", " ".join(cmd))
+            subprocess.run(cmd, check=True, cwd=ROOT)
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(a.work.glob("bench-*.json"))]
+    if not results:
+        raise SystemExit(f"no bench-*.json in {a.work}")
+    text = render(results)
+    if a.notes is not None:
+        text += "\n" + a.notes.read_text(encoding="utf-8")
+    a.out.write_text(text, encoding="utf-8")
+    log.info("wrote %s from %d runs", a.out, len(results))
+
+
+if __name__ == "__main__":
+    main()
