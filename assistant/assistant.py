@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
+from assistant import text_arithmetic
 from assistant.query import Analysis, analyse
 from assistant.retrieval import (
+    MONEY_UNITS,
+    RE_DATE,
+    asked_unit,
     best_sentences,
     contact_pattern,
     hybrid_search,
@@ -24,6 +28,7 @@ from assistant.retrieval import (
 )
 from ingest.agency import forms as agency_forms
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, name
+from assistant.table_facts import table_state_answer, unit_answer
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
 from ingest.settings import Settings, get_settings
@@ -31,6 +36,19 @@ from ingest.template import T3, T3_APPLICANT_KEYS, T4, T4_COLUMNS, T4_GROUPS
 from ingest.text import key, numbers_in
 
 log = logging.getLogger(__name__)
+
+HOLDINGS_SHOWN = 40  # agencies listed by name in a refusal; beyond that, a count
+
+
+def _holdings(infos: list[ReportInfo]) -> str:
+    """What the corpus holds, for a refusal: 机关（年份、年份年）；… (built only when refusing)."""
+    years: dict[str, set[int]] = {}
+    for i in infos:
+        years.setdefault(i.agency, set()).add(i.year)
+    parts = [f"{a}（{'、'.join(str(y) for y in sorted(ys))}年）" for a, ys in sorted(years.items())]
+    if len(parts) > HOLDINGS_SHOWN:
+        parts = parts[:HOLDINGS_SHOWN] + [f"等共 {len(parts)} 个机关（reportqa reports 列出全部）"]
+    return "；".join(parts)
 
 _TABLE_WORDS = {T3: ("表三", "表3", "申请", "新收", "结转"), T4: ("表四", "表4", "复议", "诉讼", "起诉"),
                 "表二": ("表二", "表2", "主动公开", "规章", "许可", "处罚", "强制", "收费")}
@@ -149,7 +167,12 @@ class Assistant:
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
         cited = Cited()
         warnings: list[str] = []
-        if a.intent == "check":
+        unit = unit_answer(a, self.index, scope, cited) if a.intent == "unit" else None
+        if unit is not None:
+            text, value = unit
+        elif a.intent == "table_state":
+            text, value = table_state_answer(a, self.index, scope, cited)
+        elif a.intent == "check":
             text, value = self._check_answer(a, scope, cited, warnings)
         elif a.target is not None and a.intent != "narrative" and a.intent != "summary":
             text, value, values = answer_table(a, self.index, scope, infos, cited)
@@ -178,12 +201,10 @@ class Assistant:
     # ---------------------------------------------------------------- refusals
 
     def _scope_refusal(self, a: Analysis, infos: list[ReportInfo]) -> Answer | None:
-        have = "；".join(sorted({f"{i.agency}（{'、'.join(str(r.year) for r in infos if r.agency == i.agency)}年）"
-                                for i in infos}))
         if a.unknown_agencies and not a.agencies:
             who = "、".join(a.unknown_agencies)
             return Answer(question=a.question, answerable=False, intent="refusal",
-                          answer=f"语料中没有「{who}」的报告，无法回答。现有报告：{have}。")
+                          answer=f"语料中没有「{who}」的报告，无法回答。现有报告：{_holdings(infos)}。")
         if a.years:
             pool = [i for i in infos if not a.agencies or i.agency in a.agencies]
             missing = [y for y in a.years if not any(i.year == y for i in pool)]
@@ -192,7 +213,7 @@ class Assistant:
                 years = "、".join(str(y) for y in sorted({i.year for i in pool})) or "无"
                 return Answer(question=a.question, answerable=False, intent="refusal",
                               answer=f"语料中没有{who}{'、'.join(str(y) for y in missing or a.years)}年的报告，无法回答。"
-                                     f"{'该机关' if a.agencies else '语料'}现有年份：{years}。现有报告：{have}。")
+                                     f"{'该机关' if a.agencies else '语料'}现有年份：{years}。现有报告：{_holdings(infos)}。")
         return None
 
     def _not_found(self, q: str, a: Analysis, scope: list[ReportInfo]) -> Answer:
@@ -240,6 +261,10 @@ class Assistant:
         if absent and a.wants_number:
             log.info("narrative refusal: %s not in the corpus", absent)
             return None
+        if a.wants_number:
+            done = self._arithmetic(a, scope, hits, names, infos, cited)
+            if done is not None:
+                return done
         if len(a.agencies) >= 2:  # one best sentence per named agency, so none is left out
             per = []
             for info in scope:
@@ -251,6 +276,9 @@ class Assistant:
             pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                             if x not in sents]
             picked = pick_number(a.question, [x.text for x in pool], names)
+            if picked is None and asked_unit(a.question) in MONEY_UNITS:
+                log.info("narrative refusal: a sum of money asked, none stated near the question's words")
+                return None
             if picked is not None:
                 value, at = picked
                 sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
@@ -267,6 +295,45 @@ class Assistant:
             lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
         head = "报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}："
         return head + "\n" + "\n".join(lines), value
+
+    def _arithmetic(self, a: Analysis, scope: list[ReportInfo], hits: list, names: set[str],
+                    infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float] | None:
+        """A sum or difference of two numbers the text states (two terms of one report, or one term in two)."""
+        if len(scope) == 1:
+            calc = text_arithmetic.within_report(a.question, hits, names)
+        elif len(scope) == 2:
+            order = sorted(scope, key=lambda i: (a.years.index(i.year) if i.year in a.years else 9,
+                                                 a.agencies.index(i.agency) if i.agency in a.agencies else 9))
+            calc = text_arithmetic.across_reports(
+                a.question, [[h for h in hits if h.chunk.report_id == i.report_id] for i in order],
+                {f for n in names for f in agency_forms(n)})
+        else:
+            return None
+        if calc is None:
+            return None
+        parts = []
+        for o in calc.operands:
+            info = infos.get(o.sentence.chunk.report_id)
+            who = f"{name(info)}：" if info and len(scope) > 1 else ""
+            mark = cited.add([sentence_evidence(o.sentence, infos)])
+            parts.append((who, o, mark))
+        (wa, oa, ma), (wb, ob, mb) = parts
+        a_side = f"{wa}{oa.term + ' ' if oa.term else ''}{fmt(oa.value)} {oa.unit}".rstrip() + ma
+        b_side = f"{wb}{ob.term + ' ' if ob.term else ''}{fmt(ob.value)} {ob.unit}".rstrip() + mb
+        u = f" {oa.unit}" if oa.unit and oa.unit == ob.unit else ""
+        if calc.op == "sum":
+            value = calc.value
+            text = f"{a_side}，{b_side}，合计 {fmt(oa.value)} + {fmt(ob.value)} = {fmt(value)}{u}。"
+        else:  # …比…多多少 -> first - second; …比…少多少 -> second - first
+            less = text_arithmetic.asks_less(a.question)
+            value = -calc.value if less else calc.value
+            if isinstance(value, float):
+                value = round(value, 6)
+            diff = calc.value
+            text = f"{a_side}，{b_side}，前者比后者{'多' if diff >= 0 else '少'} {fmt(abs(diff))}{u}。"
+        lines = [f"- {name(infos[o.sentence.chunk.report_id])}「{o.sentence.chunk.section}」：{o.sentence.text}{m}"
+                 for _, o, m in parts if o.sentence.chunk.report_id in infos]
+        return "据报告原文计算：" + text + "\n" + "\n".join(dict.fromkeys(lines)), value
 
     def _section_answer(self, a: Analysis, scope: list[ReportInfo], routed: tuple[str, bool],
                         cited: Cited) -> tuple[str, None] | None:
@@ -303,15 +370,19 @@ class Assistant:
 
     def _pattern_answer(self, scope: list[ReportInfo], pattern, cited: Cited) -> tuple[str, None] | None:
         """Contact details (phone, e-mail): the sentence that holds one, usually in the preamble."""
+        last = pattern is RE_DATE  # a report's date is the last one printed, under its signature
         lines = []
         for info in scope:
             report = self.index.get_report(info.report_id)
-            for sec in report.all_sections():
-                hit = next((x for x in split_sentences(sec.text) if pattern.search(x)), None)
+            sections = report.all_sections()
+            for sec in reversed(sections) if last else sections:
+                sents = split_sentences(sec.text)
+                hit = next((x for x in (reversed(sents) if last else sents) if pattern.search(x)), None)
                 if hit:
+                    found = pattern.findall(hit)[-1 if last else 0]
                     ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
                                   source=info.source, page=sec.page_start, section=sec.path, quote=hit)
-                    lines.append(f"- {name(info)}：{pattern.search(hit).group(0)}（「{sec.path}」：{hit}）{cited.add([ev])}")
+                    lines.append(f"- {name(info)}：{found}（「{sec.path}」：{hit}）{cited.add([ev])}")
                     break
         return ("报告原文：\n" + "\n".join(lines), None) if lines else None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest import agency as agency_names
 from ingest.index import ReportInfo
@@ -52,6 +53,8 @@ class Analysis:
     intent: str = "narrative"  # cell | list | max | min | sum | compare | check | narrative | summary
     wants_number: bool = False
     narrative_hint: bool = False  # the question asks what the text says
+    table_state: str | None = None  # "blank" | "zero": which reports left a table blank / all 0
+    table_state_table: str | None = None
 
 
 def _has(q: str, *words: str) -> bool:
@@ -63,12 +66,10 @@ def resolve_agencies(q: str, reports: list[ReportInfo]) -> tuple[list[str], list
     qk = re.sub(r"(?<=[\u4e00-\u9fff])全(?=[市区县省])", "", key(q))  # 淮安全市 -> 淮安市
     spans: list[tuple[int, int, str]] = []
     for info in {r.agency: r for r in reports}.values():
-        names = {info.agency, *info.agency_variants}
-        all_forms = set().union(*(agency_names.forms(n) for n in names))
-        for f in sorted(all_forms, key=len, reverse=True):
-            pos = qk.find(key(f))
+        for fk in _form_keys(info.agency, tuple(sorted(info.agency_variants))):
+            pos = qk.find(fk)
             if pos >= 0:
-                spans.append((pos, pos + len(key(f)), info.agency))
+                spans.append((pos, pos + len(fk), info.agency))
                 break
     # drop matches inside a longer match (淮安市 inside 淮安市洪泽区)
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
@@ -112,6 +113,13 @@ def resolve_agencies(q: str, reports: list[ReportInfo]) -> tuple[list[str], list
     return found, still
 
 
+@lru_cache(maxsize=8192)
+def _form_keys(agency: str, variants: tuple[str, ...]) -> tuple[str, ...]:
+    """Matching keys of every form of an agency's names, longest first (cached: asked on every question)."""
+    forms = set().union(*(agency_names.forms(n) for n in (agency, *variants)))
+    return tuple(sorted({key(f) for f in forms}, key=len, reverse=True))
+
+
 def _abbreviation_of(name: str, reports: list[ReportInfo]) -> str | None:
     m = _RE_FIRST_PLACE.match(name)
     if not m:
@@ -148,9 +156,11 @@ def _t3_target(qk: str) -> CellTarget | None:
     label = ""
     # specific sub-rows first (their wording is the most distinctive)
     for r in T3_ROWS_2021:
-        if r.group and r.group not in ("open", "partial") and r.key != "other_other":
+        if r.key == "other_other" and "其他处理" not in qk:
+            continue  # 3.其他 alone is too generic; under 其他处理 it names this row
+        if r.group and r.group not in ("open", "partial"):
             if any(key(s) in qk for s in (*r.keywords, *r.synonyms)):
-                rows, label = [r.key], r.short
+                rows, label = [r.key], ("其他处理 3.其他" if r.key == "other_other" else r.short)
                 break
     if not rows:
         for grp, words in GROUP_SYNONYMS.items():
@@ -183,7 +193,14 @@ def _t3_target(qk: str) -> CellTarget | None:
     return CellTarget("表三", rows, cols, label, clabel)
 
 
+_RE_QUOTED = re.compile(r"[“\"'‘「]([^”\"'’」]{1,12})[”\"'’」]")
+
+
 def _t3_columns(qk: str) -> tuple[list[str], str]:
+    for m in _RE_QUOTED.finditer(qk):  # a column named in quotes wins: “其他”法人或其他组织
+        named = [ck for ck, c in T3_COLUMN_BY_KEY.items() if m.group(1) in (key(c.label), *map(key, c.synonyms))]
+        if len(named) == 1:
+            return named, T3_COLUMN_BY_KEY[named[0]].label
     if _has(qk, "法人或其他组织", "法人和其他组织", "法人"):
         return list(T3_LEGAL_PERSON_KEYS), "法人或其他组织"
     for ck in ("natural", "commercial", "research", "social", "legal"):
@@ -236,7 +253,8 @@ def find_target(q: str) -> CellTarget | None:
     if any(w in qk for w in _NARRATIVE_TOPICS) and not re.search(r"表[二三四234]|新收|结转|复议|诉讼|信息公开申请", qk):
         return None
     t4 = _t4_target(qk)
-    if t4 is not None and not _has(qk, "申请"):
+    # 被申请行政复议 / 申请复议 name 表四, not an information-disclosure application
+    if t4 is not None and not _has(re.sub(r"被?申请了?(?:行政)?复议", "复议", qk), "申请"):
         return t4
     t2 = _t2_target(qk)
     if t2 is not None and not _has(qk, "申请"):
@@ -249,6 +267,26 @@ def find_target(q: str) -> CellTarget | None:
 _CHECK = ("一致", "勾稽", "核对", "平衡", "对得上", "对不上", "矛盾", "有没有问题", "是否正确", "有无错误", "校验",
           "不符", "相符", "合理吗", "准确吗", "加起来是多少")
 _NUMBER_Q = ("多少", "几件", "几个", "几项", "几次", "数量", "多大", "金额", "总数", "合计", "一共", "总共", "共有")
+
+
+_RE_UNIT_Q = re.compile(r"(?:用|是|以)什么(?:计量)?单位|单位是|计量单位|单位为|几位小数")
+_RE_BLANK_Q = re.compile(r"没填|未填|空白|空着|一个数(?:字)?都没|没有填")
+_RE_ZERO_Q = re.compile(r"(?:全部|全|都|均|全都)(?:为|是)[0零]|无申请")
+
+
+def _table_state(qk: str) -> tuple[str, str] | None:
+    """A question about which reports left a table blank (未填报) or filled it with zeros only."""
+    if not re.search(r"哪|几份|几家|有没有", qk):
+        return None
+    m = re.search(r"表([二三四])", qk)
+    if m is None and not re.search(r"依申请|申请情况|复议|诉讼", qk):
+        return None
+    table = f"表{m.group(1)}" if m else ("表四" if re.search(r"复议|诉讼", qk) else "表三")
+    if _RE_BLANK_Q.search(qk):
+        return "blank", table
+    if _RE_ZERO_Q.search(qk):
+        return "zero", table
+    return None
 
 
 def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = None, year: int | None = None) -> Analysis:
@@ -270,7 +308,12 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
     a.wants_number = _has(qk, *_NUMBER_Q) and "哪几" not in qk
     a.narrative_hint = _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中", "表述", "提到", "介绍", "怎么说",
                             "哪些措施", "什么措施", "如何", "怎样", "情况如何", "做了什么", "采取了")
-    if _has(qk, *_CHECK):
+    state = _table_state(qk)
+    if state is not None:
+        a.intent, (a.table_state, a.table_state_table) = "table_state", state
+    elif _RE_UNIT_Q.search(qk) and (unit_target := _t2_target(qk)) is not None:
+        a.intent, a.target = "unit", unit_target
+    elif _has(qk, *_CHECK):
         a.intent = "check"
     elif _has(qk, "总结", "概括", "概述", "综述", "汇总一下"):
         a.intent = "summary"

@@ -152,8 +152,15 @@ _RE_PHONE = re.compile(r"\d{3,4}-\d{7,8}")
 _RE_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
+RE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+
+
 def contact_pattern(question: str) -> re.Pattern | None:
+    """A pattern for details quoted as they stand: phone, e-mail, the report's date (落款日期: its last date)."""
     qk = key(question)
+    if re.search(r"落款|成文日期|发布日期|印发日期|签发日期|报告日期", qk) or (
+            re.search(r"哪天|哪一天|什么日期|几月几日|何时", qk) and re.search(r"年报|报告", qk)):
+        return RE_DATE
     if "电话" in qk:
         return _RE_PHONE
     if "邮箱" in qk or "邮件" in qk:
@@ -161,14 +168,38 @@ def contact_pattern(question: str) -> re.Pattern | None:
     return None
 
 
+_RE_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份|天|小时|个工作日|工作日)")
+MONEY_UNITS = ("万元", "亿元", "元")
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a number question asks for (多少万元 -> 万元), if it names one."""
+    m = _RE_ASKED_UNIT.search(question)
+    return m.group(1) if m else None
+
+
 def pick_number(question: str, sentences: list[str], ignore: set[str] = frozenset()) -> tuple[int | float, int] | None:
     """The number right after one of the question's words (会议公开13条 for 会议公开…多少条): (value, sentence index).
-    ``ignore``: words that name the agency (they precede addresses, not answers)."""
-    qt = sorted((t for t in tokens(question) if not any(t in n for n in ignore)), key=len, reverse=True)
-    for t in qt:
-        for i, sent in enumerate(sentences):
-            m = re.search(re.escape(t) + r"[^\d，。；、]{0,8}?(\d+(?:\.\d+)?)(?![\d-])", sent.replace(",", ""))
-            if m and not (re.fullmatch(r"(19|20)\d{2}", m.group(1)) and sent[m.end(1): m.end(1) + 1] == "年"):
-                v = m.group(1)
-                return (float(v) if "." in v else int(v)), i
+    ``ignore``: words that name the agency (they precede addresses, not answers). When the question names a
+    unit, a number followed by that unit wins; a money question (多少万元) takes no number without a money unit."""
+    qt = sorted((t for t in tokens(question) if not any(t in n for n in ignore)), key=lambda t: (-len(t), t))
+    unit = asked_unit(question)
+    units = MONEY_UNITS if unit in MONEY_UNITS else (unit,) if unit else ()
+    passes = [True, False] if units and unit not in MONEY_UNITS else [bool(units)]
+    for need_unit in passes:
+        for t in qt:
+            for i, sent in enumerate(sentences):
+                flat = sent.replace(",", "")
+                for m in re.finditer(re.escape(t) + r"[^\d，。；、]{0,8}?(\d+(?:\.\d+)?)(?![\d-])", flat):
+                    if re.fullmatch(r"(19|20)\d{2}", m.group(1)) and flat[m.end(1): m.end(1) + 1] == "年":
+                        continue
+                    if need_unit and not flat.startswith(units, m.end(1)):
+                        continue
+                    v = m.group(1)
+                    return (float(v) if "." in v else int(v)), i
     return None
+
+
+def money_in(sentence: str) -> bool:
+    """Whether a sentence states an amount of money (a number followed by 元/万元/亿元)."""
+    return re.search(r"\d(?:\.\d+)?\s*(?:万元|亿元|元)", sentence.replace(",", "")) is not None

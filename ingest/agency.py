@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # short form -> long form of bureau names (suffix of the agency name)
 ABBREVIATIONS: dict[str, str] = {
@@ -80,6 +81,11 @@ def core(name: str) -> str:
 
 def forms(name: str) -> set[str]:
     """Every form under which people may refer to an agency."""
+    return set(_forms(name))
+
+
+@lru_cache(maxsize=8192)
+def _forms(name: str) -> frozenset[str]:
     out = {name, expand(name)}
     for n in list(out):
         out.add(strip_place_prefix(n))
@@ -96,7 +102,7 @@ def forms(name: str) -> set[str]:
         for n in list(out):
             if n.endswith(long) and short != long:
                 out.add(n[: -len(long)] + short)
-    return {f for f in out if len(f) >= 2}
+    return frozenset(f for f in out if len(f) >= 2)
 
 
 def same_agency(a: str, b: str) -> bool:

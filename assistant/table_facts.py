@@ -1,0 +1,91 @@
+"""Answers about the tables themselves rather than one of their numbers.
+
+- which reports left a table blank, or filled it with nothing but 0
+  (未填报 is not 0: the two lists are kept apart);
+- the unit a table states in its header (本年收费金额（单位：万元，保留4位小数）).
+
+Like every table answer, these read the parsed cells and cite them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query import Analysis
+from assistant.table_answers import Cited, cell_evidence, name
+from ingest.index import ReportIndex, ReportInfo
+from ingest.models import CellState, TableCell
+from ingest.template import T2, T3, T4
+
+_RE_UNIT_NOTE = re.compile(r"[（(]\s*单位\s*[:：]\s*([^）)]+)[）)]")
+_CITE_ROW = {T3: ("new", "total"), T4: ("review", "total")}
+
+
+def _cells_by_report(index: ReportIndex, infos: list[ReportInfo], table: str) -> dict[str, list[TableCell]]:
+    by: dict[str, list[TableCell]] = {i.report_id: [] for i in infos}
+    for rid, c in index.cells(report_ids=list(by), table=table):
+        by[rid].append(c)
+    return by
+
+
+def _representative(cells: list[TableCell], table: str) -> TableCell | None:
+    """The cell to cite for a whole table: its first total (本年新收 · 总计 for 表三), else its first cell."""
+    row, col = _CITE_ROW.get(table, ("", ""))
+    return next((c for c in cells if c.row == row and c.column == col), None) or (cells[0] if cells else None)
+
+
+def table_state_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
+                       cited: Cited) -> tuple[str, None]:
+    """Which reports left ``a.table_state_table`` blank, and which filled it with zeros only.
+
+    Asked for blank tables, it names those (cited) and counts the rest; asked for all-zero tables, it names
+    those and also the blank ones (both cited), since a blank table must not be mistaken for zeros."""
+    table = a.table_state_table or T3
+    by = _cells_by_report(index, scope, table)
+    states: dict[str, list[tuple[ReportInfo, TableCell | None]]] = {"blank": [], "zero": [], "other": []}
+    for info in sorted(scope, key=lambda i: (i.year, i.agency)):
+        cells = by.get(info.report_id, [])
+        numbers = [c for c in cells if c.state is CellState.number]
+        state = "blank" if not numbers else "zero" if all(c.value == 0 for c in numbers) else "other"
+        states[state].append((info, _representative(cells, table)))
+
+    def names(items: list[tuple[ReportInfo, TableCell | None]]) -> str:
+        return "、".join(f"{name(i)}{cited.add([cell_evidence(i, c)]) if c is not None else ''}" for i, c in items)
+
+    blank, zero, other = states["blank"], states["zero"], states["other"]
+    head = f"在 {len(scope)} 份报告中，"
+    if a.table_state == "blank":
+        if not blank:
+            return head + f"没有哪份报告的{table}是空白未填报的。", None
+        text = head + f"{table}未填报（空白，不等于 0）的是：{names(blank)}。"
+        filled = len(zero) + len(other)
+        if filled:
+            text += f"其余 {filled} 份报告的{table}均已填报（其中 {len(zero)} 份全部为 0）。"
+        return text, None
+    text = head + (f"{table}已填报且全部为 0 的是：{names(zero)}。" if zero else f"没有哪份报告的{table}全部为 0。")
+    if blank:
+        text += f"{names(blank)}的{table}未填报（空白），不算作 0。"
+    if other:
+        text += f"其余 {len(other)} 份报告的{table}有非 0 数字。"
+    return text, None
+
+
+def unit_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
+    """The unit 表二 states for the asked row's values, quoted from the header that the cell's quote carries."""
+    target = a.target
+    if target is None or target.table != T2:
+        return None
+    rows = index.cells(report_ids=[i.report_id for i in scope], table=T2, rows=target.rows)
+    infos = {i.report_id: i for i in scope}
+    lines, seen = [], set()
+    for rid, c in rows:
+        m = _RE_UNIT_NOTE.search(c.quote)
+        if rid in seen or m is None:
+            continue
+        seen.add(rid)
+        mark = cited.add([cell_evidence(infos[rid], c)])
+        lines.append(f"{name(infos[rid])}报告表二「{c.row_label}」的金额单位为{m.group(1).strip()}"
+                     f"（表头原文：{c.quote.split(' … ')[0]}）{mark}")
+    if not lines:
+        return None
+    return "；\n".join(lines) + "。", None

@@ -1,0 +1,140 @@
+"""Sums and differences of numbers stated in the narrative text.
+
+"会议公开和业务动态两类信息一共公开了多少条？" -> 会议公开 13 条 + 业务动态 28 条 = 41;
+"参加上级培训会的次数比召开推进会议多几次？" -> 7 - 2 = 5;
+"洪泽区2024年主动公开的信息比2023年多多少条？" -> one number per report, 2428 - 1136 = 1292.
+
+Each operand is read by :func:`assistant.retrieval.pick_number` from a retrieved sentence that is quoted and
+cited; only the result is computed, and the answer shows the operands it was computed from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.retrieval import Hit, Sentence, asked_unit, best_sentences, tokens
+
+_SUM = re.compile(r"一共|合计|总共|共计|加起来|合起来|总和|之和|两类|两项")
+_DIFF = re.compile(r"多几|多多少|少几|少多少|多了|少了|相差|差几|差多少|增加了?多少|减少了?多少|增长了?多少|下降了?多少")
+_CONJ = re.compile(r"以及|和|与|及|、")
+_TAIL = re.compile(r"(?:两类|两项|两种|两个|二者|两者|这两|一共|合计|总共|共计|加起来|合起来|分别|相比|多几|多多少|少几|少多少|多了|少了|"
+                   r"相差|差几|差多少|的次数|的数量|的条数|的件数|的个数|次数|数量|条数|件数|个数|[，,。？?])")
+_HEAD = re.compile(r"(?:19|20)\d{2}年度?|[，,。？?]")
+_LESS = re.compile(r"少|减少|下降")
+
+
+@dataclass
+class Operand:
+    term: str  # the question's words for it ("" when the operands are one term in two reports)
+    value: int | float
+    sentence: Sentence
+    unit: str = ""  # as printed after the number (条, 次, 万元 …)
+
+
+@dataclass
+class Arithmetic:
+    op: str  # "sum" | "diff"
+    operands: list[Operand]
+
+    @property
+    def value(self) -> int | float:
+        a, b = self.operands[0].value, self.operands[1].value
+        v = a + b if self.op == "sum" else a - b
+        return round(v, 6) if isinstance(v, float) else v
+
+
+def _strip_names(question: str, names: set[str]) -> str:
+    q = question
+    for n in sorted(names, key=len, reverse=True):
+        if len(n) >= 2:
+            q = q.replace(n, "")
+    return q
+
+
+def _terms(question: str, names: set[str]) -> tuple[str, str, str] | None:
+    """(op, left term, right term) of a two-term question, or None."""
+    q = _strip_names(question, names)
+    if _DIFF.search(q) and "比" in q:
+        left, right = q.split("比", 1)
+        op = "diff"
+    elif _SUM.search(q):
+        m = next((m for m in _CONJ.finditer(q) if m.start() > 0), None)
+        if m is None:
+            return None
+        left, right = q[: m.start()], q[m.end():]
+        op = "sum"
+    else:
+        return None
+    left = _HEAD.split(left)[-1]
+    right = _TAIL.split(right)[0]
+    left = _TAIL.split(left)[0] if _TAIL.search(left) else left
+    if len(left) < 2 or len(right) < 2:
+        return None
+    return op, left, right
+
+
+_RE_CLAUSE = re.compile(r"[，,。；;、：:！!？?\n]")
+_RE_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
+_UNITS = r"(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份|天)"
+
+
+def _operand(term: str, sentences: list[Sentence], ignore: set[str], unit: str | None = None) -> Operand | None:
+    """The number of the clause that shares most of the term's words (weighted by length), e.g. the clause
+    召开政务公开推进会议2次 for 召开政务公开推进会议; ties go to the better-ranked sentence. A clause whose number
+    carries the asked unit beats one that does not."""
+    words = sorted(t for t in tokens(term) if not any(t in n for n in ignore))
+    best: tuple[tuple[int, int], Operand] | None = None
+    for si, sent in enumerate(sentences):
+        for clause in _RE_CLAUSE.split(sent.text.replace(",", "")):
+            score = sum(len(w) for w in words if w in clause)
+            if score == 0:
+                continue
+            for m in _RE_NUMBER.finditer(clause):
+                if re.fullmatch(r"(?:19|20)\d{2}", m.group(1)) and clause[m.end(1): m.end(1) + 1] in "年-":
+                    continue  # a year, not a quantity
+                u = re.match(_UNITS, clause[m.end(1):])
+                got = u.group(1) if u else ""
+                rank = (score + (1 if unit and got == unit else 0), -si)
+                if best is None or rank > best[0]:
+                    v = m.group(1)
+                    best = (rank, Operand(term=term, value=float(v) if "." in v else int(v), sentence=sent, unit=got))
+                break  # the clause's first quantity
+    return best[1] if best else None
+
+
+def within_report(question: str, hits: list[Hit], names: set[str]) -> Arithmetic | None:
+    """Two quantities of one report named in the question, summed or subtracted."""
+    found = _terms(question, names)
+    if found is None:
+        return None
+    op, left, right = found
+    sents = best_sentences(question, hits, 12, want_number=True, ignore=names)
+    unit = asked_unit(question)
+    a = _operand(left, sents, names, unit)
+    b = _operand(right, sents, names, unit)
+    if a is None or b is None or (a.sentence is b.sentence and a.value == b.value and left != right):
+        return None
+    return Arithmetic(op, [a, b])
+
+
+def across_reports(question: str, per_report: list[list[Hit]], names: set[str]) -> Arithmetic | None:
+    """One quantity in two reports (two years or two agencies), first named minus second."""
+    if not (_DIFF.search(question) or re.search(r"比|相比|变化", question)) or len(per_report) != 2:
+        return None
+    term = _strip_names(question, names)
+    ops = []
+    for hits in per_report:
+        sents = best_sentences(question, hits, 8, want_number=True, ignore=names)
+        o = _operand(term, sents, names, asked_unit(question))
+        if o is None:
+            return None
+        o.term = ""
+        ops.append(o)
+    return Arithmetic("diff", ops)
+
+
+def asks_less(question: str) -> bool:
+    """Whether the question asks how much *less* (…比…少多少), so a difference is stated that way."""
+    m = _DIFF.search(question)
+    return bool(m and _LESS.match(m.group(0)))
