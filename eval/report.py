@@ -174,17 +174,18 @@ def cjk_font() -> str | None:
         return None
     from matplotlib import font_manager
 
+    found = []
     for line in out.splitlines():
         path, _, families = line.partition(":")
-        if "Noto Sans CJK" not in families:
-            continue
-        family = next((f.strip() for f in families.split(",") if "Noto Sans CJK SC" in f),
-                      next(f.strip() for f in families.split(",") if "Noto Sans CJK" in f))
+        if "Noto Sans CJK" in families:
+            found.append(path.strip())
+    # a Regular face first: with only a Bold file registered, matplotlib warns about every normal-weight glyph
+    for path in sorted(set(found), key=lambda p: ("Regular" not in p, p)):
         try:
-            font_manager.fontManager.addfont(path.strip())
+            font_manager.fontManager.addfont(path)
+            return font_manager.FontProperties(fname=path).get_name()
         except Exception:  # noqa: BLE001 - an unreadable font file: try the next one
             continue
-        return family
     return None
 
 
@@ -209,10 +210,11 @@ def render_chart(metrics: dict, path: str | Path) -> Path:
         fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [1, max(1.4, len(types) / 4)]})
         width = 0.8 / max(1, len(names))
         for i, name in enumerate(names):
-            vals = [systems[name]["overall"].get(k) or 0 for k, _ in keys]
+            raw = [systems[name]["overall"].get(k) for k, _ in keys]  # None: no question of that kind
+            vals = [v or 0 for v in raw]
             xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(keys))]
             bars = axes[0].bar(xs, vals, width, label=name)
-            axes[0].bar_label(bars, labels=[f"{v:.0%}" for v in vals], fontsize=7)
+            axes[0].bar_label(bars, labels=["n/a" if v is None else f"{v:.0%}" for v in raw], fontsize=7)
             tvals = [(systems[name]["by_type"].get(t) or {}).get("answer_accuracy") or 0 for t in types]
             xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(types))]
             axes[1].bar(xs, tvals, width, label=name)
