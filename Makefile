@@ -21,8 +21,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# with no ARGS, an empty index gets the demo corpus first (see reportqa serve --demo)
 run: install
-	$(BIN)/reportqa serve $(ARGS)
+	$(BIN)/reportqa serve $(if $(ARGS),$(ARGS),--demo)
 
 test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

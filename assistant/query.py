@@ -156,8 +156,12 @@ def _t3_target(qk: str) -> CellTarget | None:
     label = ""
     # specific sub-rows first (their wording is the most distinctive)
     for r in T3_ROWS_2021:
-        if r.key == "other_other" and "其他处理" not in qk:
-            continue  # 3.其他 alone is too generic; under 其他处理 it names this row
+        if r.key == "other_other":
+            if "其他处理" not in qk:
+                continue  # 3.其他 alone is too generic; under 其他处理 it names this row
+            if re.search(r"其他处理.{0,8}[“\"‘']其他[”\"’']", qk):  # 其他处理中“其他”情形
+                rows, label = [r.key], "其他处理 3.其他"
+                break
         if r.group and r.group not in ("open", "partial"):
             if any(key(s) in qk for s in (*r.keywords, *r.synonyms)):
                 rows, label = [r.key], ("其他处理 3.其他" if r.key == "other_other" else r.short)
@@ -189,6 +193,8 @@ def _t3_target(qk: str) -> CellTarget | None:
             rows, label = ["new"], T3_ROW_BY_KEY["new"].short  # 企业申请有多少件 / 律所提交了多少件申请
     if not rows:
         return None
+    if rows == ["other_other"]:  # the row's own “其他” / 3.其他 names no applicant column
+        qk = re.sub(r"(其他处理.{0,8})(?:[“\"‘']其他[”\"’']|3[.、]?其他)", r"\1", qk)
     cols, clabel = _t3_columns(qk)
     return CellTarget("表三", rows, cols, label, clabel)
 

@@ -61,6 +61,9 @@ def tokens(text: str) -> set[str]:
     return {t for t in jieba.lcut(key(text)) if len(t) > 1 and t not in _STOP and not t.isdigit()}
 
 
+_RE_HEADING_ONLY = re.compile(r"[（(][一二三四五六七八九十]+[）)][^。，,；]{0,30}[。.]?")
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _RE_SENT.split(text) if s and len(s.strip()) > 3]
 
@@ -78,14 +81,22 @@ def best_sentences(question: str, hits: list[Hit], n: int, *, want_number: bool,
     """The n sentences of the hits that best answer the question. ``ignore``: the agency's names, whose words
     match every sentence of the report (signatures, preambles) and so say nothing about relevance."""
     q_tokens = {t for t in tokens(question) if not any(t in n for n in ignore)} or tokens(question)
+    unit = asked_unit(question) if want_number else None
     out: list[Sentence] = []
     for rank, h in enumerate(hits[:8]):
+        # a sentence is read under its sub-part's title (（一）主动公开政府信息情况 … 发布政务信息67条):
+        # title words the sentence lacks count half
+        title = tokens(h.chunk.section.split(" / ")[-1]) if h.chunk.section else set()
         for s in split_sentences(h.chunk.text):
+            if _RE_HEADING_ONLY.fullmatch(s):
+                continue  # a sub-part's title on its own answers nothing
             st = tokens(s)
-            overlap = len(q_tokens & st) / max(1, len(q_tokens))
+            overlap = (len(q_tokens & st) + 0.5 * len((q_tokens & title) - st)) / max(1, len(q_tokens))
             score = 2 * overlap + 0.5 * h.score * 60 / (rank + 1) ** 0.5
             if want_number and numbers_in(s):
                 score += 0.3
+                if unit and re.search(r"\d\s*" + re.escape(unit), s):
+                    score += 0.3
             out.append(Sentence(s, h.chunk, score, overlap))
     out.sort(key=lambda s: s.score, reverse=True)
     seen: set[str] = set()

@@ -14,15 +14,50 @@ import typer
 from ui.cli_common import IndexOpt, JsonOpt, console, emit_json, err_console, fail, make_settings, user_errors
 
 
-def _demo_corpus() -> Path | None:
-    """The shared corpus for --demo: REPORTQA_DEMO_DIR, else ../shared/corpus beside the checkout."""
+DEMO_REPORTS = 24  # synthetic reports in the demo corpus (all formats, 2019-2024, a few 勾稽 findings and blanks)
+
+
+def _shared_corpus() -> Path | None:
+    """../shared/corpus beside the checkout (REPORTQA_SHARED overrides ../shared), if present."""
+    root = Path(__file__).resolve().parents[1]
+    corpus = Path(os.environ.get("REPORTQA_SHARED", root.parent / "shared")) / "corpus"
+    return corpus if corpus.is_dir() else None
+
+
+def _demo_corpus(settings) -> list[Path]:
+    """What --demo ingests: REPORTQA_DEMO_DIR if set; else a synthetic corpus (generated once into the cache
+    folder by ``eval.synth``) plus the real reports of ../shared/corpus when it is there."""
     env = os.environ.get("REPORTQA_DEMO_DIR")
     if env:
-        return Path(env)
-    root = Path(__file__).resolve().parents[1]
-    shared = Path(os.environ.get("REPORTQA_SHARED", root.parent / "shared"))
-    corpus = shared / "corpus"
-    return corpus if corpus.is_dir() else None
+        return [Path(env)]
+    out = Path(settings.cache_dir) / "demo-corpus"
+    if len(list(out.glob("*.truth.json"))) < DEMO_REPORTS:
+        from eval.synth.generate import generate
+
+        err_console.print(f"demo: generating {DEMO_REPORTS} synthetic reports into {out} …", highlight=False)
+        generate(DEMO_REPORTS, out, seed=0, violations=0.1, blank=0.05)
+    shared = _shared_corpus()
+    return [out] + ([shared] if shared else [])
+
+
+def add_demo_corpus(assistant, settings) -> int:
+    """Ingest the demo corpus into an empty index (an index holding reports is left as it is).
+    Returns the number of reports ingested."""
+    have = len(assistant.reports())
+    if have:
+        err_console.print(f"demo: the index at {settings.index_dir} already holds {have} reports; serving those "
+                          "(the demo corpus goes only into an empty index)", highlight=False)
+        return 0
+    corpus = _demo_corpus(settings)
+    missing = [c for c in corpus if not c.exists()]
+    if missing:
+        fail(f"--demo: {missing[0]}: no such folder (REPORTQA_DEMO_DIR must name a folder of reports)")
+    err_console.print(f"demo: ingesting {', '.join(map(str, corpus))} into {settings.index_dir} "
+                      "(the first time, embedding takes a minute or two) …", highlight=False)
+    res = assistant.ingest(corpus)
+    err_console.print(f"demo: {res.ingested} ingested, {res.unchanged} unchanged, {res.failed} failed",
+                      highlight=False)
+    return res.ingested
 
 
 def _warm_up(assistant) -> None:
@@ -42,8 +77,9 @@ def serve(
     index: Path = IndexOpt,
     auth: str = typer.Option(None, "--auth", help="Require a login: 'user:password' (or env REPORTQA_AUTH).",
                              envvar="REPORTQA_AUTH"),
-    demo: bool = typer.Option(False, "--demo", help="Before starting, ingest the demo corpus (REPORTQA_DEMO_DIR, "
-                                                    "else ../shared/corpus); unchanged files are skipped."),
+    demo: bool = typer.Option(False, "--demo", help="When the index holds no reports, ingest a demo corpus first: "
+                                                    "REPORTQA_DEMO_DIR, else 24 synthetic reports (generated once "
+                                                    "into the cache folder) plus ../shared/corpus if present."),
 ) -> None:
     """Start the web app (问答 / 报告 / 评测). Binds 127.0.0.1 unless --host is given; never a share link."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -65,13 +101,7 @@ def serve(
         ingest_paths(settings, [])
     assistant = Assistant(settings)
     if demo:
-        corpus = _demo_corpus()
-        if corpus is None or not corpus.exists():
-            fail("--demo: no demo corpus found (set REPORTQA_DEMO_DIR to a folder of reports)")
-        err_console.print(f"demo: ingesting {corpus} into {settings.index_dir} …", highlight=False)
-        res = assistant.ingest([corpus])
-        err_console.print(f"demo: {res.ingested} ingested, {res.unchanged} unchanged, {res.failed} failed",
-                          highlight=False)
+        add_demo_corpus(assistant, settings)
 
     from ui.app import build_app, launch
 
