@@ -185,7 +185,12 @@ class Assistant:
             if found is None:
                 return self._not_found(q, a, scope), []
             text, value = found
-        ans = Answer(question=q, answer=text, answerable=True, value=value,
+        if a.previous_missing is not None:
+            who = "、".join(a.agencies) or "所问机关"
+            text = f"语料中没有{who} {a.previous_missing} 年的报告，无法与上年比较。" + text
+            warnings.append(f"语料中没有 {a.previous_missing} 年的报告可供比较")
+            value = None  # the difference asked for cannot be computed; the text still gives this year's figure
+        ans = Answer(question=q, answer=text, answerable=a.previous_missing is None, value=value,
                      citations=[Citation.from_evidence(i + 1, ev) for i, ev in enumerate(cited.evidence)],
                      warnings=warnings, intent=a.intent,
                      agency=a.agencies[0] if len(a.agencies) == 1 else None,

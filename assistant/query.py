@@ -55,6 +55,7 @@ class Analysis:
     narrative_hint: bool = False  # the question asks what the text says
     table_state: str | None = None  # "blank" | "zero": which reports left a table blank / all 0
     table_state_table: str | None = None
+    previous_missing: int | None = None  # 比上年 asked, but the corpus holds no report of that year
 
 
 def _has(q: str, *words: str) -> bool:
@@ -310,6 +311,12 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
         have = {r.year for r in reports if not a.agencies or r.agency in a.agencies}
         if a.years[0] not in have and a.years[0] - 1 in have:
             a.years = [a.years[0] - 1]  # 2025年打算… is written in the 2024 report
+    if not year and len(a.years) == 1 and re.search(r"(?:比|较|与|和|同)(?:上一?年|去年)|同比", qk):
+        prev = a.years[0] - 1  # 比上年 names the year before, when the corpus holds it
+        if any(r.year == prev for r in reports if not a.agencies or r.agency in a.agencies):
+            a.years.append(prev)
+        else:
+            a.previous_missing = prev
     a.target = find_target(q)
     a.wants_number = _has(qk, *_NUMBER_Q) and "哪几" not in qk
     a.narrative_hint = _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中", "表述", "提到", "介绍", "怎么说",

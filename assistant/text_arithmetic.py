@@ -69,8 +69,8 @@ def _terms(question: str, names: set[str]) -> tuple[str, str, str] | None:
     left = _HEAD.split(left)[-1]
     right = _TAIL.split(right)[0]
     left = _TAIL.split(left)[0] if _TAIL.search(left) else left
-    if len(left) < 2 or len(right) < 2:
-        return None
+    if len(left) < 2 or len(right) < 2 or re.match(r"上一?年|去年|前年|同期|以往", right):
+        return None  # 比上年多多少: the other year is another report (or only a stated change), not a term here
     return op, left, right
 
 

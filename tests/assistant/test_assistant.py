@@ -191,6 +191,16 @@ def test_quoted_column_and_numbered_sub_row(qa):
     assert b.citations[0].row.endswith("3.其他") and b.citations[0].column == "总计"
 
 
+def test_compare_with_the_year_before(qa):
+    """比上年 names the previous year when the corpus holds that agency's report for it."""
+    a = qa.ask("洪泽区2024年新收政府信息公开申请比上年多多少件？")
+    assert a.intent == "compare" and a.value == 74, a.answer
+    assert [(c.year, c.value) for c in a.citations] == [(2024, "95"), (2023, "21")]
+    b = qa.ask("淮安市2024年新收政府信息公开申请比上年多多少件？")  # no 2023 report of 淮安市人民政府
+    assert b.answer.startswith("语料中没有淮安市人民政府 2023 年的报告，无法与上年比较") and b.warnings, b.answer
+    assert not b.answerable and b.value is None and "3119" in b.answer  # this year's figure, still cited
+
+
 def test_which_reports_left_table_three_blank_or_all_zero(qa):
     blank = qa.ask("2021年这几份报告里，哪家单位的表三一个数字都没填？")
     assert blank.intent == "table_state" and "海东市市直机关事务管理局" in blank.answer
@@ -252,6 +262,7 @@ def test_langchain_retriever(qa_real):
     ("张店区机关事务服务中心2021年参加上级培训会的次数比自己召开政务公开推进会议多几次？", 5, ("培训会7次", "推进会议2次")),
     ("洪泽区2024年主动公开的政府信息条数比2023年多多少条？", 1292, ("2428条", "1136条")),
     ("洪泽区2023年主动公开的政府信息条数比2024年少多少条？", 1292, ("1136条", "2428条")),
+    ("洪泽区2024年主动公开的政府信息条数比上年多多少条？", 1292, ("2428条", "1136条")),
 ])
 def test_sums_and_differences_of_text_numbers(qa_real, question, value, quoted):
     """Only the result is computed: each operand is quoted from a cited sentence."""
