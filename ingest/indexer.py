@@ -27,6 +27,7 @@ import hashlib
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -193,6 +194,8 @@ class _Run:
         self.hash = settings.index_hash()
         self.vectors: ChromaVectorStore | None = None
         self.committed: set[str] = set()
+        self._in_flight: set[str] = set()  # embedded, handed to the writer, not committed yet
+        self._state = threading.Lock()  # committed / _in_flight: read by the main thread, changed by the writer
 
     @property
     def embedder(self) -> Embedder:
@@ -254,6 +257,19 @@ class _Run:
         outcomes: dict[int, FileOutcome] = {}
         group: list[tuple[int, _Staged]] = []
         group_chunks = 0
+        # a writer thread stores group k (Chroma, then the SQLite commits) while group k+1 is embedded;
+        # groups are written in order, one at a time, so the crash-safety order holds within each report
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportqa-write")
+        writing: tuple[list[int], Future] | None = None
+
+        def collect() -> None:
+            nonlocal writing
+            if writing is not None:
+                idx, fut = writing
+                writing = None
+                for j, out in zip(idx, fut.result(), strict=True):  # re-raises the writer's error
+                    outcomes[j] = out
+
         try:
             for i, (shown, path) in enumerate(files):
                 self.progress(i, total, shown)
@@ -266,12 +282,19 @@ class _Run:
                     group_chunks += len(staged.prep.chunks)
                 # embed in big groups: measured, file-by-file calls cost the encoder ~25% more per chunk
                 # (shorter, less uniform length-sorted batches) than waiting for the group
-                if group and (group_chunks >= self.write_batch or i == total - 1):
-                    for (j, _), out in zip(group, self.flush([g for _, g in group]), strict=True):
-                        outcomes[j] = out
+                # ... but rather than wait idle for the next file's parse, embed what is there (the parse
+                # worker goes on meanwhile: a few big PDFs ahead would otherwise stall the encoder)
+                nxt = pending.get(i + 1)
+                stalled = nxt is not None and not nxt[1].done() and group_chunks >= self.min_group
+                if group and (group_chunks >= self.write_batch or i == total - 1 or stalled):
+                    batch = self.embed_group([g for _, g in group])
+                    collect()  # the previous group is stored before this one is handed over
+                    writing = ([j for j, _ in group], writer.submit(self.write_group, *batch))
                     group, group_chunks = [], 0
-        finally:  # on an error, do not wait for parses nobody will use
+            collect()
+        finally:  # on an error, do not wait for parses nobody will use; let a write in progress finish
             pool.shutdown(wait=True, cancel_futures=True)
+            writer.shutdown(wait=True)
         return [outcomes[i] for i in sorted(outcomes)]
 
     # -- files: stage (parse, decide), then flush a group (embed together, write, commit) ----------
@@ -304,20 +327,27 @@ class _Run:
         crash_point("parsed")
         return _Staged(shown=shown, key=key, sha=sha, prep=prep, t0=t0)
 
-    def flush(self, group: list[_Staged]) -> list[FileOutcome]:
-        """Embed the group's new chunks in one go (fuller, length-sorted batches than file by file),
-        write all their vectors (few, big writes: each has a fixed cost), then commit file by file."""
-        seen = set(self.committed)
+    def embed_group(self, group: list[_Staged]) -> tuple[list[_Staged], list[tuple[Report, Chunk]], np.ndarray]:
+        """Embed the group's new chunks in one go (fuller, length-sorted batches than file by file).
+        A report already committed, being written, or earlier in the group embeds nothing."""
+        with self._state:
+            seen = self.committed | self._in_flight
         todo = []
         for st in group:
             rid = st.prep.report.id  # type: ignore[union-attr]
-            if rid not in seen:  # a copy of a committed (or earlier in this group) report embeds nothing
+            if rid not in seen:
                 seen.add(rid)
                 todo.append(st)
         texts = [c.embed_text for st in todo for c in st.prep.chunks]
         vectors = [self.embedder.embed_passages(texts[i:i + EMBED_GROUP]) for i in range(0, len(texts), EMBED_GROUP)]
         emb = np.concatenate(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
-        self._write_vectors([(st.prep.report, c) for st in todo for c in st.prep.chunks], emb)  # type: ignore[misc]
+        with self._state:
+            self._in_flight |= {st.prep.report.id for st in todo}  # type: ignore[union-attr]
+        return group, [(st.prep.report, c) for st in todo for c in st.prep.chunks], emb  # type: ignore[misc]
+
+    def write_group(self, group: list[_Staged], items: list[tuple[Report, Chunk]], emb: np.ndarray) -> list[FileOutcome]:
+        """Write the group's vectors (few, big writes: each has a fixed cost), then commit file by file."""
+        self._write_vectors(items, emb)
         crash_point("vectors")
         return [self._commit(st) for st in group]
 
@@ -359,12 +389,19 @@ class _Run:
             crash_point("chroma_add")
 
     @property
+    def min_group(self) -> int:
+        """The fewest chunks embedded at once when the encoder would otherwise wait for a parse."""
+        return self.settings.embedding_batch_size * 2
+
+    @property
     def write_batch(self) -> int:
         return min(EMBED_GROUP, self.settings.embedding_batch_size * 16)
 
     def _after_commit(self, rid: str, removed: list[str]) -> None:
-        self.committed.add(rid)
-        self.committed.difference_update(removed)
+        with self._state:
+            self.committed.add(rid)
+            self.committed.difference_update(removed)
+            self._in_flight.discard(rid)
         if removed:
             assert self.vectors is not None
             self.vectors.delete_reports(removed)

@@ -264,14 +264,17 @@ class Catalog:
     # ------------------------------------------------------------------ manifest
 
     def file(self, path: str) -> FileRecord | None:
-        row = self.conn.execute(
-            "SELECT path, sha256, settings_hash, report_id, status, reason, failed_sha256 FROM files WHERE path=?",
-            (path,)).fetchone()
+        with self._lock:  # not in the middle of another thread's transaction
+            row = self.conn.execute(
+                "SELECT path, sha256, settings_hash, report_id, status, reason, failed_sha256 FROM files WHERE path=?",
+                (path,)).fetchone()
         return FileRecord(*row) if row else None
 
     def files(self) -> list[FileRecord]:
-        rows = self.conn.execute(
-            "SELECT path, sha256, settings_hash, report_id, status, reason, failed_sha256 FROM files ORDER BY path")
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT path, sha256, settings_hash, report_id, status, reason, failed_sha256 FROM files "
+                "ORDER BY path").fetchall()
         return [FileRecord(*r) for r in rows]
 
     def record_failure(self, path: str, sha256: str, reason: str) -> None:
