@@ -28,7 +28,7 @@ from assistant.retrieval import (
 )
 from ingest.agency import forms as agency_forms
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, name
-from assistant.table_facts import table_state_answer, unit_answer
+from assistant.table_facts import table_rows_answer, table_state_answer, unit_answer
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
 from ingest.settings import Settings, get_settings
@@ -170,6 +170,12 @@ class Assistant:
         unit = unit_answer(a, self.index, scope, cited) if a.intent == "unit" else None
         if unit is not None:
             text, value = unit
+        elif a.intent == "table_rows":
+            text, value = table_rows_answer(a, self.index, scope, cited)
+            for rid, f in self.index.findings({i.report_id for i in scope}):
+                info = next(i for i in scope if i.report_id == rid)
+                if f.severity == "error" and f.table == a.table_state_table:
+                    warnings.append(f"{name(info)}报告的{f.table}未通过勾稽校验：{f.detail}")
         elif a.intent == "table_state":
             text, value = table_state_answer(a, self.index, scope, cited)
         elif a.intent == "check":

@@ -281,10 +281,22 @@ _RE_BLANK_Q = re.compile(r"没填|未填|空白|空着|一个数(?:字)?都没|�
 _RE_ZERO_Q = re.compile(r"(?:全部|全|都|均|全都)(?:为|是)[0零]|无申请")
 
 
+def _table_rows_state(qk: str) -> tuple[str, str] | None:
+    """表三哪些行为0 / 哪些项不为0: rows of a table by their total."""
+    m = re.search(r"表([三四])", qk)
+    if m is None or not re.search(r"哪(?:些|几)?(?:行|项|类|种|情形)", qk):
+        return None
+    if re.search(r"(?:不|非)(?:为|是)?[0零]|有数|不是0", qk):
+        return "nonzero", f"表{m.group(1)}"
+    if re.search(r"(?:为|是)[0零]|没有申请|无申请", qk):
+        return "zero", f"表{m.group(1)}"
+    return None
+
+
 def _table_state(qk: str) -> tuple[str, str] | None:
     """A question about which reports left a table blank (未填报) or filled it with zeros only."""
-    if not re.search(r"哪|几份|几家|有没有", qk):
-        return None
+    if not re.search(r"哪|几份|几家|有没有", qk) or re.search(r"哪(?:些|几)?(?:行|项|列|栏|类|种|情形|个数)", qk):
+        return None  # 表三哪些行全部为0 asks about rows of one report, not which reports
     m = re.search(r"表([二三四])", qk)
     if m is None and not re.search(r"依申请|申请情况|复议|诉讼", qk):
         return None
@@ -321,8 +333,11 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
     a.wants_number = _has(qk, *_NUMBER_Q) and "哪几" not in qk
     a.narrative_hint = _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中", "表述", "提到", "介绍", "怎么说",
                             "哪些措施", "什么措施", "如何", "怎样", "情况如何", "做了什么", "采取了")
-    state = _table_state(qk)
-    if state is not None:
+    rows_state = _table_rows_state(qk)
+    state = None if rows_state else _table_state(qk)
+    if rows_state is not None:
+        a.intent, (a.table_state, a.table_state_table) = "table_rows", rows_state
+    elif state is not None:
         a.intent, (a.table_state, a.table_state_table) = "table_state", state
     elif _RE_UNIT_Q.search(qk) and (unit_target := _t2_target(qk)) is not None:
         a.intent, a.target = "unit", unit_target

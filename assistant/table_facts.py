@@ -70,6 +70,53 @@ def table_state_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
     return text, None
 
 
+ROWS_SHOWN = 3  # reports answered row by row; more is a table, not an answer
+
+
+def table_rows_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None]:
+    """Which rows of a report's table total 0 (or not): 表三 by its 总计 column, 表四 by each part's 总计."""
+    table = a.table_state_table or T3
+    if len(scope) > ROWS_SHOWN:
+        return (f"这个问题要逐行列出{table}，请指定机关和年度（现在的范围有 {len(scope)} 份报告）。", None)
+    by = _cells_by_report(index, scope, table)
+    parts = []
+    for info in sorted(scope, key=lambda i: (i.agency, i.year)):
+        cells = by.get(info.report_id, [])
+        if table == T4:  # 15 cells, three parts: every cell counts (a printed 总计 can disagree with its parts)
+            numbers = [c for c in cells if c.state is CellState.number]
+            if numbers:
+                parts.append(_t4_rows(info, numbers, a.table_state == "nonzero", cited))
+                continue
+        numbers = [c for c in cells if c.column == "total" and c.state is CellState.number]
+        if not numbers:
+            parts.append(f"{name(info)}报告的{table}未填报（空白），无从判断哪些行为 0。")
+            continue
+        if a.table_state == "nonzero":
+            hits = [c for c in numbers if c.value]
+            items = "；".join(f"{c.row_label} {c.display_value()}{cited.add([cell_evidence(info, c)])}" for c in hits)
+            parts.append(f"{name(info)}{table}「总计」不为 0 的行（{len(hits)} 行）：{items or '无'}。")
+        else:
+            hits = [c for c in numbers if c.value == 0]
+            items = "；".join(f"{c.row_label}{cited.add([cell_evidence(info, c)])}" for c in hits)
+            parts.append(f"{name(info)}{table}「总计」为 0 的行（{len(hits)} / {len(numbers)} 行）：{items or '无'}。")
+    return "\n".join(parts), None
+
+
+def _t4_rows(info: ReportInfo, numbers: list[TableCell], nonzero: bool, cited: Cited) -> str:
+    groups: dict[str, list[TableCell]] = {}
+    for c in numbers:
+        groups.setdefault(c.row_label, []).append(c)
+    if nonzero:
+        hits = [c for c in numbers if c.value]
+        items = "；".join(f"{c.row_label} · {c.column_label} {c.display_value()}{cited.add([cell_evidence(info, c)])}"
+                         for c in hits)
+        return f"{name(info)}表四不为 0 的格（{len(hits)} / {len(numbers)} 格）：{items or '无'}。"
+    zero = [g for g, cs in groups.items() if all(c.value == 0 for c in cs)]
+    items = "；".join(f"{g}{cited.add([cell_evidence(info, next(c for c in groups[g] if c.column == 'total'))])}"
+                     if any(c.column == "total" for c in groups[g]) else g for g in zero)
+    return f"{name(info)}表四各格全部为 0 的部分（{len(zero)} / {len(groups)}）：{items or '无'}。"
+
+
 def unit_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
     """The unit 表二 states for the asked row's values, quoted from the header that the cell's quote carries."""
     target = a.target

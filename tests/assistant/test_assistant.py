@@ -213,6 +213,19 @@ def test_which_reports_left_table_three_blank_or_all_zero(qa):
     assert all(c.table == "表三" for c in zero.citations)
 
 
+def test_which_rows_of_one_report_are_zero_or_not(qa):
+    a = qa.ask("淮安市2024年表三哪些行全部为0？")
+    assert a.intent == "table_rows" and "（2 / 25 行）" in a.answer, a.answer
+    assert {c.row for c in a.citations} == {"三、本年度办理结果（五）不予处理 3.要求提供公开出版物",
+                                            "三、本年度办理结果（五）不予处理 4.无正当理由大量反复申请"}
+    assert all(c.value == "0" and c.column == "总计" for c in a.citations)
+    b = qa.ask("洪泽区2023年表四哪些项不为0？")  # every cell counts: the printed 总计 0 disagrees with its parts
+    assert [c.value for c in b.citations] == ["10", "1", "5"], b.answer
+    assert any("勾稽" in w for w in b.warnings)
+    blank = qa.ask("海东市市直机关事务管理局2021年表三哪些行为0？")
+    assert "未填报" in blank.answer and not blank.citations
+
+
 def test_unit_of_fees_is_quoted_from_the_table_header(qa):
     a = qa.ask("东关街道办事处2021年报告中行政事业性收费金额用什么单位、保留几位小数？")
     assert a.intent == "unit" and "万元" in a.answer and "4位小数" in a.answer, a.answer
