@@ -28,7 +28,7 @@ from assistant.retrieval import (
 )
 from ingest.agency import forms as agency_forms
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, name
-from assistant.table_facts import table_rows_answer, table_state_answer, unit_answer
+from assistant.table_facts import ratio_answer, table_rows_answer, table_state_answer, unit_answer
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
 from ingest.settings import Settings, get_settings
@@ -167,9 +167,10 @@ class Assistant:
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
         cited = Cited()
         warnings: list[str] = []
-        unit = unit_answer(a, self.index, scope, cited) if a.intent == "unit" else None
-        if unit is not None:
-            text, value = unit
+        special = (unit_answer(a, self.index, scope, cited) if a.intent == "unit"
+                   else ratio_answer(a, self.index, scope, cited) if a.intent == "ratio" else None)
+        if special is not None:
+            text, value = special
         elif a.intent == "table_rows":
             text, value = table_rows_answer(a, self.index, scope, cited)
             for rid, f in self.index.findings({i.report_id for i in scope}):
@@ -244,7 +245,7 @@ class Assistant:
         pattern = contact_pattern(a.question)
         if pattern is not None and len(scope) <= 3:
             found = self._pattern_answer(scope, pattern, cited)
-            if found is not None:
+            if found is not None or pattern is RE_DATE:  # no signature date: say so, never a date from the text
                 return found
         if not a.wants_number and len(scope) <= 3:
             found = self._subpart_answer(a, scope, cited)
@@ -381,14 +382,19 @@ class Assistant:
 
     def _pattern_answer(self, scope: list[ReportInfo], pattern, cited: Cited) -> tuple[str, None] | None:
         """Contact details (phone, e-mail): the sentence that holds one, usually in the preamble."""
-        last = pattern is RE_DATE  # a report's date is the last one printed, under its signature
+        last = pattern is RE_DATE  # a report's date: the last line of its last section, ending in a date
         lines = []
         for info in scope:
             report = self.index.get_report(info.report_id)
             sections = report.all_sections()
-            for sec in reversed(sections) if last else sections:
+            if last:
+                tops = [x for x in report.sections if x.number]
+                sections = [x for x in sections if tops and x.path.startswith(tops[-1].path)][::-1]
+            for sec in sections:
                 sents = split_sentences(sec.text)
-                hit = next((x for x in (reversed(sents) if last else sents) if pattern.search(x)), None)
+                if last:
+                    sents = [x for x in sents[::-1][:1] if re.search(RE_DATE.pattern + r"\s*。?$", x)]
+                hit = next((x for x in sents if pattern.search(x)), None)
                 if hit:
                     found = pattern.findall(hit)[-1 if last else 0]
                     ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,

@@ -341,6 +341,9 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
         a.intent, (a.table_state, a.table_state_table) = "table_state", state
     elif _RE_UNIT_Q.search(qk) and (unit_target := _t2_target(qk)) is not None:
         a.intent, a.target = "unit", unit_target
+    elif a.target is not None and a.target.table == "表三" and _has(qk, "比例", "占比", "百分比", "所占", "占多少", "比率",
+                                                                      "比重", "百分之几"):
+        a.intent = "ratio"
     elif _has(qk, *_CHECK):
         a.intent = "check"
     elif _has(qk, "总结", "概括", "概述", "综述", "汇总一下"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.query import Analysis
+from assistant.query import Analysis, CellTarget
 from assistant.table_answers import Cited, cell_evidence, name
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, TableCell
@@ -115,6 +115,39 @@ def _t4_rows(info: ReportInfo, numbers: list[TableCell], nonzero: bool, cited: C
     items = "；".join(f"{g}{cited.add([cell_evidence(info, next(c for c in groups[g] if c.column == 'total'))])}"
                      if any(c.column == "total" for c in groups[g]) else g for g in zero)
     return f"{name(info)}表四各格全部为 0 的部分（{len(zero)} / {len(groups)}）：{items or '无'}。"
+
+
+_NOT_RESULTS = ("new", "carried", "total", "forward")
+
+
+def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
+                 cited: Cited) -> tuple[str, float | None] | None:
+    """A 表三 share: a result row over （七）总计 (same columns), or an applicant column over the row's 总计.
+    Both cells are cited; only the division is computed."""
+    from assistant.table_answers import describe, lookup
+
+    t = a.target
+    if t is None or t.table != T3 or len(scope) > ROWS_SHOWN:
+        return None
+    if not set(t.rows) & set(_NOT_RESULTS):
+        base, base_label = CellTarget(T3, ["total"], t.columns, "办理结果总计", t.column_label), "办理结果总计"
+    elif t.columns != ["total"]:
+        base, base_label = CellTarget(T3, t.rows, ["total"], t.row_label, "总计"), f"{t.row_label}总计"
+    else:
+        return None
+    lines, value = [], None
+    for num, den in zip(lookup(index, scope, t), lookup(index, scope, base), strict=True):
+        if num.blank or den.blank:
+            lines.append(f"{name(num.info)}报告的表三未填报（空白），无法计算比例。")
+            continue
+        marks_n, marks_d = cited.add(num.evidence()), cited.add(den.evidence())
+        if not den.value:
+            lines.append(f"{name(num.info)}{describe(t)}为 {num.value} 件{marks_n}，{base_label}为 0{marks_d}，比例无从计算。")
+            continue
+        value = round(100 * num.value / den.value, 1)  # type: ignore[operator]
+        lines.append(f"{name(num.info)}{describe(t)} {num.value} 件{marks_n}，占{base_label} {den.value} 件{marks_d}的 "
+                     f"{value:g}%（{num.value} ÷ {den.value}）。")
+    return "\n".join(lines), value if len(scope) == 1 else None
 
 
 def unit_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:

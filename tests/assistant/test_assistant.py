@@ -226,6 +226,22 @@ def test_which_rows_of_one_report_are_zero_or_not(qa):
     assert "未填报" in blank.answer and not blank.citations
 
 
+def test_shares_cite_both_cells(qa):
+    a = qa.ask("淮安市2024年予以公开的比例是多少？")
+    assert a.intent == "ratio" and a.value == 44.7 and "1362 ÷ 3050" in a.answer, a.answer
+    assert [(c.row, c.value) for c in a.citations] == [("三、本年度办理结果（一）予以公开", "1362"),
+                                                       ("三、本年度办理结果（七）总计", "3050")]
+    b = qa.ask("淮安市2024年新收申请中自然人占比多少？")
+    assert b.value == 96.2 and [c.column for c in b.citations] == ["自然人", "总计"], b.answer
+    blank = qa.ask("海东市市直机关事务管理局2021年予以公开占比多少？")
+    assert blank.value is None and "未填报" in blank.answer
+
+
+def test_report_without_a_signature_date_is_not_given_another_date(qa):
+    a = qa.ask("淮安市2024年报告的落款日期是什么时候？")  # the PDF ends without one; 2024年12月31日 is the period
+    assert not a.answerable and "12月31日" not in a.answer, a.answer
+
+
 def test_unit_of_fees_is_quoted_from_the_table_header(qa):
     a = qa.ask("东关街道办事处2021年报告中行政事业性收费金额用什么单位、保留几位小数？")
     assert a.intent == "unit" and "万元" in a.answer and "4位小数" in a.answer, a.answer
