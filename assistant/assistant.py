@@ -15,6 +15,7 @@ from assistant.query import Analysis, analyse
 from assistant.retrieval import (
     MONEY_UNITS,
     RE_DATE,
+    STRICT_UNITS,
     asked_unit,
     best_sentences,
     contact_pattern,
@@ -28,7 +29,7 @@ from assistant.retrieval import (
 )
 from ingest.agency import forms as agency_forms
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, name
-from assistant.table_facts import ratio_answer, table_rows_answer, table_state_answer, unit_answer
+from assistant.table_facts import column_extreme_answer, ratio_answer, table_rows_answer, table_state_answer, unit_answer
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
 from ingest.settings import Settings, get_settings
@@ -171,6 +172,9 @@ class Assistant:
                    else ratio_answer(a, self.index, scope, cited) if a.intent == "ratio" else None)
         if special is not None:
             text, value = special
+        elif a.intent in ("column_max", "column_min") and (
+                found := column_extreme_answer(a, self.index, scope, cited)) is not None:
+            text, value = found
         elif a.intent == "table_rows":
             text, value = table_rows_answer(a, self.index, scope, cited)
             for rid, f in self.index.findings({i.report_id for i in scope}):
@@ -237,6 +241,8 @@ class Assistant:
 
     def _narrative(self, a: Analysis, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
         ids = {i.report_id for i in scope}
+        if re.search(r"几个部分|几部分|哪几个部分|哪些部分|分为几|由哪些部分", key(a.question)) and len(scope) <= 3:
+            return self._parts_answer(scope, cited)
         routed = section_for(a.question)
         if routed is not None and len(scope) <= 3:
             found = self._section_answer(a, scope, routed, cited)
@@ -283,7 +289,7 @@ class Assistant:
                 own = [h for h in hits if h.chunk.report_id == info.report_id]
                 per += best_sentences(a.question, own, 1, want_number=a.wants_number, ignore=names)
             sents = per or sents
-        value = None
+        value, no_unit = None, None
         if a.wants_number:
             pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                             if x not in sents]
@@ -291,9 +297,12 @@ class Assistant:
             if picked is None and asked_unit(a.question) in MONEY_UNITS:
                 log.info("narrative refusal: a sum of money asked, none stated near the question's words")
                 return None
+            unit = asked_unit(a.question)
             if picked is not None:
                 value, at = picked
                 sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
+            elif unit in STRICT_UNITS:  # 发布信息多少条: 12场 is no answer
+                no_unit = unit
             else:
                 value = number_near(sents[0].text, a.question)
         # quote only what bears on the question: drop sentences far weaker than the best one
@@ -305,7 +314,9 @@ class Assistant:
             info = infos.get(s.chunk.report_id)
             who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
             lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
-        head = "报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}："
+        head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}：")
+        if no_unit:
+            head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
         return head + "\n" + "\n".join(lines), value
 
     def _arithmetic(self, a: Analysis, scope: list[ReportInfo], hits: list, names: set[str],
@@ -379,6 +390,18 @@ class Assistant:
         if not lines:
             return None
         return "报告原文相关表述：\n" + "\n".join(lines), None
+
+    def _parts_answer(self, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | None]:
+        """The report's top-level parts as printed (their titles are the quotes)."""
+        lines, counts = [], set()
+        for info in scope:
+            tops = [x for x in self.index.get_report(info.report_id).sections if x.number]
+            counts.add(len(tops))
+            marks = [cited.add([Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                                         source=info.source, page=x.page_start, section=x.path, quote=x.title)])
+                     for x in tops]
+            lines.append(f"{name(info)}报告共 {len(tops)} 个部分：" + "；".join(f"{x.title}{m}" for x, m in zip(tops, marks)))
+        return "\n".join(lines), (counts.pop() if len(counts) == 1 else None)
 
     def _pattern_answer(self, scope: list[ReportInfo], pattern, cited: Cited) -> tuple[str, None] | None:
         """Contact details (phone, e-mail): the sentence that holds one, usually in the preamble."""

@@ -15,6 +15,7 @@ from ingest.index import ReportInfo
 from ingest.template import (
     GROUP_SYNONYMS,
     T2_ITEMS,
+    T3_APPLICANT_KEYS,
     T3_COLUMN_BY_KEY,
     T3_LEGAL_PERSON_KEYS,
     T3_ROWS_2021,
@@ -344,6 +345,12 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
     elif a.target is not None and a.target.table == "表三" and _has(qk, "比例", "占比", "百分比", "所占", "占多少", "比率",
                                                                       "比重", "百分之几"):
         a.intent = "ratio"
+    elif re.search(r"哪(?:一)?(?:类|种)|什么类型|哪个类型", qk) and _has(qk, "申请人", "申请主体", "主体") and (
+            a.target is None or a.target.table == "表三"):
+        rows = a.target.rows if a.target is not None and a.target.table == "表三" else ["new"]
+        label = a.target.row_label if a.target is not None else T3_ROW_BY_KEY["new"].short
+        a.target = CellTarget("表三", rows, list(T3_APPLICANT_KEYS), label, "申请人")
+        a.intent = "column_min" if _has(qk, "最少", "最低") else "column_max"
     elif _has(qk, *_CHECK):
         a.intent = "check"
     elif _has(qk, "总结", "概括", "概述", "综述", "汇总一下"):

@@ -129,6 +129,8 @@ def number_near(sentence: str, question: str) -> int | float | None:
         before = sentence[max(0, m.start() - 14): m.start()]
         if re.fullmatch(r"(19|20)\d{2}", m.group()) and sentence[m.end(): m.end() + 1] == "年":
             continue
+        if is_ordinal(sentence.replace(",", ""), m.start(), m.end()):
+            continue
         sc = len(qt & tokens(before))
         if sc > best_score:
             best, best_score = m.group(), sc
@@ -181,6 +183,12 @@ def contact_pattern(question: str) -> re.Pattern | None:
 
 _RE_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份|天|小时|个工作日|工作日)")
 MONEY_UNITS = ("万元", "亿元", "元")
+STRICT_UNITS = (*MONEY_UNITS, "条", "篇", "场", "期", "人次")  # a number in another unit never answers these
+
+
+def is_ordinal(text: str, start: int, end: int) -> bool:
+    """第711号, 第104号提案: a document or item number, not a quantity."""
+    return text[start - 1: start] == "第" or text[end: end + 1] == "号"
 
 
 def asked_unit(question: str) -> str | None:
@@ -196,13 +204,15 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
     qt = sorted((t for t in tokens(question) if not any(t in n for n in ignore)), key=lambda t: (-len(t), t))
     unit = asked_unit(question)
     units = MONEY_UNITS if unit in MONEY_UNITS else (unit,) if unit else ()
-    passes = [True, False] if units and unit not in MONEY_UNITS else [bool(units)]
+    passes = [True, False] if units and unit not in STRICT_UNITS else [bool(units)]
     for need_unit in passes:
         for t in qt:
             for i, sent in enumerate(sentences):
                 flat = sent.replace(",", "")
                 for m in re.finditer(re.escape(t) + r"[^\d，。；、]{0,8}?(\d+(?:\.\d+)?)(?![\d-])", flat):
                     if re.fullmatch(r"(19|20)\d{2}", m.group(1)) and flat[m.end(1): m.end(1) + 1] == "年":
+                        continue
+                    if is_ordinal(flat, m.start(1), m.end(1)):
                         continue
                     if need_unit and not flat.startswith(units, m.end(1)):
                         continue

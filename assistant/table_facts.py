@@ -150,6 +150,34 @@ def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
     return "\n".join(lines), value if len(scope) == 1 else None
 
 
+def column_extreme_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
+                          cited: Cited) -> tuple[str, int | float | None] | None:
+    """Which applicant column of a 表三 row is largest (or smallest) in a report, with every column shown."""
+    t = a.target
+    if t is None or len(scope) > ROWS_SHOWN:
+        return None
+    highest = a.intent == "column_max"
+    rows = index.cells(report_ids=[i.report_id for i in scope], table=T3, rows=t.rows, columns=t.columns)
+    lines, value = [], None
+    for info in sorted(scope, key=lambda i: (i.agency, i.year)):
+        cells = [c for rid, c in rows if rid == info.report_id]
+        by_col: dict[str, list[TableCell]] = {}
+        for c in cells:
+            by_col.setdefault(c.column_label, []).append(c)
+        if not cells or any(c.state is not CellState.number for c in cells):
+            lines.append(f"{name(info)}报告的表三未填报（空白），无法比较。")
+            continue
+        sums = {col: sum(c.value for c in cs) for col, cs in by_col.items()}  # type: ignore[misc]
+        best = max(sums.values()) if highest else min(sums.values())
+        top = [col for col, v in sums.items() if v == best]
+        shown = "，".join(f"{col} {v:g}{cited.add([cell_evidence(info, c) for c in by_col[col]])}"
+                         for col, v in sorted(sums.items(), key=lambda kv: -kv[1]))
+        lines.append(f"{name(info)}「{t.row_label}」中{'最多' if highest else '最少'}的是{'、'.join(top)}（{best:g} 件）："
+                     f"{shown}。")
+        value = best
+    return "\n".join(lines), value if len(scope) == 1 else None
+
+
 def unit_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
     """The unit 表二 states for the asked row's values, quoted from the header that the cell's quote carries."""
     target = a.target

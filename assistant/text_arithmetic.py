@@ -84,6 +84,13 @@ def _operand(term: str, sentences: list[Sentence], ignore: set[str], unit: str |
     召开政务公开推进会议2次 for 召开政务公开推进会议; ties go to the better-ranked sentence. A clause whose number
     carries the asked unit beats one that does not."""
     words = sorted(t for t in tokens(term) if not any(t in n for n in ignore))
+    found = _best_clause(term, words, sentences, unit)
+    if found is None:  # a word of the question split differently in the text (政协提案 / 政协委员会提案): bigrams
+        found = _best_clause(term, sorted({term[i:i + 2] for i in range(len(term) - 1)}), sentences, unit)
+    return found
+
+
+def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: str | None) -> Operand | None:
     best: tuple[tuple[int, int], Operand] | None = None
     for si, sent in enumerate(sentences):
         for clause in _RE_CLAUSE.split(sent.text.replace(",", "")):

@@ -237,6 +237,20 @@ def test_shares_cite_both_cells(qa):
     assert blank.value is None and "未填报" in blank.answer
 
 
+def test_which_applicant_column_is_largest(qa):
+    a = qa.ask("淮安市2024年各类申请人中哪类最多？")
+    assert a.intent == "column_max" and a.value == 3001 and "最多的是自然人" in a.answer, a.answer
+    assert len(a.citations) == 6 and {c.column for c in a.citations} >= {"自然人", "法律服务机构", "其他"}
+    b = qa.ask("淮安市2024年哪一类申请主体提出的申请最少？")
+    assert b.value == 0 and "科研机构、社会公益组织" in b.answer, b.answer
+
+
+def test_parts_of_a_report_are_its_printed_sections(qa):
+    a = qa.ask("淮安市2024年的报告一共有几个部分？")
+    assert a.value == 6 and "711" not in a.answer, a.answer
+    assert [c.quote for c in a.citations][-1] == "六、其他需要报告的事项"
+
+
 def test_report_without_a_signature_date_is_not_given_another_date(qa):
     a = qa.ask("淮安市2024年报告的落款日期是什么时候？")  # the PDF ends without one; 2024年12月31日 is the period
     assert not a.answerable and "12月31日" not in a.answer, a.answer
@@ -299,6 +313,14 @@ def test_sums_and_differences_of_text_numbers(qa_real, question, value, quoted):
     assert a.value == value, a.answer
     quotes = " ".join(c.quote for c in a.citations)
     assert all(q in quotes for q in quoted), a.answer
+
+
+@pytest.mark.integration
+def test_number_in_another_unit_or_a_document_number_is_no_answer(qa_real):
+    a = qa_real.ask("淮安市2024年政府网站发布信息多少条？")  # the text gives 新闻发布会12场, no count in 条
+    assert a.value is None and "没有找到以「条」计" in a.answer, a.answer
+    b = qa_real.ask("张店区2021年人大代表建议和政协提案一共承办了几件？")  # 政协委员会提案1件 + 人大代表建议0件
+    assert b.value == 1, b.answer
 
 
 @pytest.mark.integration
