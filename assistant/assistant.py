@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
 from assistant import text_arithmetic
-from assistant.query import Analysis, analyse
+from assistant.query import Analysis, analyse, is_subsequence
 from assistant.retrieval import (
     MONEY_UNITS,
     RE_DATE,
@@ -275,7 +275,8 @@ class Assistant:
         if (dense is not None and dense < self.settings.min_relevance) or (dense is None and top_overlap < 0.34):
             log.info("narrative refusal: dense=%s overlap=%.2f best=%s", dense, top_overlap, best.chunk.section)
             return None
-        absent = self._absent_terms(a.question)
+        absent = [t for t in self._absent_terms(a.question)
+                  if not any(is_subsequence(t, n) for n in names)]  # 市政府办 abbreviates 青山市人民政府办公室
         if absent and a.wants_number:
             log.info("narrative refusal: %s not in the corpus", absent)
             return None
@@ -294,6 +295,17 @@ class Assistant:
             pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                             if x not in sents]
             picked = pick_number(a.question, [x.text for x in pool], names)
+            if picked is None and asked_unit(a.question) in STRICT_UNITS:  # look further before giving up
+                pool += [x for x in best_sentences(a.question, hits, 60, want_number=True, ignore=names)
+                         if x not in pool]
+                picked = pick_number(a.question, [x.text for x in pool], names)
+            if picked is None and asked_unit(a.question) in STRICT_UNITS and asked_unit(a.question) not in MONEY_UNITS:
+                # (a sum of money must follow the question's own words: 工作经费 is not 信息处理费)
+                # the words before the number differ (政府信息 … 政务信息15条): the clause sharing most of the
+                # question's words (or bigrams), if its number carries the asked unit
+                op = text_arithmetic.best_operand(a.question, pool, names, asked_unit(a.question), require_unit=True)
+                if op is not None:
+                    picked = (op.value, pool.index(op.sentence))
             if picked is None and asked_unit(a.question) in MONEY_UNITS:
                 log.info("narrative refusal: a sum of money asked, none stated near the question's words")
                 return None

@@ -131,12 +131,12 @@ def _abbreviation_of(name: str, reports: list[ReportInfo]) -> str | None:
     for info in reports:
         for full in (info.agency, *info.agency_variants):
             for f in agency_names.forms(full):
-                if f.startswith(place) and len(f) > len(name) and _is_subsequence(name[len(place):], f[len(place):]):
+                if f.startswith(place) and len(f) > len(name) and is_subsequence(name[len(place):], f[len(place):]):
                     hits.add(info.agency)
     return hits.pop() if len(hits) == 1 else None
 
 
-def _is_subsequence(short: str, long: str) -> bool:
+def is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.retrieval import Hit, Sentence, asked_unit, best_sentences, tokens
+from assistant.retrieval import MONEY_UNITS, Hit, Sentence, asked_unit, best_sentences, is_ordinal, tokens
 
 _SUM = re.compile(r"一共|合计|总共|共计|加起来|合起来|总和|之和|两类|两项")
 _DIFF = re.compile(r"多几|多多少|少几|少多少|多了|少了|相差|差几|差多少|增加了?多少|减少了?多少|增长了?多少|下降了?多少")
@@ -79,18 +79,21 @@ _RE_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
 _UNITS = r"(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份|天)"
 
 
-def _operand(term: str, sentences: list[Sentence], ignore: set[str], unit: str | None = None) -> Operand | None:
+def best_operand(term: str, sentences: list[Sentence], ignore: set[str], unit: str | None = None,
+                 require_unit: bool = False) -> Operand | None:
     """The number of the clause that shares most of the term's words (weighted by length), e.g. the clause
     召开政务公开推进会议2次 for 召开政务公开推进会议; ties go to the better-ranked sentence. A clause whose number
     carries the asked unit beats one that does not."""
     words = sorted(t for t in tokens(term) if not any(t in n for n in ignore))
-    found = _best_clause(term, words, sentences, unit)
+    found = _best_clause(term, words, sentences, unit, require_unit)
     if found is None:  # a word of the question split differently in the text (政协提案 / 政协委员会提案): bigrams
-        found = _best_clause(term, sorted({term[i:i + 2] for i in range(len(term) - 1)}), sentences, unit)
+        found = _best_clause(term, sorted({term[i:i + 2] for i in range(len(term) - 1)}), sentences, unit,
+                             require_unit)
     return found
 
 
-def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: str | None) -> Operand | None:
+def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: str | None,
+                 require_unit: bool) -> Operand | None:
     best: tuple[tuple[int, int], Operand] | None = None
     for si, sent in enumerate(sentences):
         for clause in _RE_CLAUSE.split(sent.text.replace(",", "")):
@@ -102,6 +105,10 @@ def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: s
                     continue  # a year, not a quantity
                 u = re.match(_UNITS, clause[m.end(1):])
                 got = u.group(1) if u else ""
+                if require_unit and not (got == unit or (unit in MONEY_UNITS and got in MONEY_UNITS)):
+                    continue
+                if is_ordinal(clause, m.start(1), m.end(1)):
+                    continue  # 第104号提案
                 rank = (score + (1 if unit and got == unit else 0), -si)
                 if best is None or rank > best[0]:
                     v = m.group(1)
@@ -118,8 +125,8 @@ def within_report(question: str, hits: list[Hit], names: set[str]) -> Arithmetic
     op, left, right = found
     sents = best_sentences(question, hits, 12, want_number=True, ignore=names)
     unit = asked_unit(question)
-    a = _operand(left, sents, names, unit)
-    b = _operand(right, sents, names, unit)
+    a = best_operand(left, sents, names, unit)
+    b = best_operand(right, sents, names, unit)
     if a is None or b is None or (a.sentence is b.sentence and a.value == b.value and left != right):
         return None
     return Arithmetic(op, [a, b])
@@ -133,7 +140,7 @@ def across_reports(question: str, per_report: list[list[Hit]], names: set[str]) 
     ops = []
     for hits in per_report:
         sents = best_sentences(question, hits, 8, want_number=True, ignore=names)
-        o = _operand(term, sents, names, asked_unit(question))
+        o = best_operand(term, sents, names, asked_unit(question))
         if o is None:
             return None
         o.term = ""
