@@ -1,15 +1,14 @@
 """The seeds gold set through the real Assistant over a fresh index of the seeds, and through the naive baseline.
 
-Thresholds are what the assistant scored at commit 2597786 (seeds: 76
-questions, 77 expected citations), minus a margin of about four questions, so
-that tuning noise does not trip them while a real regression does:
+Thresholds are what the assistant scored at commit ab7cb31 (2026-11-30) minus a margin of about three
+questions, so that tuning noise does not trip them while a real regression does:
 
-- fake embedder (fast, always run): answer accuracy 92.1% (70/76), citation
-  recall 83.1%, precision 91.2%, refusals 8/8, false refusals 5.9%; the
-  deterministic table path (types table, trap, check: 28 questions) 100% with
-  96.6% citation recall (one miss allowed).
-- real model (``integration``): 92.1% / 84.4%, precision 89.5%, refusals 8/8,
-  narrative 91.7% (22/24).
+- seeds (76 questions, 77 expected citations), fake embedder (fast, always run) and real model alike:
+  answer accuracy 100%, citation recall 98.7%, precision 90.0%, refusals 8/8, false refusals 0%;
+- pdfs (171 questions), fake embedder: 98.8% / 98.1% / 92.7%, refusals 9/9, false refusals 0.6%;
+  the table path (table, alias, trap, check) 100%.
+
+(At commit 2597786 the seeds scored 92.1% / 83.1%: the thresholds were raised with the score.)
 
 The naive baseline cites files only, so its citation recall must be exactly 0,
 and it never refuses. Timing is never asserted.
@@ -47,14 +46,14 @@ def test_seeds_reportqa_thresholds_fake_embedder(fake_run):
     o = fake_run.systems["reportqa"].metrics["overall"]
     assert o["n"] == len(load_gold(SEEDS_GOLD))
     assert o["counts"]["errors"] == 0
-    assert o["answer_accuracy"] >= 0.86, o
-    assert o["citation_recall"] >= 0.78, o
-    assert o["citation_precision"] >= 0.80, o
-    assert o["refusal_accuracy"] >= 0.75, o
-    assert o["false_refusal_rate"] <= 0.10, o
+    assert o["answer_accuracy"] >= 0.96, o
+    assert o["citation_recall"] >= 0.94, o
+    assert o["citation_precision"] >= 0.86, o
+    assert o["refusal_accuracy"] >= 0.87, o
+    assert o["false_refusal_rate"] <= 0.05, o
     d = _deterministic(fake_run)
-    assert d["answer_accuracy"] >= 0.96, d  # at most one miss among the table/trap/check questions
-    assert d["citation_recall"] >= 0.90, d
+    assert d["answer_accuracy"] == 1.0, d  # the deterministic table/trap/check path misses nothing
+    assert d["citation_recall"] >= 0.96, d
 
 
 def test_seeds_naive_baseline_is_scored_by_the_same_code(fake_run):
@@ -93,19 +92,18 @@ def test_outputs_are_written_and_show_expected_vs_got(fake_run, tmp_path):
 
 @pytest.mark.slow
 def test_pdfs_gold_set_fake_embedder(tmp_path, raw_dir):
-    """The three real PDFs (171 questions). At 2597786: 97.7% answers, 97.7% citation recall, refusals 9/9;
-    the table path (table, alias, trap, check: 111 questions) 100%."""
+    """The three real PDFs (171 questions); figures in the module docstring."""
     gold = ROOT / "eval" / "gold" / "pdfs.jsonl"
     run = evaluate(Settings(index_dir=tmp_path / "index", embedding_model="fake"), gold, systems=("reportqa",),
                    corpus=[raw_dir])
     o = run.systems["reportqa"].metrics["overall"]
     assert o["counts"]["errors"] == 0
-    assert o["answer_accuracy"] >= 0.93, o
-    assert o["citation_recall"] >= 0.93, o
-    assert o["citation_precision"] >= 0.85, o
-    assert o["refusal_accuracy"] >= 0.75, o
+    assert o["answer_accuracy"] >= 0.97, o
+    assert o["citation_recall"] >= 0.96, o
+    assert o["citation_precision"] >= 0.89, o
+    assert o["refusal_accuracy"] >= 0.88, o
     d = aggregate([s for s in run.systems["reportqa"].scores if s.type in (*DETERMINISTIC, "alias")])
-    assert d["answer_accuracy"] >= 0.97 and d["citation_recall"] >= 0.95, d
+    assert d["answer_accuracy"] == 1.0 and d["citation_recall"] >= 0.97, d
 
 
 def _app() -> typer.Typer:
@@ -163,12 +161,12 @@ def test_seeds_reportqa_thresholds_real_model(tmp_path, seeds_dir):
     run = evaluate(settings, SEEDS_GOLD, systems=("reportqa",), corpus=[seeds_dir])
     o = run.systems["reportqa"].metrics["overall"]
     assert o["counts"]["errors"] == 0
-    assert o["answer_accuracy"] >= 0.86, o
-    assert o["citation_recall"] >= 0.79, o
-    assert o["citation_precision"] >= 0.80, o
-    assert o["false_refusal_rate"] <= 0.10, o
-    assert o["refusal_accuracy"] >= 0.75, o
+    assert o["answer_accuracy"] >= 0.96, o
+    assert o["citation_recall"] >= 0.94, o
+    assert o["citation_precision"] >= 0.86, o
+    assert o["false_refusal_rate"] <= 0.05, o
+    assert o["refusal_accuracy"] >= 0.87, o
     d = _deterministic(run)
-    assert d["answer_accuracy"] >= 0.96 and d["citation_recall"] >= 0.90, d
+    assert d["answer_accuracy"] == 1.0 and d["citation_recall"] >= 0.96, d
     narrative = run.systems["reportqa"].metrics["by_type"]["narrative"]
-    assert narrative["answer_accuracy"] >= 0.80, narrative
+    assert narrative["answer_accuracy"] >= 0.91, narrative  # at most two of 24 missed
