@@ -168,6 +168,7 @@ class Assistant:
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
         cited = Cited()
         warnings: list[str] = []
+        no_column = False
         special = (unit_answer(a, self.index, scope, cited) if a.intent == "unit"
                    else ratio_answer(a, self.index, scope, cited) if a.intent == "ratio" else None)
         if special is not None:
@@ -187,6 +188,7 @@ class Assistant:
             text, value = self._check_answer(a, scope, cited, warnings)
         elif a.target is not None and a.intent != "narrative" and a.intent != "summary":
             text, value, values = answer_table(a, self.index, scope, infos, cited)
+            no_column = bool(values) and all(v.missing for v in values)  # every report has the other table head
             self._table_warnings(a, values, warnings)
             blank = [v for v in values if v.blank]
             if blank and len(values) == 1:
@@ -201,7 +203,7 @@ class Assistant:
             text = f"语料中没有{who} {a.previous_missing} 年的报告，无法与上年比较。" + text
             warnings.append(f"语料中没有 {a.previous_missing} 年的报告可供比较")
             value = None  # the difference asked for cannot be computed; the text still gives this year's figure
-        ans = Answer(question=q, answer=text, answerable=a.previous_missing is None, value=value,
+        ans = Answer(question=q, answer=text, answerable=a.previous_missing is None and not no_column, value=value,
                      citations=[Citation.from_evidence(i + 1, ev) for i, ev in enumerate(cited.evidence)],
                      warnings=warnings, intent=a.intent,
                      agency=a.agencies[0] if len(a.agencies) == 1 else None,

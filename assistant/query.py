@@ -258,7 +258,9 @@ _NARRATIVE_TOPICS = ("人大", "政协", "提案", "代表建议", "信息处理
 
 def find_target(q: str) -> CellTarget | None:
     qk = key(q)
-    if any(w in qk for w in _NARRATIVE_TOPICS) and not re.search(r"表[二三四234]|新收|结转|复议|诉讼|信息公开申请", qk):
+    topics = re.sub(r"(?:哪个|哪家|哪些|哪一个|各个?|每个|几个|[一二三四五六七八九十]个)单位", "", qk)  # 哪个单位 = which agency
+    if any(w in topics for w in _NARRATIVE_TOPICS) and not re.search(r"表[二三四234]|新收|结转|复议|诉讼|信息公开申请",
+                                                                      qk):
         return None
     t4 = _t4_target(qk)
     # 被申请行政复议 / 申请复议 name 表四, not an information-disclosure application
@@ -273,7 +275,7 @@ def find_target(q: str) -> CellTarget | None:
 # ------------------------------------------------------------------ intent
 
 _CHECK = ("一致", "勾稽", "核对", "平衡", "对得上", "对不上", "矛盾", "有没有问题", "是否正确", "有无错误", "校验",
-          "不符", "相符", "合理吗", "准确吗", "加起来是多少")
+          "不符", "相符", "合理吗", "准确吗")
 _NUMBER_Q = ("多少", "几件", "几个", "几项", "几次", "数量", "多大", "金额", "总数", "合计", "一共", "总共", "共有")
 
 
@@ -342,8 +344,8 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
         a.intent, (a.table_state, a.table_state_table) = "table_state", state
     elif _RE_UNIT_Q.search(qk) and (unit_target := _t2_target(qk)) is not None:
         a.intent, a.target = "unit", unit_target
-    elif a.target is not None and a.target.table == "表三" and _has(qk, "比例", "占比", "百分比", "所占", "占多少", "比率",
-                                                                      "比重", "百分之几"):
+    elif a.target is not None and a.target.table in ("表三", "表四") and _has(
+            qk, "比例", "占比", "百分比", "所占", "占多少", "比率", "比重", "百分之几", "维持率", "纠错率", "纠正率", "胜诉率"):
         a.intent = "ratio"
     elif re.search(r"哪(?:一)?(?:类|种)|什么类型|哪个类型", qk) and _has(qk, "申请人", "申请主体", "主体") and (
             a.target is None or a.target.table == "表三"):

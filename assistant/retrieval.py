@@ -206,7 +206,11 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
     units = MONEY_UNITS if unit in MONEY_UNITS else (unit,) if unit else ()
     passes = [True, False] if units and unit not in STRICT_UNITS else [bool(units)]
     for need_unit in passes:
-        for t in qt:
+        # every number right after a question word is a candidate; the one whose clause (the text back to the
+        # last 、，。) holds most of the question's words wins: 政策解读7条 over 政策文件1条 for 政策解读多少条.
+        # Ties keep the old order: longer word first, then earlier sentence, then earlier in the sentence.
+        best: tuple[tuple, int | float, int] | None = None
+        for rank, t in enumerate(qt):
             for i, sent in enumerate(sentences):
                 flat = sent.replace(",", "")
                 for m in re.finditer(re.escape(t) + r"[^\d，。；、]{0,8}?(\d+(?:\.\d+)?)(?![\d-])", flat):
@@ -216,8 +220,14 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
                         continue
                     if need_unit and not flat.startswith(units, m.end(1)):
                         continue
-                    v = m.group(1)
-                    return (float(v) if "." in v else int(v)), i
+                    start = max(flat.rfind(d, 0, m.start(1)) for d in "，。；、：;:") + 1
+                    clause = flat[start: m.start(1)]
+                    key_ = (sum(len(w) for w in qt if w in clause), -rank, -i, -m.start(1))
+                    if best is None or key_ > best[0]:
+                        v = m.group(1)
+                        best = (key_, float(v) if "." in v else int(v), i)
+        if best is not None:
+            return best[1], best[2]
     return None
 
 

@@ -47,6 +47,11 @@ class ReportValue:
     cells: list[TableCell]
 
     @property
+    def missing(self) -> bool:
+        """The report has no such cell at all: its table uses the other template's columns (2019 vs 2021)."""
+        return not self.cells
+
+    @property
     def blank(self) -> bool:
         return not self.cells or any(c.state is not CellState.number for c in self.cells)
 
@@ -115,6 +120,8 @@ def coverage(values: list[ReportValue], all_infos: list[ReportInfo]) -> str:
 
 def answer_single(rv: ReportValue, target: CellTarget, cited: Cited) -> tuple[str, int | float | None]:
     u = unit(target)
+    if rv.missing:
+        return f"{name(rv.info)}报告的{target.table}没有{describe(target)}这一栏（它用另一版模板的表头），无法回答。", None
     if rv.blank:
         evs = [cell_evidence(rv.info, c) for c in rv.cells[:1]]
         return f"{name(rv.info)}报告的{target.table}{describe(target)}未填报（空白），这不等于 0。{cited.add(evs)}", None
@@ -143,7 +150,9 @@ def answer_list(values: list[ReportValue], target: CellTarget, cited: Cited) -> 
     u = unit(target)
     lines = []
     for rv in values:
-        if rv.blank:
+        if rv.missing:
+            lines.append(f"- {name(rv.info)}：无此栏目（该报告用另一版模板的表头）")
+        elif rv.blank:
             lines.append(f"- {name(rv.info)}：未填报（空白，不等于 0）{cited.add([cell_evidence(rv.info, c) for c in rv.cells[:1]])}")
         else:
             lines.append(f"- {name(rv.info)}：{fmt(rv.value)} {u}{cited.add(rv.evidence()[:4])}")
@@ -185,13 +194,25 @@ def answer_extreme(values: list[ReportValue], target: CellTarget, cited: Cited, 
     best = ranked[0]
     u = unit(target)
     word = "最多" if highest else "最少"
-    head = f"{describe(target)}{word}的是 {name(best.info)}：{fmt(best.value)} {u}{cited.add(best.evidence()[:4])}。"
-    others = "；".join(f"{name(v.info)} {fmt(v.value)} {u}{cited.add(v.evidence()[:4])}" for v in ranked[1:])
-    blank = [v for v in values if v.blank]
-    tail = f"\n其余：{others}。" if others else ""
-    if blank:
-        tail += f"\n未填报（不参与比较）：{'、'.join(name(v.info) for v in blank)}。"
+    if len(ranked) > 1 and all(v.value == best.value for v in ranked):
+        each = "；".join(f"{name(v.info)} {fmt(v.value)} {u}{cited.add(v.evidence()[:4])}" for v in ranked)
+        head, tail = f"{describe(target)}各报告相同，都是 {fmt(best.value)} {u}，没有哪一份{word}：{each}。", ""
+    else:
+        head = f"{describe(target)}{word}的是 {name(best.info)}：{fmt(best.value)} {u}{cited.add(best.evidence()[:4])}。"
+        others = "；".join(f"{name(v.info)} {fmt(v.value)} {u}{cited.add(v.evidence()[:4])}" for v in ranked[1:])
+        tail = f"\n其余：{others}。" if others else ""
+    tail += _left_out(values, "不参与比较")
     return head + tail + "\n" + coverage(values, all_infos), best.value
+
+
+def _left_out(values: list[ReportValue], why: str) -> str:
+    """The reports a comparison or sum leaves out, blank tables apart from tables without the column."""
+    blank = [v for v in values if v.blank and not v.missing]
+    missing = [v for v in values if v.missing]
+    text = f"\n未填报（{why}）：{'、'.join(name(v.info) for v in blank)}。" if blank else ""
+    if missing:
+        text += f"\n无此栏目（用另一版模板的表头，{why}）：{'、'.join(name(v.info) for v in missing)}。"
+    return text
 
 
 def answer_sum(values: list[ReportValue], target: CellTarget, cited: Cited,
@@ -204,9 +225,7 @@ def answer_sum(values: list[ReportValue], target: CellTarget, cited: Cited,
     total = round(total, 6) if isinstance(total, float) else total
     parts = " + ".join(f"{name(v.info)} {fmt(v.value)}{cited.add(v.evidence()[:4])}" for v in filled)
     text = f"{describe(target)}合计 {fmt(total)} {u}：{parts}。"
-    blank = [v for v in values if v.blank]
-    if blank:
-        text += f"\n未填报、未计入：{'、'.join(name(v.info) for v in blank)}。"
+    text += _left_out(values, "未计入")
     return text + "\n" + coverage(values, all_infos), total
 
 
@@ -216,8 +235,8 @@ def answer_compare(values: list[ReportValue], target: CellTarget, cited: Cited) 
     a, b = values[0], values[1]
     u = unit(target)
     if a.blank or b.blank:
-        which = "、".join(name(v.info) for v in (a, b) if v.blank)
-        return f"{which}的相关表格未填报，无法比较。", None
+        which = "、".join(f"{name(v.info)}{'无此栏目' if v.missing else '未填报'}" for v in (a, b) if v.blank)
+        return f"{which}，无法比较。", None
     diff = a.value - b.value
     diff = round(diff, 6) if isinstance(diff, float) else diff
     word = "多" if diff > 0 else "少" if diff < 0 else "持平，相差"

@@ -127,9 +127,13 @@ def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
     from assistant.table_answers import describe, lookup
 
     t = a.target
-    if t is None or t.table != T3 or len(scope) > ROWS_SHOWN:
+    if t is None or t.table not in (T3, T4) or len(scope) > ROWS_SHOWN:
         return None
-    if not set(t.rows) & set(_NOT_RESULTS):
+    if t.table == T4:  # 维持率: a result over the part's 总计 (行政复议, or both 行政诉讼 parts)
+        if t.columns == ["total"]:
+            return None
+        base, base_label = CellTarget(T4, t.rows, ["total"], t.row_label, "总计"), f"{t.row_label}总计"
+    elif not set(t.rows) & set(_NOT_RESULTS):
         base, base_label = CellTarget(T3, ["total"], t.columns, "办理结果总计", t.column_label), "办理结果总计"
     elif t.columns != ["total"]:
         base, base_label = CellTarget(T3, t.rows, ["total"], t.row_label, "总计"), f"{t.row_label}总计"
@@ -145,7 +149,8 @@ def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
             lines.append(f"{name(num.info)}{describe(t)}为 {num.value} 件{marks_n}，{base_label}为 0{marks_d}，比例无从计算。")
             continue
         value = round(100 * num.value / den.value, 1)  # type: ignore[operator]
-        lines.append(f"{name(num.info)}{describe(t)} {num.value} 件{marks_n}，占{base_label} {den.value} 件{marks_d}的 "
+        lines.append(f"{name(num.info)}{describe(t)}{'' if t.table == T4 else ' '}{num.value} 件{marks_n}，"
+                     f"占{base_label} {den.value} 件{marks_d}的 "
                      f"{value:g}%（{num.value} ÷ {den.value}）。")
     return "\n".join(lines), value if len(scope) == 1 else None
 

@@ -237,6 +237,21 @@ def test_shares_cite_both_cells(qa):
     assert blank.value is None and "未填报" in blank.answer
 
 
+def test_other_template_columns_are_not_called_blank(qa):
+    """Seed 000 prints 表二 with the 2019 columns: it has no 本年制发件数, which is not the same as 未填报."""
+    a = qa.ask("河东区机关事务服务中心2021年制发规范性文件多少件？")
+    assert not a.answerable and "没有" in a.answer and "未填报" not in a.answer, a.answer
+    b = qa.ask("哪个单位2021年公开的规范性文件最多？")  # 哪个单位 asks for an agency; all are 0: no 'most'
+    assert b.intent == "max" and "没有哪一份最多" in b.answer and "无此栏目" in b.answer, b.answer
+    c = qa.ask("2021年五个单位的行政复议总数加起来是多少？")  # a sum, not a consistency question
+    assert c.intent == "sum" and c.value == 0 and "海东市市直机关事务管理局" in c.answer, c.answer
+
+
+def test_rates_of_table_four(qa):
+    a = qa.ask("淮安市2024年复议维持率是多少？")
+    assert a.intent == "ratio" and a.value == 20.5 and "72 ÷ 351" in a.answer, a.answer
+
+
 def test_which_applicant_column_is_largest(qa):
     a = qa.ask("淮安市2024年各类申请人中哪类最多？")
     assert a.intent == "column_max" and a.value == 3001 and "最多的是自然人" in a.answer, a.answer
