@@ -276,6 +276,7 @@ def find_target(q: str) -> CellTarget | None:
 
 _CHECK = ("一致", "勾稽", "核对", "平衡", "对得上", "对不上", "矛盾", "有没有问题", "是否正确", "有无错误", "校验",
           "不符", "相符", "合理吗", "准确吗")
+_RE_HOW_MANY = re.compile(r"几(?:场|期|条|篇|人次|人|家|份|天|名|位|元|万元|批|轮|所|处|套|台|部|期)")
 _NUMBER_Q = ("多少", "几件", "几个", "几项", "几次", "数量", "多大", "金额", "总数", "合计", "一共", "总共", "共有")
 
 
@@ -333,7 +334,7 @@ def analyse(question: str, reports: list[ReportInfo], *, agency: str | None = No
         else:
             a.previous_missing = prev
     a.target = find_target(q)
-    a.wants_number = _has(qk, *_NUMBER_Q) and "哪几" not in qk
+    a.wants_number = (_has(qk, *_NUMBER_Q) or bool(_RE_HOW_MANY.search(qk))) and "哪几" not in qk
     a.narrative_hint = _has(qk, "正文", "文字", "报告中说", "报告说", "报告称", "文中", "表述", "提到", "介绍", "怎么说",
                             "哪些措施", "什么措施", "如何", "怎样", "情况如何", "做了什么", "采取了")
     rows_state = _table_rows_state(qk)

@@ -222,7 +222,8 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
                         continue
                     start = max(flat.rfind(d, 0, m.start(1)) for d in "，。；、：;:") + 1
                     clause = flat[start: m.start(1)]
-                    key_ = (sum(len(w) for w in qt if w in clause), -rank, -i, -m.start(1))
+                    gap = m.start(1) - (m.start() + len(t))  # 培训1次 (next to the word) over 培训会7次
+                    key_ = (sum(len(w) for w in qt if w in clause), -gap, -rank, -i, -m.start(1))
                     if best is None or key_ > best[0]:
                         v = m.group(1)
                         best = (key_, float(v) if "." in v else int(v), i)

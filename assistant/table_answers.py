@@ -205,6 +205,26 @@ def answer_extreme(values: list[ReportValue], target: CellTarget, cited: Cited, 
     return head + tail + "\n" + coverage(values, all_infos), best.value
 
 
+def answer_part_extreme(rv: ReportValue, target: CellTarget, cited: Cited,
+                        highest: bool) -> tuple[str, int | float | None]:
+    """The largest (smallest) part of one report's summed target: 不予处理中哪一项最多."""
+    u = unit(target)
+    cells = sorted(rv.cells, key=lambda c: c.value, reverse=highest)  # type: ignore[arg-type, return-value]
+    best = cells[0].value
+    top = [c for c in cells if c.value == best]
+    word = "最多" if highest else "最少"
+    head = "、".join(f"{_part_label(c, target)}{cited.add([cell_evidence(rv.info, c)])}" for c in top)
+    rest = "，".join(f"{_part_label(c, target)} {fmt(c.value)} {u}{cited.add([cell_evidence(rv.info, c)])}"
+                    for c in cells[len(top):] if c.value)
+    zero = sum(1 for c in cells[len(top):] if not c.value)
+    text = f"{name(rv.info)}{describe(target)}中{word}的是{head}：{fmt(best)} {u}。"
+    if rest:
+        text += f"其余：{rest}" + (f"；另有 {zero} 项为 0。" if zero else "。")
+    elif zero:
+        text += f"其余 {zero} 项为 0。"
+    return text, best
+
+
 def _left_out(values: list[ReportValue], why: str) -> str:
     """The reports a comparison or sum leaves out, blank tables apart from tables without the column."""
     blank = [v for v in values if v.blank and not v.missing]
@@ -264,6 +284,9 @@ def answer_table(a: Analysis, index: ReportIndex, scope: list[ReportInfo], all_i
         return text, v, values
     if a.intent == "sum" and len(values) > 1:
         text, v = answer_sum(values, t, cited, all_infos)
+        return text, v, values
+    if len(values) == 1 and a.intent in ("max", "min") and len(values[0].cells) > 1 and not values[0].blank:
+        text, v = answer_part_extreme(values[0], t, cited, a.intent == "max")
         return text, v, values
     if len(values) == 1:
         if a.intent == "list":

@@ -16,6 +16,7 @@ from assistant.table_answers import Cited, cell_evidence, name
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, TableCell
 from ingest.template import T2, T3, T4
+from ingest.text import format_number
 
 _RE_UNIT_NOTE = re.compile(r"[（(]\s*单位\s*[:：]\s*([^）)]+)[）)]")
 _CITE_ROW = {T3: ("new", "total"), T4: ("review", "total")}
@@ -151,7 +152,7 @@ def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
         value = round(100 * num.value / den.value, 1)  # type: ignore[operator]
         lines.append(f"{name(num.info)}{describe(t)}{'' if t.table == T4 else ' '}{num.value} 件{marks_n}，"
                      f"占{base_label} {den.value} 件{marks_d}的 "
-                     f"{value:g}%（{num.value} ÷ {den.value}）。")
+                     f"{format_number(value)}%（{format_number(num.value)} ÷ {format_number(den.value)}）。")
     return "\n".join(lines), value if len(scope) == 1 else None
 
 
@@ -175,9 +176,9 @@ def column_extreme_answer(a: Analysis, index: ReportIndex, scope: list[ReportInf
         sums = {col: sum(c.value for c in cs) for col, cs in by_col.items()}  # type: ignore[misc]
         best = max(sums.values()) if highest else min(sums.values())
         top = [col for col, v in sums.items() if v == best]
-        shown = "，".join(f"{col} {v:g}{cited.add([cell_evidence(info, c) for c in by_col[col]])}"
+        shown = "，".join(f"{col} {format_number(v)}{cited.add([cell_evidence(info, c) for c in by_col[col]])}"
                          for col, v in sorted(sums.items(), key=lambda kv: -kv[1]))
-        lines.append(f"{name(info)}「{t.row_label}」中{'最多' if highest else '最少'}的是{'、'.join(top)}（{best:g} 件）："
+        lines.append(f"{name(info)}「{t.row_label}」中{'最多' if highest else '最少'}的是{'、'.join(top)}（{format_number(best)} 件）："
                      f"{shown}。")
         value = best
     return "\n".join(lines), value if len(scope) == 1 else None

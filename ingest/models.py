@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingest.text import format_number
+
 
 def content_id(*parts: object) -> str:
     """A short, stable id: sha1 over the JSON of ``parts``."""
@@ -51,7 +53,7 @@ class TableCell(BaseModel):
         if self.state is not CellState.number or self.value is None:
             return "未填报" if self.state is CellState.blank else "不适用"
         if isinstance(self.value, float) and not self.value.is_integer():
-            return f"{self.value:g}"
+            return format_number(self.value)
         return str(int(self.value)) if isinstance(self.value, float) else str(self.value)
 
 

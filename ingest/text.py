@@ -66,8 +66,11 @@ def is_page_number_line(line: str) -> bool:
 
 
 def format_number(v: int | float) -> str:
+    """A number as printed: no exponent and no rounding to 6 significant digits (103716.6, not 103717)."""
     if isinstance(v, float):
-        return f"{v:g}" if not v.is_integer() else str(int(v))
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.6f}".rstrip("0").rstrip(".")
     return str(v)
 
 

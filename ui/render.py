@@ -54,7 +54,7 @@ def fmt_value(v: object) -> str:
     if v is None or v == "":
         return "—"
     if isinstance(v, float):
-        return f"{v:g}" if not v.is_integer() else f"{int(v):,}"
+        return f"{v:.6f}".rstrip("0").rstrip(".") if not v.is_integer() else f"{int(v):,}"  # never to 6 digits
     if isinstance(v, int):
         return f"{v:,}"
     return str(v)

@@ -247,6 +247,17 @@ def test_other_template_columns_are_not_called_blank(qa):
     assert c.intent == "sum" and c.value == 0 and "海东市市直机关事务管理局" in c.answer, c.answer
 
 
+def test_largest_part_of_one_report(qa):
+    a = qa.ask("淮安市2024年不予处理的申请中哪一项最多？")
+    assert a.value == 62 and "最多的是1.信访举报投诉类申请" in a.answer, a.answer
+    assert a.citations[0].row.endswith("1.信访举报投诉类申请") and a.citations[0].value == "62"
+
+
+def test_sums_of_decimal_amounts_are_not_rounded(qa):
+    a = qa.ask("淮安市和洪泽区2024年行政事业性收费金额合计多少万元？")
+    assert a.value == 103716.6 and "103716.6 万元" in a.answer, a.answer  # not 103717
+
+
 def test_rates_of_table_four(qa):
     a = qa.ask("淮安市2024年复议维持率是多少？")
     assert a.intent == "ratio" and a.value == 20.5 and "72 ÷ 351" in a.answer, a.answer
@@ -328,6 +339,16 @@ def test_sums_and_differences_of_text_numbers(qa_real, question, value, quoted):
     assert a.value == value, a.answer
     quotes = " ".join(c.quote for c in a.citations)
     assert all(q in quotes for q in quoted), a.answer
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("question,value", [
+    ("淮安市人民政府2024年报告中提到的新闻发布会有几场？", 12),  # 几场 asks a number
+    ("张店区机关事务服务中心2021年政务公开培训几次？", 1),  # 政务公开培训1次, not 培训会7次
+    ("张店区机关事务服务中心2021年发布政策解读多少条？", 7),  # 政策解读7条, not 政策文件1条
+])
+def test_the_number_next_to_the_question_words(qa_real, question, value):
+    assert qa_real.ask(question).value == value
 
 
 @pytest.mark.integration

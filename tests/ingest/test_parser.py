@@ -148,3 +148,15 @@ def test_pdf_agency_long_form(pdf_reports):
     r = pdf_reports["hzq2023_working"]  # title says 洪泽区人民政府, body 淮安市洪泽区人民政府
     assert r.agency == "淮安市洪泽区人民政府"
     assert "洪泽区人民政府" in r.agency_variants
+
+
+def test_numbers_are_shown_as_printed():
+    """No rounding to six significant digits anywhere a value is shown (103716.6, not 103717)."""
+    from ingest.models import CellState, TableCell
+    from ingest.text import format_number
+
+    assert format_number(103716.6) == "103716.6" and format_number(7730.28) == "7730.28"
+    assert format_number(96171.0) == "96171" and format_number(0.0001) == "0.0001" and format_number(12) == "12"
+    cell = TableCell(table="表二", row="fees", row_label="行政事业性收费", column="amount", column_label="本年收费金额",
+                     value=1234567.5, state=CellState.number)
+    assert cell.display_value() == "1234567.5"
