@@ -6,6 +6,7 @@ cell is cited (agency, year, table, row, column, page, quote).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.models import Evidence
@@ -249,7 +250,8 @@ def answer_sum(values: list[ReportValue], target: CellTarget, cited: Cited,
     return text + "\n" + coverage(values, all_infos), total
 
 
-def answer_compare(values: list[ReportValue], target: CellTarget, cited: Cited) -> tuple[str, int | float | None]:
+def answer_compare(values: list[ReportValue], target: CellTarget, cited: Cited,
+                   change: bool = False) -> tuple[str, int | float | None]:
     if len(values) < 2:
         return "", None
     a, b = values[0], values[1]
@@ -263,6 +265,10 @@ def answer_compare(values: list[ReportValue], target: CellTarget, cited: Cited) 
     text = (f"{name(a.info)}{describe(target)}为 {fmt(a.value)} {u}{cited.add(a.evidence()[:4])}，"
             f"{name(b.info)}为 {fmt(b.value)} {u}{cited.add(b.evidence()[:4])}；"
             f"前者比后者{word} {fmt(abs(diff))} {u}。")
+    if change and a.info.year < b.info.year:  # a change over time: from the earlier year to the later one
+        move = "增加" if diff < 0 else "减少" if diff > 0 else "没有变化，变化"
+        text = (f"{describe(target)}从{name(a.info)}的 {fmt(a.value)} {u}{cited.add(a.evidence()[:4])}"
+                f"到{name(b.info)}的 {fmt(b.value)} {u}{cited.add(b.evidence()[:4])}，{move} {fmt(abs(diff))} {u}。")
     return text, abs(diff)
 
 
@@ -280,7 +286,10 @@ def answer_table(a: Analysis, index: ReportIndex, scope: list[ReportInfo], all_i
         return text, v, values
     if a.intent == "compare" and len(values) >= 2:
         ordered = _mention_order(values, a)
-        text, v = answer_compare(ordered, t, cited)
+        change = re.search(r"增加|增长|减少|下降|变化|涨|降", a.question) is not None
+        if change and len({v.info.year for v in ordered[:2]}) == 2:  # 2023年到2024年增加了多少: earlier year first
+            ordered = sorted(ordered[:2], key=lambda v: v.info.year) + ordered[2:]
+        text, v = answer_compare(ordered, t, cited, change=change)
         return text, v, values
     if a.intent == "sum" and len(values) > 1:
         text, v = answer_sum(values, t, cited, all_infos)
