@@ -32,6 +32,9 @@ ABBREVIATIONS: dict[str, str] = {
     "审批局": "行政审批局",
     "政务办": "政务服务管理办公室",
     "机关事务局": "机关事务管理局",
+    "机关事务中心": "机关事务服务中心",
+    "民宗委": "民族宗教事务委员会",
+    "民宗局": "民族宗教事务局",
     "教体局": "教育和体育局",
     "商务局": "商务局",
     "科技局": "科学技术局",
@@ -46,7 +49,8 @@ ABBREVIATIONS: dict[str, str] = {
     "乡政府": "乡人民政府",
 }
 
-_RE_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|州|盟))+")
+# province/city levels; a level's name holds no 区/县 (else 华源市湘坪区市场… would lose 湘坪区市 as a "city")
+_RE_PLACE_PREFIX = re.compile(r"^(?:(?:(?![区县旗镇乡])[\u4e00-\u9fff]){1,7}?(?:省|自治区|市|州|盟))+")
 
 
 def expand(name: str) -> str:
@@ -66,17 +70,31 @@ def strip_place_prefix(name: str) -> str:
     Only when what remains still names a place (洪泽区…), never a bare 人民政府.
     """
     m = _RE_PLACE_PREFIX.match(name)
-    if m and len(name) - m.end() >= 3 and _RE_LOCAL_PLACE.match(name[m.end():]):
+    local = _RE_LOCAL_PLACE.match(name[m.end():]) if m else None
+    # 住房和城乡建设局 starts like a township (…乡) but names no place
+    if m and local and len(name) - m.end() >= 3 and "和" not in local.group(0) and not local.group(0).endswith("城乡"):
         return name[m.end():]
     return name
 
 
 def core(name: str) -> str:
-    """The agency without 人民政府: 洪泽区人民政府 -> 洪泽区 (what people call it)."""
-    for suffix in ("人民政府办公室", "人民政府"):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
+    """The agency without 人民政府: 洪泽区人民政府 -> 洪泽区 (what people call it). A government's office
+    (…人民政府办公室 / 办公厅) keeps its name: the bare place, or 洪泽区政府, names the government itself."""
+    if name.endswith("人民政府") and len(name) > len("人民政府"):
+        return name[: -len("人民政府")]
     return name
+
+
+_OFFICE = re.compile(r"^(.+?)人民政府(办公室|办公厅)$")
+
+
+def office_forms(name: str) -> set[str]:
+    """桃水县人民政府办公室 -> 桃水县政府办公室, 桃水县政府办, 桃水县府办 (never 桃水县政府: that is the government)."""
+    m = _OFFICE.match(name)
+    if not m:
+        return set()
+    place, office = m.groups()
+    return {f"{place}政府{office}", f"{place}政府办", f"{place}府办"}
 
 
 def forms(name: str) -> set[str]:
@@ -94,6 +112,7 @@ def _forms(name: str) -> frozenset[str]:
         if c != n:
             out.add(c)
             out.add(c + "政府")
+        out |= office_forms(n)
     for n in list(out):
         if n.endswith("街道办事处"):
             out.add(n[:-3])  # 东关街道办事处 -> 东关街道
