@@ -132,7 +132,8 @@ def answer_single(rv: ReportValue, target: CellTarget, cited: Cited) -> tuple[st
         return f"{name(rv.info)}{describe(target)}为 {fmt(v)} {u}{cited.add(evs)}。", v
     parts = "，".join(f"{_part_label(c, target)} {fmt(c.value)} {u}{cited.add([cell_evidence(rv.info, c)])}"
                       for c in rv.cells if c.value)
-    rest = "；其余各项为 0" if any(not c.value for c in rv.cells) and parts else ""
+    zeros = [cell_evidence(rv.info, c) for c in rv.cells if not c.value]
+    rest = f"；其余各项为 0{cited.add(zeros)}" if zeros and parts else ""  # a claim too: cited like the rest
     if not parts:
         cited.add(evs[:3])
         return f"{name(rv.info)}{describe(target)}合计为 0 {u}（各项均为 0）{cited.add(evs[:3])}。", v

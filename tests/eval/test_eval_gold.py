@@ -6,7 +6,8 @@ questions, so that tuning noise does not trip them while a real regression does:
 - seeds (76 questions, 77 expected citations), fake embedder (fast, always run) and real model alike:
   answer accuracy 100%, citation recall 98.7%, precision 90.0%, refusals 8/8, false refusals 0%;
 - pdfs (171 questions), fake embedder: 98.8% / 98.1% / 92.7%, refusals 9/9, false refusals 0.6%;
-  the table path (table, alias, trap, check) 100%.
+  the table path (table, alias, trap, check) 100%. Precision then fell to ~89.9% by design: "其余各项为 0"
+  is now cited to its zero cells, which the gold set does not list.
 
 (At commit 2597786 the seeds scored 92.1% / 83.1%: the thresholds were raised with the score.)
 
@@ -100,7 +101,7 @@ def test_pdfs_gold_set_fake_embedder(tmp_path, raw_dir):
     assert o["counts"]["errors"] == 0
     assert o["answer_accuracy"] >= 0.97, o
     assert o["citation_recall"] >= 0.96, o
-    assert o["citation_precision"] >= 0.89, o
+    assert o["citation_precision"] >= 0.86, o
     assert o["refusal_accuracy"] >= 0.88, o
     d = aggregate([s for s in run.systems["reportqa"].scores if s.type in (*DETERMINISTIC, "alias")])
     assert d["answer_accuracy"] == 1.0 and d["citation_recall"] >= 0.97, d
