@@ -41,6 +41,13 @@ log = logging.getLogger(__name__)
 HOLDINGS_SHOWN = 40  # agencies listed by name in a refusal; beyond that, a count
 
 
+def _rule_warning(info: ReportInfo, table: str | None, f: Finding) -> list[str]:
+    """The warning for a 勾稽 rule the report fails on the table an answer reads from (none otherwise)."""
+    if f.severity != "error" or f.table != table:
+        return []
+    return [f"{name(info)}报告的{f.table}未通过勾稽校验：{f.detail}"]
+
+
 def _holdings(infos: list[ReportInfo]) -> str:
     """What the corpus holds, for a refusal: 机关（年份、年份年）；… (built only when refusing)."""
     years: dict[str, set[int]] = {}
@@ -178,10 +185,9 @@ class Assistant:
             text, value = found
         elif a.intent == "table_rows":
             text, value = table_rows_answer(a, self.index, scope, cited)
-            for rid, f in self.index.findings({i.report_id for i in scope}):
-                info = next(i for i in scope if i.report_id == rid)
-                if f.severity == "error" and f.table == a.table_state_table:
-                    warnings.append(f"{name(info)}报告的{f.table}未通过勾稽校验：{f.detail}")
+            for info in scope:
+                for _, f in self.index.findings([info.report_id]):
+                    warnings += _rule_warning(info, a.table_state_table, f)
         elif a.intent == "table_state":
             text, value = table_state_answer(a, self.index, scope, cited)
         elif a.intent == "check":
@@ -296,22 +302,22 @@ class Assistant:
         if a.wants_number:
             pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                             if x not in sents]
+            unit = asked_unit(a.question)
             picked = pick_number(a.question, [x.text for x in pool], names)
-            if picked is None and asked_unit(a.question) in STRICT_UNITS:  # look further before giving up
+            if picked is None and unit in STRICT_UNITS:  # look further before giving up
                 pool += [x for x in best_sentences(a.question, hits, 60, want_number=True, ignore=names)
                          if x not in pool]
                 picked = pick_number(a.question, [x.text for x in pool], names)
-            if picked is None and asked_unit(a.question) in STRICT_UNITS and asked_unit(a.question) not in MONEY_UNITS:
+            if picked is None and unit in STRICT_UNITS and unit not in MONEY_UNITS:
                 # (a sum of money must follow the question's own words: 工作经费 is not 信息处理费)
                 # the words before the number differ (政府信息 … 政务信息15条): the clause sharing most of the
                 # question's words (or bigrams), if its number carries the asked unit
-                op = text_arithmetic.best_operand(a.question, pool, names, asked_unit(a.question), require_unit=True)
+                op = text_arithmetic.best_operand(a.question, pool, names, unit, require_unit=True)
                 if op is not None:
                     picked = (op.value, pool.index(op.sentence))
-            if picked is None and asked_unit(a.question) in MONEY_UNITS:
+            if picked is None and unit in MONEY_UNITS:
                 log.info("narrative refusal: a sum of money asked, none stated near the question's words")
                 return None
-            unit = asked_unit(a.question)
             if picked is not None:
                 value, at = picked
                 sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
@@ -504,8 +510,7 @@ class Assistant:
             if rv.blank:
                 warnings.append(f"{name(rv.info)}报告的{t.table}未填报（空白），不等于 0。")
             for f in findings:
-                if f.severity == "error" and f.table == t.table:
-                    warnings.append(f"{name(rv.info)}报告的{f.table}未通过勾稽校验：{f.detail}")
+                warnings += _rule_warning(rv.info, t.table, f)
                 if f.rule == "narrative.t3_new" and t.table == T3 and "new" in t.rows:
                     warnings.append(f"{name(rv.info)}：{f.detail}答案取自表三。")
 

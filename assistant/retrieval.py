@@ -191,6 +191,7 @@ def is_ordinal(text: str, start: int, end: int) -> bool:
     return text[start - 1: start] == "第" or text[end: end + 1] == "号"
 
 
+
 def asked_unit(question: str) -> str | None:
     """The unit a number question asks for (多少万元 -> 万元), if it names one."""
     m = _RE_ASKED_UNIT.search(question)
@@ -231,7 +232,3 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
             return best[1], best[2]
     return None
 
-
-def money_in(sentence: str) -> bool:
-    """Whether a sentence states an amount of money (a number followed by 元/万元/亿元)."""
-    return re.search(r"\d(?:\.\d+)?\s*(?:万元|亿元|元)", sentence.replace(",", "")) is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from assistant.query import Analysis, CellTarget
-from assistant.table_answers import Cited, cell_evidence, name
+from assistant.table_answers import Cited, cell_evidence, describe, lookup, name
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, TableCell
 from ingest.template import T2, T3, T4
@@ -125,8 +125,6 @@ def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
                  cited: Cited) -> tuple[str, float | None] | None:
     """A 表三 share: a result row over （七）总计 (same columns), or an applicant column over the row's 总计.
     Both cells are cited; only the division is computed."""
-    from assistant.table_answers import describe, lookup
-
     t = a.target
     if t is None or t.table not in (T3, T4) or len(scope) > ROWS_SHOWN:
         return None
@@ -163,14 +161,13 @@ def column_extreme_answer(a: Analysis, index: ReportIndex, scope: list[ReportInf
     if t is None or len(scope) > ROWS_SHOWN:
         return None
     highest = a.intent == "column_max"
-    rows = index.cells(report_ids=[i.report_id for i in scope], table=T3, rows=t.rows, columns=t.columns)
     lines, value = [], None
-    for info in sorted(scope, key=lambda i: (i.agency, i.year)):
-        cells = [c for rid, c in rows if rid == info.report_id]
+    for rv in sorted(lookup(index, scope, t), key=lambda v: (v.info.agency, v.info.year)):
+        info, cells = rv.info, rv.cells
         by_col: dict[str, list[TableCell]] = {}
         for c in cells:
             by_col.setdefault(c.column_label, []).append(c)
-        if not cells or any(c.state is not CellState.number for c in cells):
+        if rv.blank:
             lines.append(f"{name(info)}报告的表三未填报（空白），无法比较。")
             continue
         sums = {col: sum(c.value for c in cs) for col, cs in by_col.items()}  # type: ignore[misc]
