@@ -26,6 +26,7 @@ class CellState(str, Enum):
     number = "number"  # a value was printed
     blank = "blank"  # the cell exists but was left empty: not reported, not 0
     not_applicable = "na"  # the cell does not exist in this template version
+    unread = "unread"  # the cell exists but the parser could not read its content: neither 0 nor blank
 
 
 TableName = Literal["表二", "表三", "表四"]
@@ -51,7 +52,7 @@ class TableCell(BaseModel):
 
     def display_value(self) -> str:
         if self.state is not CellState.number or self.value is None:
-            return "未填报" if self.state is CellState.blank else "不适用"
+            return {CellState.blank: "未填报", CellState.unread: "未能读取"}.get(self.state, "不适用")
         if isinstance(self.value, float) and not self.value.is_integer():
             return format_number(self.value)
         return str(int(self.value)) if isinstance(self.value, float) else str(self.value)

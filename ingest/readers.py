@@ -175,6 +175,8 @@ def _read_html(p: Path, data: bytes) -> Document:
 
     text, _ = decode_text(data, str(p))
     soup = BeautifulSoup(text, "lxml")
+    title_tag = soup.find("title")
+    html_title = " ".join(title_tag.get_text(" ").split()) if title_tag is not None else ""
     for bad in soup(["script", "style", "noscript", "head"]):
         bad.decompose()
     # tables first: replace each outermost table by its tab-separated rows
@@ -196,4 +198,5 @@ def _read_html(p: Path, data: bytes) -> Document:
     body = soup.body or soup
     raw = body.get_text("")
     lines = [ln.strip(" \u00a0\u3000") if "\t" not in ln else ln.strip("\n") for ln in raw.splitlines()]
-    return Document(p, "html", ["\n".join(ln for ln in lines if ln.strip())], paged=False)
+    return Document(p, "html", ["\n".join(ln for ln in lines if ln.strip())], paged=False,
+                    meta={"html_title": html_title})

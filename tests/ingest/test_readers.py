@@ -243,3 +243,31 @@ def test_mutated_seeds_never_raise_anything_but_report_error(tmp_path, seed_text
         return
     assert r.agency and 1990 < r.year < 2100
     assert {c.table for c in r.cells} <= {"表二", "表三", "表四"}
+
+
+def test_html_title_goes_into_meta(tmp_path):
+    """The <title> of a saved page is kept (identification reads the report title from it), spaces normalised."""
+    for title, want in (("某某局 2023年度政府信息公开工作年度报告_政府信息公开年报_某网站",
+                         "某某局 2023年度政府信息公开工作年度报告_政府信息公开年报_某网站"),
+                        ("  多余\n  空白  ", "多余 空白")):
+        p = tmp_path / "page.html"
+        p.write_text(f"<html><head><TITLE>{title}</TITLE></head><body><p>正文</p></body></html>", "utf-8")
+        from ingest.readers import read_document
+
+        doc = read_document(p)
+        assert doc.meta["html_title"] == want
+        assert title.split()[0] not in doc.text  # the title is metadata, not body text
+    p.write_text("<html><body><p>正文</p></body></html>", "utf-8")
+    from ingest.readers import read_document
+
+    assert read_document(p).meta["html_title"] == ""
+
+
+def test_unread_cell_is_neither_zero_nor_blank():
+    from ingest.models import CellState, TableCell
+
+    c = TableCell(table="表三", row="new", row_label="一、本年新收", column="natural", column_label="自然人",
+                  value=None, state=CellState.unread)
+    assert c.display_value() == "未能读取"
+    assert CellState("unread") is CellState.unread
+    assert c.id != c.model_copy(update={"state": CellState.blank}).id
