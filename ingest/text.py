@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’、—…·"
@@ -17,6 +19,29 @@ HAS_CJK = re.compile(rf"[{CJK}]")
 
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "【": "（", "】": "）", "〔": "（", "〕": "）"})
 _TO_HALF_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+@lru_cache(maxsize=1)
+def _radical_table() -> dict[int, str]:
+    """CJK Radicals Supplement code point -> unified ideograph, from ingest/data/cjk_radicals_supplement.tsv."""
+    table: dict[int, str] = {}
+    raw = resources.files("ingest").joinpath("data/cjk_radicals_supplement.tsv").read_text(encoding="utf-8")
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, _radical, ideograph = line.split("\t")[:3]
+        table[int(code, 16)] = ideograph
+    return table
+
+
+def normalise(text: str) -> str:
+    """The text every match runs on: NFKC (Kangxi radicals U+2F00–U+2FD5 -> 工, CJK compatibility
+    ideographs -> unified ones, full-width digits and letters -> ASCII) plus the CJK Radicals Supplement
+    (⻓ -> 长, ⻔ -> 门), which NFKC leaves alone. Quotes keep the printed text; match on this."""
+    t = unicodedata.normalize("NFKC", text)
+    if any("\u2e80" <= ch <= "\u2eff" for ch in t):
+        t = t.translate(_radical_table())
+    return t
 
 
 def clean(text: str) -> str:
@@ -36,7 +61,7 @@ def key(text: str) -> str:
 
     ``key("(二) 部分 公开")`` == ``key("（二）部分公开")``.
     """
-    t = unicodedata.normalize("NFKC", text)
+    t = normalise(text)
     t = t.translate(_BRACKETS)
     t = t.replace("—、", "一、").replace("－", "-")
     return _RE_KEY_DROP.sub("", t)
