@@ -10,7 +10,9 @@ Answer accuracy (per question, by ``answer_type``)
                  (``96171.6 == 96171.60``) after dropping thousands separators
                  (``3,119`` is 3119); citation markers such as ``[1]`` are not
                  numbers of the answer.
-    ``text``     every string of ``must_include`` appears in the answer.
+    ``text``     every string of ``must_include`` appears in the answer, and
+                 when ``must_include_any`` is given, at least one of its
+                 strings too (a text item needs at least one of the two lists).
     ``list``     every string of ``items`` appears in the answer.
     ``refusal``  the answer has ``answerable: false``.
     Text comparison is on NFKC-normalised text with whitespace and thousands
@@ -46,6 +48,21 @@ Refusal accuracy
     share of gold refusal questions (``answerable: false``) answered with
     ``answerable: false``. Reported beside it: the false-refusal rate, the
     share of answerable gold questions answered with ``answerable: false``.
+
+Confidently wrong
+    share of questions answered with ``answerable: true`` and wrong: a wrong
+    number or text on an answerable question, or any answer to an
+    unanswerable one. A refusal is never confidently wrong (a refused
+    answerable question is a false refusal instead), nor is an error. This
+    is the most harmful outcome: staff copy answered numbers into drafts.
+    Its denominator is every question of the group; beside it,
+    ``answered_unanswerable`` counts the refusal questions that were answered.
+
+Conversation context (an extension of the contract)
+    A gold question may carry ``context``: the earlier questions of the same
+    conversation, oldest first (``"那2024年呢？"`` after
+    ``"…2023年新收多少件？"``). The runner asks them in turn before the
+    question itself (see :mod:`eval.runner`).
 
 Latency
     p50 / p95 of the per-question wall-clock time of ``ask`` (linear
@@ -110,10 +127,14 @@ class GoldQuestion(BaseModel):
     answer: str = ""
     answer_type: AnswerType
     must_include: list[str] = Field(default_factory=list)
+    must_include_any: list[str] = Field(default_factory=list,
+                                        description="text answers: at least one of these must appear too")
     items: list[str] = Field(default_factory=list)
     citations: list[GoldCitation] = Field(default_factory=list)
     agency: str | None = Field(None, description="optional: passed to ask() as the agency filter")
     year: int | None = Field(None, description="optional: passed to ask() as the year filter")
+    context: list[str] = Field(default_factory=list,
+                               description="optional: earlier questions of the conversation, oldest first")
 
     @model_validator(mode="after")
     def _consistent(self) -> GoldQuestion:
@@ -121,8 +142,8 @@ class GoldQuestion(BaseModel):
             raise ValueError("answer_type 'refusal' goes with answerable false, and only with it")
         if self.answer_type == "number" and expected_number(self.answer) is None:
             raise ValueError(f"answer_type 'number' needs a number in 'answer', got {self.answer!r}")
-        if self.answer_type == "text" and not self.must_include:
-            raise ValueError("answer_type 'text' needs a non-empty 'must_include'")
+        if self.answer_type == "text" and not (self.must_include or self.must_include_any):
+            raise ValueError("answer_type 'text' needs a non-empty 'must_include' or 'must_include_any'")
         if self.answer_type == "list" and not self.items:
             raise ValueError("answer_type 'list' needs a non-empty 'items'")
         return self
@@ -133,7 +154,12 @@ class GoldQuestion(BaseModel):
 
     def expected_display(self) -> str:
         if self.answer_type == "text":
-            return "must include " + " | ".join(self.must_include)
+            parts = []
+            if self.must_include:
+                parts.append("must include " + " | ".join(self.must_include))
+            if self.must_include_any:
+                parts.append("one of " + " / ".join(self.must_include_any))
+            return "; ".join(parts)
         if self.answer_type == "list":
             return "items " + " | ".join(self.items)
         if self.answer_type == "refusal":
@@ -259,7 +285,11 @@ def answer_correct(gold: GoldQuestion, got: dict, *, strict: bool = False) -> tu
     needles = gold.must_include if gold.answer_type == "text" else gold.items
     hay = norm_text(text)
     missing = [n for n in needles if norm_text(n) not in hay]
-    return (not missing, "" if not missing else "missing " + " | ".join(missing))
+    if missing:
+        return False, "missing " + " | ".join(missing)
+    if gold.answer_type == "text" and gold.must_include_any and not any(norm_text(n) in hay for n in gold.must_include_any):
+        return False, "none of " + " / ".join(gold.must_include_any)
+    return True, ""
 
 
 def _fmt(d: Decimal) -> str:
@@ -339,6 +369,13 @@ class QuestionScore:
     latency_ms: float | None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    context: list[str] = field(default_factory=list)
+    context_passed: bool | None = None  # None: no context; False: the system could not take it
+
+    @property
+    def confidently_wrong(self) -> bool:
+        """Answered (``answerable: true``) and wrong; an answer to an unanswerable question included."""
+        return self.got_answerable is True and not self.correct and self.error is None
 
     @property
     def n_returned(self) -> int:
@@ -352,6 +389,7 @@ class QuestionScore:
         d = asdict(self)
         d["citation_recall"] = (len(self.met) / len(self.expected_citations)) if self.expected_citations else None
         d["citation_precision"] = (self.n_supported / self.n_returned) if self.n_returned else None
+        d["confidently_wrong"] = self.confidently_wrong
         return d
 
 
@@ -364,7 +402,7 @@ def _compact_citation(c: dict) -> dict:
 
 
 def score_question(gold: GoldQuestion, got: dict | None, latency_ms: float | None = None,
-                   error: str | None = None) -> QuestionScore:
+                   error: str | None = None, context_passed: bool | None = None) -> QuestionScore:
     """Score one answer dict (``None`` with ``error`` when ``ask`` failed: counted wrong)."""
     got = got or {}
     citations = [c for c in (got.get("citations") or []) if isinstance(c, dict)]
@@ -387,6 +425,7 @@ def score_question(gold: GoldQuestion, got: dict | None, latency_ms: float | Non
         supported=[citation_supports(gold, c) for c in citations],
         latency_ms=None if latency_ms is None else round(float(latency_ms), 2),
         warnings=[str(w) for w in (got.get("warnings") or [])], error=error,
+        context=list(gold.context), context_passed=context_passed if gold.context else None,
     )
 
 
@@ -429,6 +468,7 @@ def aggregate(scores: Iterable[QuestionScore]) -> dict[str, Any]:
         "citation_precision": _ratio(n_sup, n_ret),
         "refusal_accuracy": _ratio(sum(x.got_answerable is False for x in refusals), len(refusals)),
         "false_refusal_rate": _ratio(sum(x.got_answerable is False for x in answerable), len(answerable)),
+        "confidently_wrong": _ratio(sum(x.confidently_wrong for x in s), len(s)),
         "latency_p50_ms": percentile(lat, 50),
         "latency_p95_ms": percentile(lat, 95),
         "latency_mean_ms": (sum(lat) / len(lat)) if lat else None,
@@ -437,6 +477,9 @@ def aggregate(scores: Iterable[QuestionScore]) -> dict[str, Any]:
             "citations_expected": n_exp, "citations_met": n_met,
             "citations_returned": n_ret, "citations_supported": n_sup,
             "errors": sum(x.error is not None for x in s),
+            "confidently_wrong": sum(x.confidently_wrong for x in s),
+            "answered_unanswerable": sum(x.confidently_wrong for x in refusals),
+            "context_not_passed": sum(x.context_passed is False for x in s),
         },
     }
 
@@ -455,6 +498,7 @@ METRIC_LABELS = {
     "citation_precision": "citation precision",
     "refusal_accuracy": "refusal accuracy",
     "false_refusal_rate": "false refusals",
+    "confidently_wrong": "confidently wrong",
     "latency_p50_ms": "p50 ms",
     "latency_p95_ms": "p95 ms",
 }

@@ -37,6 +37,9 @@ DEFINITIONS = """\
   or, for `number` questions, when its `value` or `quote` contains the expected number (as a number).
 - **refusal accuracy**: share of unanswerable questions answered with `answerable: false`;
   **false refusals**: share of answerable questions answered with `answerable: false`.
+- **confidently wrong**: share of questions answered with `answerable: true` and wrong — a wrong answer to an
+  answerable question, or any answer to an unanswerable one (the most harmful outcome). Refusals and errors are
+  never confidently wrong. Denominator: every question of the group.
 - **latency**: wall-clock time of one `ask`, warm (the first question of each type asked once, untimed, before the timed pass); p50/p95 by linear
   interpolation.
 """
@@ -68,6 +71,7 @@ def _fraction(m: dict, key: str) -> str:
         "answer_accuracy": (c.get("correct"), m.get("n")),
         "citation_recall": (c.get("citations_met"), c.get("citations_expected")),
         "citation_precision": (c.get("citations_supported"), c.get("citations_returned")),
+        "confidently_wrong": (c.get("confidently_wrong"), m.get("n")),
     }.get(key)
     if not num_den or m.get(key) is None:
         return pct(m.get(key))
@@ -75,14 +79,16 @@ def _fraction(m: dict, key: str) -> str:
 
 
 OVERALL_HEADER = ("| system | n | answer accuracy | strict | citation recall | citation precision | refusal accuracy | "
-                  "false refusals | p50 ms | p95 ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+                  "false refusals | confidently wrong | p50 ms | p95 ms |\n"
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 
 
 def overall_row(system: str, m: dict, prefix: str = "") -> str:
     return (f"| {prefix}{system} | {m['n']} | {_fraction(m, 'answer_accuracy')} | {pct(m.get('answer_accuracy_strict'))} | "
             f"{_fraction(m, 'citation_recall')} | "
             f"{_fraction(m, 'citation_precision')} | {pct(m.get('refusal_accuracy'))} | "
-            f"{pct(m.get('false_refusal_rate'))} | {ms(m.get('latency_p50_ms'))} | {ms(m.get('latency_p95_ms'))} |\n")
+            f"{pct(m.get('false_refusal_rate'))} | {_fraction(m, 'confidently_wrong')} | "
+            f"{ms(m.get('latency_p50_ms'))} | {ms(m.get('latency_p95_ms'))} |\n")
 
 
 # ---------------------------------------------------------------------------- markdown
@@ -110,16 +116,23 @@ def render_markdown(metrics: dict, rows: Sequence[dict] = (), chart: str | None 
 
     types = list(dict.fromkeys(t for s in systems.values() for t in s["by_type"]))
     names = list(systems)
-    out.append("\n## By question type\n\nanswer accuracy / citation recall\n\n")
-    out.append("| type | n | " + " | ".join(f"{n} accuracy | {n} citation recall" for n in names) + " |\n")
-    out.append("|---|---:|" + "---:|---:|" * len(names) + "\n")
+    out.append("\n## By question type\n\nanswer accuracy / citation recall / confidently wrong\n\n")
+    out.append("| type | n | " + " | ".join(f"{n} accuracy | {n} citation recall | {n} confidently wrong"
+                                           for n in names) + " |\n")
+    out.append("|---|---:|" + "---:|---:|---:|" * len(names) + "\n")
     for t in types:
         cells = []
         n = next((s["by_type"][t]["n"] for s in systems.values() if t in s["by_type"]), 0)
         for name in names:
             m = systems[name]["by_type"].get(t)
-            cells += [_fraction(m, "answer_accuracy"), _fraction(m, "citation_recall")] if m else ["–", "–"]
+            cells += ([_fraction(m, "answer_accuracy"), _fraction(m, "citation_recall"), _fraction(m, "confidently_wrong")]
+                      if m else ["–", "–", "–"])
         out.append(f"| {t} | {n} | " + " | ".join(cells) + " |\n")
+    not_passed = {name: s["overall"].get("counts", {}).get("context_not_passed", 0) for name, s in systems.items()}
+    for name, k in not_passed.items():
+        if k:
+            out.append(f"\nNote: {name} was asked {k} follow-up question(s) without their conversation context "
+                       "(its `ask` takes no `context` yet), so they were answered as stand-alone questions.\n")
     if chart:
         out.append(f"\n![metrics]({chart})\n")
 
@@ -134,6 +147,10 @@ def render_markdown(metrics: dict, rows: Sequence[dict] = (), chart: str | None 
                    "| id | type | intent | expected | got | why | citations met |\n|---|---|---|---|---|---|---|\n")
         for r in misses:
             why = r["reason"] or ("" if r["correct"] else "wrong")
+            if r.get("confidently_wrong"):
+                why = f"CONFIDENTLY WRONG: {why}"
+            if r.get("context_passed") is False:
+                why += " (asked without its context)"
             if r["correct"] and not r.get("correct_strict", True):
                 why = f"right by the text only: value {r.get('got_value')}"
             unmet = "; ".join(_cit(c) for c in r["unmet"])
@@ -202,12 +219,13 @@ def render_chart(metrics: dict, path: str | Path) -> Path:
     systems = metrics["systems"]
     names = list(systems)
     keys = [("answer_accuracy", "答案准确率\nanswer acc."), ("citation_recall", "引用召回\ncitation recall"),
-            ("citation_precision", "引用精确\ncitation prec."), ("refusal_accuracy", "拒答准确\nrefusal acc.")]
+            ("citation_precision", "引用精确\ncitation prec."), ("refusal_accuracy", "拒答准确\nrefusal acc."),
+            ("confidently_wrong", "自信地答错\nconfidently wrong")]
     labels = [lbl if family else lbl.split("\n")[1] for _, lbl in keys]
     types = list(dict.fromkeys(t for s in systems.values() for t in s["by_type"]))
     gold = metrics["run"].get("gold", {}).get("name", "")
     with plt.rc_context(rc):
-        fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [1, max(1.4, len(types) / 4)]})
+        fig, axes = plt.subplots(1, 2, figsize=(13 if len(types) <= 10 else 16, 4.8 if len(types) <= 10 else 6), gridspec_kw={"width_ratios": [1, max(1.4, len(types) / 4)]})
         width = 0.8 / max(1, len(names))
         for i, name in enumerate(names):
             raw = [systems[name]["overall"].get(k) for k, _ in keys]  # None: no question of that kind
@@ -217,15 +235,21 @@ def render_chart(metrics: dict, path: str | Path) -> Path:
             axes[0].bar_label(bars, labels=["n/a" if v is None else f"{v:.0%}" for v in raw], fontsize=7)
             tvals = [(systems[name]["by_type"].get(t) or {}).get("answer_accuracy") or 0 for t in types]
             xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(types))]
-            axes[1].bar(xs, tvals, width, label=name)
+            axes[1].bar(xs, tvals, width, label=f"{name} accuracy")
+            wvals = [(systems[name]["by_type"].get(t) or {}).get("confidently_wrong") or 0 for t in types]
+            axes[1].bar(xs, wvals, width * 0.45, color="#c0392b", label=f"{name} confidently wrong" if i == 0 else None)
         axes[0].set_xticks(range(len(keys)), labels, fontsize=8)
         axes[0].set_ylim(0, 1.1)
         axes[0].set_title("总体 overall" if family else "overall")
         axes[0].legend(fontsize=8)
         n_by_type = {t: next(s["by_type"][t]["n"] for s in systems.values() if t in s["by_type"]) for t in types}
-        axes[1].set_xticks(range(len(types)), [f"{t}\n(n={n_by_type[t]})" for t in types], fontsize=8, rotation=0)
+        many = len(types) > 10
+        axes[1].set_xticks(range(len(types)), [f"{t}\n(n={n_by_type[t]})" for t in types], fontsize=7 if many else 8,
+                           rotation=60 if many else 0, ha="right" if many else "center")
         axes[1].set_ylim(0, 1.1)
-        axes[1].set_title("按题型的答案准确率 answer accuracy by type" if family else "answer accuracy by type")
+        axes[1].set_title("按题型的答案准确率与自信地答错 accuracy / confidently wrong by type" if family
+                          else "answer accuracy / confidently wrong by type")
+        axes[1].legend(fontsize=7)
         fig.suptitle(f"ReportQA eval: {gold}")
         fig.tight_layout()
         out = Path(path)

@@ -14,6 +14,15 @@ Python API::
   files the index lists).
 - Every run is stamped with the settings hash, the public settings, the
   models, the git commit, the gold file's sha256 and the machine.
+- A gold question with ``context`` (earlier questions of one conversation,
+  oldest first) is asked as a conversation when the system can take one:
+  ReportQA does when ``Assistant.ask`` has a ``context`` parameter; each
+  earlier question is asked in turn and the previous turn's result (its
+  ``query`` when the Answer carries one, else the Answer itself) is passed
+  as ``context=`` to the next, up to the scored question. Otherwise the
+  question is asked alone and its score row says ``context_passed: false``
+  (counted as ``context_not_passed``). Only the last turn is scored; its
+  latency is the conversation's time divided by its number of turns.
 - Latency is warm: each system first answers the first question of each
   ``type`` once, untimed and unscored (so model and index loading are not in
   p95).
@@ -21,6 +30,7 @@ Python API::
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
@@ -55,6 +65,29 @@ class QASystem(Protocol):
     def close(self) -> None: ...
 
 
+class ConversationalQASystem(QASystem, Protocol):
+    """A system that can answer a question in the context of earlier turns (``supports_context`` true)."""
+
+    supports_context: bool
+
+    def ask_conversation(self, turns: Sequence[str], agency: str | None = None, year: int | None = None) -> dict: ...
+
+
+def takes_context(ask: Callable[..., Any]) -> bool:
+    """Whether an ``ask`` callable accepts a ``context`` keyword."""
+    try:
+        params = inspect.signature(ask).parameters
+    except (TypeError, ValueError):
+        return False
+    return "context" in params
+
+
+def context_of(answer: Any) -> Any:
+    """What is passed on as the next turn's ``context``: the Answer's ``query`` when it has one, else the Answer."""
+    q = getattr(answer, "query", None)
+    return answer if q is None else q
+
+
 class ReportQASystem:
     """The real assistant behind the :class:`QASystem` interface."""
 
@@ -66,9 +99,22 @@ class ReportQASystem:
         t0 = time.perf_counter()
         self.assistant = Assistant(settings)
         self.build_seconds = time.perf_counter() - t0
+        self.supports_context = takes_context(self.assistant.ask)
 
     def ask(self, question: str, agency: str | None = None, year: int | None = None) -> dict:
         a = self.assistant.ask(question, agency=agency, year=year)
+        return a.to_json_dict() if hasattr(a, "to_json_dict") else dict(a)
+
+    def ask_conversation(self, turns: Sequence[str], agency: str | None = None, year: int | None = None) -> dict:
+        """Ask ``turns`` in order, each with the previous turn's result as ``context``; the last answer."""
+        ctx: Any = None
+        a: Any = None
+        for i, turn in enumerate(turns):
+            kw: dict[str, Any] = {"agency": agency, "year": year}
+            if i:
+                kw["context"] = ctx
+            a = self.assistant.ask(turn, **kw)
+            ctx = context_of(a)
         return a.to_json_dict() if hasattr(a, "to_json_dict") else dict(a)
 
     def close(self) -> None:
@@ -163,16 +209,26 @@ def run_system(system: QASystem, gold: Sequence[GoldQuestion], progress: Progres
     scores: list[QuestionScore] = []
     if progress:
         progress(name, 0, len(gold))
+    conversational = bool(getattr(system, "supports_context", False))
     for i, q in enumerate(gold):
-        t0 = time.perf_counter()
+        passed: bool | None = None
         try:
-            got = system.ask(q.question, agency=q.agency, year=q.year)
+            if q.context and conversational:
+                t0 = time.perf_counter()
+                got = system.ask_conversation([*q.context, q.question], agency=q.agency, year=q.year)  # type: ignore[attr-defined]
+                ms = (time.perf_counter() - t0) * 1000 / (len(q.context) + 1)
+                passed = True
+            else:
+                t0 = time.perf_counter()
+                got = system.ask(q.question, agency=q.agency, year=q.year)
+                ms = (time.perf_counter() - t0) * 1000
+                passed = False if q.context else None
             err = None
         except Exception as e:  # noqa: BLE001 - one bad question must not end the run
             log.warning("%s: question %s failed: %s: %s", name, q.id, type(e).__name__, e)
             got, err = None, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-        ms = (time.perf_counter() - t0) * 1000
-        scores.append(score_question(q, got, latency_ms=ms, error=err))
+            ms = (time.perf_counter() - t0) * 1000
+        scores.append(score_question(q, got, latency_ms=ms, error=err, context_passed=passed))
         if progress:
             progress(name, i + 1, len(gold))
     return scores

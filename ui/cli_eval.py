@@ -12,7 +12,8 @@ from ui.cli_common import IndexOpt, JsonOpt, console, emit_json, err_console, fa
 
 EVAL_HELP = (
     "Run a gold set (JSONL, format in shared/docs/contracts.md) and print the metrics: answer accuracy, "
-    "citation recall and precision, refusal accuracy (overall and by question type), latency p50/p95.\n\n"
+    "citation recall and precision, refusal accuracy, confidently wrong (answered and wrong, including any answer "
+    "to an unanswerable question), overall and by question type, latency p50/p95.\n\n"
     "The questions are answered over the index named by --index. Nothing is ingested implicitly: give "
     "--corpus PATH (repeatable; files or folders) to ingest the gold set's reports into that index first "
     "(unchanged files are skipped). The naive baseline (--system naive|both) is built in memory over the "
@@ -73,10 +74,15 @@ def register(app: typer.Typer) -> None:
             for f in ing["failures"]:
                 err_console.print(f"[yellow]warning:[/yellow] ingest failed for {f['path']}: {f['reason']}", highlight=False)
         _print_tables(metrics)
-        wrong = [r for r in results_rows(run) if r["system"] == "reportqa" and not r["correct"]]
+        rows = [r for r in results_rows(run) if r["system"] == "reportqa"]
+        wrong = [r for r in rows if not r["correct"]]
         if wrong:
             console.print(f"reportqa wrong on {len(wrong)}: " + ", ".join(r["id"] for r in wrong[:30])
                           + (" …" if len(wrong) > 30 else ""), highlight=False)
+        confident = [r for r in rows if r.get("confidently_wrong")]
+        if confident:
+            console.print(f"reportqa confidently wrong on {len(confident)}: " + ", ".join(r["id"] for r in confident[:30])
+                          + (" …" if len(confident) > 30 else ""), highlight=False)
         if paths:
             console.print("wrote " + ", ".join(str(p) for p in paths.values()), highlight=False)
 
@@ -90,17 +96,19 @@ def _print_tables(metrics: dict) -> None:
                   f"{run['settings_hash']} · model {run['model']['embedding_model']} · commit "
                   f"{(git.get('commit') or '?')[:10]}{'+' if git.get('dirty') else ''}", highlight=False)
     n = next(iter(metrics["systems"].values()))["overall"]["n"]
-    t = Table(title=f"overall (n={n}; acc = answer accuracy, cit. = citation recall/precision, ms = latency)")
-    for col in ("system", "acc", "cit.rec", "cit.prec", "refusal", "false ref", "p50 ms", "p95 ms"):
+    t = Table(title=f"overall (n={n}; acc = answer accuracy, cit. = citation recall/precision, "
+                    "conf.wrong = answered and wrong, ms = latency)")
+    for col in ("system", "acc", "cit.rec", "cit.prec", "refusal", "false ref", "conf.wrong", "p50 ms", "p95 ms"):
         t.add_column(col, justify="left" if col == "system" else "right", no_wrap=True)
     for name, s in metrics["systems"].items():
         m = s["overall"]
         t.add_row(name, pct(m["answer_accuracy"]), pct(m["citation_recall"]), pct(m["citation_precision"]),
-                  pct(m["refusal_accuracy"]), pct(m["false_refusal_rate"]), ms(m["latency_p50_ms"]), ms(m["latency_p95_ms"]))
+                  pct(m["refusal_accuracy"]), pct(m["false_refusal_rate"]), _cw(m),
+                  ms(m["latency_p50_ms"]), ms(m["latency_p95_ms"]))
     console.print(t)
     names = list(metrics["systems"])
     types = list(dict.fromkeys(ty for s in metrics["systems"].values() for ty in s["by_type"]))
-    bt = Table(title="by type: answer accuracy / citation recall")
+    bt = Table(title="by type: answer accuracy / citation recall / confidently wrong")
     bt.add_column("type")
     bt.add_column("n", justify="right")
     for name in names:
@@ -110,6 +118,21 @@ def _print_tables(metrics: dict) -> None:
         cells = []
         for name in names:
             m = metrics["systems"][name]["by_type"].get(ty)
-            cells.append(f"{pct(m['answer_accuracy'])} / {pct(m['citation_recall'])}" if m else "–")
+            cells.append(f"{pct(m['answer_accuracy'])} / {pct(m['citation_recall'])} / {_cw(m)}" if m else "–")
         bt.add_row(ty, str(n), *cells)
     console.print(bt)
+    for name, s in metrics["systems"].items():
+        k = s["overall"].get("counts", {}).get("context_not_passed", 0)
+        if k:
+            console.print(f"note: {name} was asked {k} follow-up question(s) without their conversation context "
+                          "(its ask() takes no context yet); they were answered as stand-alone questions.",
+                          highlight=False)
+
+
+def _cw(m: dict) -> str:
+    """Confidently wrong as a share and a count (``–`` for an old metrics dict without it)."""
+    from eval.report import pct
+
+    if m.get("confidently_wrong") is None:
+        return "–"
+    return f"{pct(m['confidently_wrong'])} ({m.get('counts', {}).get('confidently_wrong', 0)})"

@@ -242,3 +242,136 @@ def test_strict_accuracy_does_not_count_a_wrong_value_rescued_by_quoted_text():
     assert score_question(g, ans("共53件")).correct_strict  # no value: the text rule
     m = aggregate([s])
     assert m["answer_accuracy"] == 1.0 and m["answer_accuracy_strict"] == 0.0
+
+
+# ---------------------------------------------------------------------------- confidently wrong
+
+
+def _refusal_gold(id_: str = "r", type_: str = "unanswerable") -> GoldQuestion:
+    return gold(id=id_, type=type_, answerable=False, answer_type="refusal", answer="无", citations=[])
+
+
+def test_confidently_wrong_is_an_answer_that_is_wrong():
+    wrong_number = score_question(gold(), ans("共3001件", citations=[cite()]))
+    assert wrong_number.confidently_wrong  # answered, wrong
+    answered_unanswerable = score_question(_refusal_gold(), ans("共105件", citations=[cite()]))
+    assert answered_unanswerable.confidently_wrong  # a cited number for a question the corpus cannot answer
+    assert not score_question(gold(), ans("3119件")).confidently_wrong  # right
+    assert not score_question(gold(), ans("语料中没有该信息", answerable=False)).confidently_wrong  # false refusal
+    assert not score_question(_refusal_gold(), ans("无法回答", answerable=False)).confidently_wrong  # right refusal
+    assert not score_question(gold(), None, error="RuntimeError: boom").confidently_wrong  # an error is not an answer
+    assert score_question(gold(), ans("共3001件")).to_dict()["confidently_wrong"] is True
+
+
+def test_confidently_wrong_overall_and_by_type():
+    qs = [gold(id="t1"), gold(id="t2"), gold(id="t3", type="share", answer="44.7"),
+          _refusal_gold("r1"), _refusal_gold("r2")]
+    got = [ans("3119件"), ans("3001件"), ans("比例为44.66%"), ans("共5件"), ans("无", answerable=False)]
+    s = summarize([score_question(q, a) for q, a in zip(qs, got)])
+    o = s["overall"]
+    assert o["confidently_wrong"] == pytest.approx(3 / 5)  # t2, t3 (rounding not as asked) and r1
+    assert o["counts"]["confidently_wrong"] == 3 and o["counts"]["answered_unanswerable"] == 1
+    assert s["by_type"]["table"]["confidently_wrong"] == pytest.approx(1 / 2)
+    assert s["by_type"]["share"]["confidently_wrong"] == 1.0
+    assert s["by_type"]["unanswerable"]["confidently_wrong"] == pytest.approx(1 / 2)
+    # refusals never count, whatever the question
+    o2 = aggregate([score_question(q, ans("无", answerable=False)) for q in qs])
+    assert o2["confidently_wrong"] == 0.0 and o2["false_refusal_rate"] == 1.0
+
+
+def test_confidently_wrong_in_report_and_chart(tmp_path):
+    from eval.report import render_chart, render_markdown
+
+    qs = [gold(id="t1"), _refusal_gold("r1")]
+    scores = [score_question(qs[0], ans("3119件", citations=[cite()])), score_question(qs[1], ans("共5件"))]
+    m = summarize(scores)
+    metrics = {"run": {"gold": {"name": "g.jsonl"}, "git": {}, "machine": {}, "model": {}},
+               "systems": {"reportqa": {"overall": m["overall"], "by_type": m["by_type"]}}}
+    md = render_markdown(metrics, [{"system": "reportqa", **x.to_dict()} for x in scores], chart=None)
+    header = next(line for line in md.splitlines() if line.startswith("| system |"))
+    row = next(line for line in md.splitlines() if line.startswith("| reportqa |"))
+    cols = [c.strip() for c in header.strip("|").split("|")]
+    vals = [c.strip() for c in row.strip("|").split("|")]
+    assert vals[cols.index("confidently wrong")] == "50.0% (1/2)"
+    assert "CONFIDENTLY WRONG" in md  # the r1 row of the misses table
+    png = render_chart(metrics, tmp_path / "c.png")
+    assert png.stat().st_size > 1000
+
+
+# ---------------------------------------------------------------------------- must_include_any, context
+
+
+def test_must_include_any_needs_one_of_its_strings():
+    g = gold(answer="空白", answer_type="text", must_include_any=["未填", "空白"], citations=[])
+    assert answer_correct(g, ans("该格为空白，不是0。"))[0]
+    assert answer_correct(g, ans("该格未填写。"))[0]
+    ok, why = answer_correct(g, ans("该格为0。"))
+    assert not ok and "未填" in why
+    both = gold(answer="x", answer_type="text", must_include=["8"], must_include_any=["不一致", "对不上"], citations=[])
+    assert answer_correct(both, ans("对不上：8+1=9，总计8"))[0]
+    assert not answer_correct(both, ans("一致：总计8"))[0]  # has 8, lacks every one of the any-list
+    assert not answer_correct(both, ans("不一致"))[0]  # has one of the any-list, lacks 8
+    with pytest.raises(ValueError):
+        gold(answer="x", answer_type="text", citations=[])  # a text item needs one of the two lists
+
+
+def test_context_is_read_from_the_gold_line():
+    g = gold(context=["平潭综合实验区行政审批局2023年新收政府信息公开申请多少件？"], question="那2024年呢？")
+    assert g.context == ["平潭综合实验区行政审批局2023年新收政府信息公开申请多少件？"]
+    assert gold().context == []
+
+
+class _Answer:
+    def __init__(self, text: str, query: object) -> None:
+        self.text, self.query = text, query
+
+    def to_json_dict(self) -> dict:
+        return ans(self.text, citations=[cite()])
+
+
+class _ContextAssistant:
+    """Stands in for Assistant: remembers what ``context`` each ask got."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def ask(self, question: str, *, agency=None, year=None, context=None):
+        self.calls.append((question, context))
+        return _Answer("28件" if context is not None else "7件", query=("Q", question))
+
+
+class _OldAssistant:
+    def ask(self, question: str, *, agency=None, year=None):
+        return _Answer("7件", query=None)
+
+
+def _system(assistant):
+    from eval.runner import ReportQASystem, takes_context
+
+    s = ReportQASystem.__new__(ReportQASystem)
+    s.assistant, s.build_seconds = assistant, 0.0
+    s.supports_context = takes_context(assistant.ask)
+    return s
+
+
+def test_runner_passes_the_previous_turn_as_context():
+    from eval.runner import run_system
+
+    q = gold(id="fu", type="followup", answer="28", question="那2024年呢？",
+             context=["平潭综合实验区行政审批局2023年新收政府信息公开申请多少件？"])
+    a = _ContextAssistant()
+    [s] = run_system(_system(a), [q], warmup=False)
+    assert s.correct and s.context_passed is True
+    assert a.calls == [(q.context[0], None), ("那2024年呢？", ("Q", q.context[0]))]  # the earlier turn's query
+    assert aggregate([s])["counts"]["context_not_passed"] == 0
+
+
+def test_runner_without_a_context_api_asks_alone_and_says_so():
+    from eval.runner import run_system
+
+    q = gold(id="fu", type="followup", answer="28", question="那2024年呢？", context=["…2023年新收多少件？"])
+    plain = gold(id="t")
+    scores = run_system(_system(_OldAssistant()), [q, plain], warmup=False)
+    assert scores[0].context_passed is False and not scores[0].correct
+    assert scores[1].context_passed is None  # a question without context is not a follow-up
+    assert aggregate(scores)["counts"]["context_not_passed"] == 1
