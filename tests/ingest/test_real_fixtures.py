@@ -135,3 +135,25 @@ def test_corpus_truth_agrees_with_cell_fixtures():
         fx = load(p)
         t = truth[f"raw/{fx['file']}"]
         assert (t["agency"], t["year"]) == (fx["agency"], fx["year"]), p.stem
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u3000]+", "", text)
+
+
+@pytest.mark.parametrize("path", REAL_FIXTURES, ids=lambda p: p.stem)
+def test_narrative_quotes_are_in_the_document(path):
+    """Every narrative quote is text of the page (tags and whitespace ignored), and holds its number."""
+    from bs4 import BeautifulSoup
+
+    fx = load(path)
+    doc = CORPUS / "real" / fx["file"]
+    if not doc.exists():
+        pytest.skip(f"shared corpus not found at {doc}")
+    soup = BeautifulSoup(doc.read_text("utf-8"), "lxml")
+    text = _squeeze(soup.get_text(""))
+    assert fx["narrative_facts"]
+    for f in fx["narrative_facts"]:
+        assert _squeeze(f["quote"]) in text, f["quote"]
+        assert f["number"] is None or str(f["number"]) in _squeeze(f["quote"]), f
+        assert f["section"].split(" / ")[0][:2] in {s + "、" for s in "一二三四五六"}, f["section"]
