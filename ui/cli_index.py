@@ -167,7 +167,7 @@ def ingest_cmd(
         raise typer.Exit(1)
 
 
-# ---------------------------------------------------------------------- reports, check
+# ---------------------------------------------------------------------- reports (check: ui/cli_check.py)
 
 
 def reports_cmd(index: Path | None = IndexOpt, json_out: bool = JsonOpt) -> None:
@@ -195,51 +195,10 @@ def reports_cmd(index: Path | None = IndexOpt, json_out: bool = JsonOpt) -> None
     console.print(f"{len(infos)} report(s)", highlight=False)
 
 
-def check_cmd(
-    index: Path | None = IndexOpt,
-    json_out: bool = JsonOpt,
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any finding is an error."),
-) -> None:
-    """List the consistency findings (勾稽关系, blank tables, narrative vs table) of every ingested report."""
-    from ingest.index import ReportIndex
-
-    with ReportIndex(make_settings(index)) as ix:
-        infos = {i.report_id: i for i in ix.reports()}
-        findings = ix.findings()
-    rows = []
-    for rid, f in findings:
-        info = infos.get(rid)
-        if info is None:
-            continue
-        rows.append({"agency": info.agency, "year": info.year, "source": info.source, "table": f.table,
-                     "rule": f.rule, "severity": f.severity, "detail": f.detail, "report_id": rid})
-    rows.sort(key=lambda r: (r["agency"], r["year"], r["source"], r["severity"] != "error", r["table"], r["rule"]))
-    if json_out:
-        emit_json(rows)
-    elif not rows:
-        console.print(f"no findings in {len(infos)} report(s)")
-    else:
-        from itertools import groupby
-
-        for (agency, year, source), group in groupby(rows, key=lambda r: (r["agency"], r["year"], r["source"])):
-            console.print(f"[bold]{escape(agency)}[/bold] {year}年 [dim]{escape(source)}[/dim]")
-            t = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
-            t.add_column("table", no_wrap=True)
-            t.add_column("rule", no_wrap=True)
-            t.add_column("severity", no_wrap=True)
-            t.add_column("detail", overflow="fold")
-            for r in group:
-                style = "red" if r["severity"] == "error" else "yellow"
-                t.add_row(r["table"], escape(r["rule"]), f"[{style}]{r['severity']}[/{style}]", escape(r["detail"]))
-            console.print(t)
-        n_err = sum(r["severity"] == "error" for r in rows)
-        console.print(f"{len(rows)} finding(s), {n_err} error(s), in {len(infos)} report(s)", highlight=False)
-    if strict and any(r["severity"] == "error" for r in rows):
-        raise typer.Exit(1)
-
-
 def register(app: typer.Typer) -> None:
     app.command("parse")(user_errors(parse_cmd))
     app.command("ingest")(user_errors(ingest_cmd))
     app.command("reports")(user_errors(reports_cmd))
+    from ui.cli_check import check_cmd
+
     app.command("check")(user_errors(check_cmd))

@@ -1,0 +1,66 @@
+"""The audit over an index: load its reports, run the catalogue, filter what is shown."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from ingest.audit.catalogue import audit_reports, findings_for
+from ingest.audit.model import AuditFinding, Verdict
+from ingest.models import Report
+
+VERDICT_ORDER = (Verdict.failed, Verdict.notice, Verdict.unknown, Verdict.passed)
+
+
+def load_reports(index) -> list[Report]:
+    """Every committed report of a ReportIndex, as parsed."""
+    return [index.get_report(i.report_id) for i in index.reports()]
+
+
+def related_reports(index, report: Report) -> list[Report]:
+    """The reports a cross-report rule may read for ``report``: the same agency's other years."""
+    out = []
+    for i in index.reports():
+        if i.report_id == report.id:
+            continue
+        if i.agency == report.agency or report.agency in i.agency_variants or i.agency in report.agency_variants:
+            out.append(index.get_report(i.report_id))
+    return out
+
+
+def index_findings_for(index, report: Report) -> list[AuditFinding]:
+    """``findings_for`` with the related reports read from the index (what the answers use)."""
+    return findings_for(report, related_reports(index, report))
+
+
+def matches(f: AuditFinding, *, agency: str | None = None, year: int | None = None, table: str | None = None,
+            verdicts: Iterable[Verdict | str] | None = None, rule: str | None = None) -> bool:
+    if agency and agency not in f.agency:
+        return False
+    if year is not None and f.year != year:
+        return False
+    if table and f.table != table:
+        return False
+    if rule and not f.rule.startswith(rule):
+        return False
+    if verdicts is not None:
+        vs = {Verdict(v) for v in verdicts}
+        if f.verdict not in vs:
+            return False
+    return True
+
+
+def sort_key(f: AuditFinding):
+    return (f.agency, f.year, f.source, VERDICT_ORDER.index(f.verdict), f.table, f.rule)
+
+
+def by_rule(findings: Iterable[AuditFinding]) -> dict[str, Counter]:
+    """rule id -> Counter of verdict values."""
+    out: dict[str, Counter] = {}
+    for f in findings:
+        out.setdefault(f.rule, Counter())[f.verdict.value] += 1
+    return out
+
+
+__all__ = ["audit_reports", "by_rule", "index_findings_for", "load_reports", "matches", "related_reports",
+           "sort_key"]
