@@ -76,31 +76,54 @@ class Assistant:
         self._lock = threading.RLock()
         self._infos: list[ReportInfo] | None = None
         self._vocab: set[str] | None = None
+        self._seen_version = self.index.version if hasattr(self.index, "version") else 0
 
     # ---------------------------------------------------------------- corpus
 
     def reports(self) -> list[ReportInfo]:
         with self._lock:
+            self._sync()
             if self._infos is None:
                 self._infos = sorted(self.index.reports(), key=lambda r: (r.agency, r.year))
             return list(self._infos)
+
+    def _sync(self) -> None:
+        """Drop what is cached from the corpus when the index saw a commit (an upload, the CLI)."""
+        version = self.index.refresh()
+        if version != self._seen_version:
+            self._seen_version = version
+            self._infos = None
+            self._vocab = None
+
+    def refresh(self) -> None:
+        """Look at the catalog now (not waiting for ``index_watch_ms``): after an ingest this process ran."""
+        with self._lock:
+            self.index.refresh(force=True)
+            self._sync()
 
     def get_report(self, report_id: str) -> Report:
         return self.index.get_report(report_id)
 
     def ingest(self, paths: list[str | Path], progress: Callable | None = None, **kw):
+        """Ingest in this thread. Questions go on meanwhile (no lock is held): they see the last committed
+        state, and each report as soon as its commit lands."""
         from ingest.indexer import ingest_paths
 
-        with self._lock:
-            self.index.close()
-            try:
-                result = ingest_paths(self.settings, [Path(p) for p in paths], progress=progress,
-                                      embedder=getattr(self.index, "_embedder", None), **kw)
-            finally:
-                self.index = ReportIndex(self.settings, embedder=getattr(self.index, "_embedder", None))
-                self._infos = None
-                self._vocab = None
-        return result
+        try:
+            return ingest_paths(self.settings, [Path(p) for p in paths], progress=progress,
+                                embedder=getattr(self.index, "_embedder", None), **kw)
+        finally:
+            self.refresh()
+
+    def ingest_isolated(self, paths: list[str | Path], progress: Callable | None = None):
+        """Ingest in a child process (the web app's uploads): a hostile file cannot take this process's
+        memory, and its parsing does not compete for this process's GIL. Same result as ``ingest``."""
+        from ingest.worker import run_in_subprocess
+
+        try:
+            return run_in_subprocess(self.settings, [Path(p) for p in paths], progress=progress)
+        finally:
+            self.refresh()
 
     def check(self) -> list[dict]:
         """Findings of every report, as in the ``check --json`` contract."""
@@ -473,12 +496,16 @@ class Assistant:
     def _absent_terms(self, question: str) -> list[str]:
         """Content words of the question (3+ characters) that occur nowhere in the corpus: 访问量, 经费支出 …"""
         with self._lock:
-            if self._vocab is None:
-                self._vocab = self.index.vocabulary()
-        if not self._vocab:
+            self._sync()
+            vocab = self._vocab
+        if vocab is None:  # built outside the lock: a BM25 rebuild must not hold up other questions
+            vocab = self.index.vocabulary()
+            with self._lock:
+                self._vocab = vocab
+        if not vocab:
             return []
         names = {f for i in self.reports() for n in (i.agency, *i.agency_variants) for f in agency_forms(n)}
-        return [t for t in tokens(question) if len(t) >= 3 and t.lower() not in self._vocab
+        return [t for t in tokens(question) if len(t) >= 3 and t.lower() not in vocab
                 and not any(w in t for w in ("几", "哪", "怎", "什么", "多少")) and not any(t in n for n in names)]
 
     def _narrative_fallback(self, a: Analysis, infos: list[ReportInfo], cited: Cited) -> str:

@@ -4,12 +4,21 @@ Everything a query sees is limited to the reports committed in the catalog
 (SQLite), so a report whose ingest was cut short is invisible even if some of
 its vectors reached Chroma. BM25 is checked against the committed set and
 rebuilt (in memory, and on disk when no ingest holds the lock) when it differs.
+
+The index is live: every read first looks (at most every ``index_watch_ms``)
+at SQLite's ``PRAGMA data_version``, which changes when any other connection
+— another thread's ingest, the CLI in another process — has committed. When
+the catalog's generation moved, the committed set is re-read, the Chroma
+handle reopened and ``version`` bumped, so callers caching derived data (the
+assistant's report list) know to drop it. A report is visible to queries as
+soon as its commit lands, without a restart.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -80,7 +89,41 @@ class ReportIndex:
         self._vectors: ChromaVectorStore | None = None
         self._bm25: BM25Index | None = None
         self._lock = threading.RLock()
+        self._bm25_build = threading.Lock()  # one BM25 rebuild at a time, outside ``_lock``
+        self._bm25_cost = 0.0  # seconds the last in-memory rebuild took
+        self._bm25_built_at = 0.0
         self._gen, self._committed = self.catalog.snapshot()
+        self._data_version = self._pragma_data_version()
+        self._checked = time.monotonic()
+        self.version = 0  # bumped whenever the committed set is re-read after a change
+
+    # ------------------------------------------------------------------ live refresh
+
+    def _pragma_data_version(self) -> int:
+        with self.catalog._lock:
+            return int(self.catalog.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def refresh(self, *, force: bool = False) -> int:
+        """Look for commits made since the last look (throttled to ``index_watch_ms`` unless ``force``);
+        re-read the committed set when the generation moved. Returns ``version``."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.settings.index_watch_ms / 1000.0:
+            return self.version
+        with self._lock:
+            self._checked = now
+            dv = self._pragma_data_version()
+            if dv == self._data_version and not force:
+                return self.version
+            self._data_version = dv
+            gen = self.catalog.generation
+            if gen != self._gen:
+                self._gen, self._committed = self.catalog.snapshot()
+                self.version += 1
+                if self._vectors is not None and not self.settings.chroma_url:
+                    # an embedded Chroma does not see another process's writes: reopen it
+                    self._vectors.close()
+                    self._vectors = None
+            return self.version
 
     # ------------------------------------------------------------------ plumbing
 
@@ -101,14 +144,8 @@ class ReportIndex:
 
     def committed_ids(self) -> set[str]:
         """Ids of the reports committed now (re-read when an ingest has committed since)."""
+        self.refresh()
         with self._lock:
-            gen = self.catalog.generation
-            if gen != self._gen:
-                self._gen, self._committed = self.catalog.snapshot()
-                if self._vectors is not None and not self.settings.chroma_url:
-                    # an embedded Chroma does not see another process's writes: reopen it
-                    self._vectors.close()
-                    self._vectors = None
             return set(self._committed)
 
     def _allowed(self, report_ids: Iterable[str] | None) -> set[str]:
@@ -118,15 +155,34 @@ class ReportIndex:
     def _bm25_index(self) -> BM25Index:
         committed = self.committed_ids()
         with self._lock:
-            if bm25_in_sync(self._bm25, committed):
-                return self._bm25  # type: ignore[return-value]
+            current = self._bm25
+        if bm25_in_sync(current, committed):
+            return current  # type: ignore[return-value]
+        if current is not None and self._bm25_cost > 0.5 and \
+                time.monotonic() - self._bm25_built_at < 20 * self._bm25_cost:
+            # a big corpus being ingested commit by commit: rebuilding after every commit would cost each
+            # question seconds; the stale BM25 (masked to committed reports) serves until the next rebuild
+            return current
+        with self._bm25_build:  # one rebuild at a time; questions that need no BM25 go on meanwhile
+            with self._lock:
+                if bm25_in_sync(self._bm25, committed):
+                    return self._bm25  # type: ignore[return-value]
             on_disk = BM25Index.load(self.index_dir)
             if bm25_in_sync(on_disk, committed):
-                self._bm25 = on_disk
-                return on_disk
+                with self._lock:
+                    self._bm25 = on_disk
+                return on_disk  # type: ignore[return-value]
             log.info("BM25 index out of date with the catalog; rebuilding it")
-            built = build_bm25(self.catalog)
-            self._bm25 = built
+            t0 = time.monotonic()
+            reader = Catalog(self.index_dir, readonly=True)
+            try:
+                built = build_bm25(reader)
+            finally:
+                reader.close()
+            self._bm25_cost = time.monotonic() - t0
+            self._bm25_built_at = time.monotonic()
+            with self._lock:
+                self._bm25 = built
             lock = IndexLock(self.index_dir)
             if lock.try_acquire():  # persist only when no ingest is writing
                 try:
@@ -140,6 +196,7 @@ class ReportIndex:
     # ------------------------------------------------------------------ reports
 
     def reports(self) -> list[ReportInfo]:
+        self.refresh()
         with self._lock:
             rows = self.catalog.report_rows()
             errors: dict[str, int] = {}

@@ -424,7 +424,11 @@ class _Run:
     # -- prune and BM25 -----------------------------------------------------
 
     def prune(self) -> list[str]:
-        gone = [f.path for f in self.catalog.files() if not Path(f.path).exists()]
+        from ingest.uploads import is_upload
+
+        # uploads removed by their retention period keep their reports (the catalog holds the text)
+        gone = [f.path for f in self.catalog.files()
+                if not Path(f.path).exists() and not is_upload(f.path, Path(self.settings.index_dir))]
         if not gone:
             return []
         removed = self.catalog.remove_files(gone)

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     passage_prefix: str = Field("passage: ", description="Prefix for passages (e5 convention).")
     torch_threads: int | None = Field(None, description="Torch CPU threads; unset = 1 when answering questions (fastest for single queries), the library default when ingesting.")
 
+    index_watch_ms: int = Field(0, ge=0, description="How often (at most, in milliseconds) the index looks whether the catalog changed (SQLite PRAGMA data_version, about 2 µs a look), so reports committed by an upload or by the CLI in another process are answered without a restart; 0 = before every read.")
+
     # --- chunking
     chunk_max_chars: int = Field(260, ge=40, description="Upper bound on a text chunk's length in characters (sentence-bounded).")
 
@@ -61,6 +63,9 @@ class Settings(BaseSettings):
     port: int = Field(7860, description="Port of the Gradio app.")
     auth: str | None = Field(None, description="'user:password' to require a login in the web app.")
     upload_max_mb: int = Field(50, ge=1, description="Largest file the web app accepts, in MiB.")
+    ingest_nice: int = Field(10, ge=0, le=19, description="CPU niceness added to the web app's ingest process (uploads are ingested in a child process), so questions keep the cores.")
+    ingest_lock_wait_s: float = Field(600.0, ge=0, description="Seconds an upload waits for another ingest of the same index (e.g. the CLI) to finish before it is given up.")
+    upload_retention_days: float = Field(90.0, ge=0, description="Days an uploaded file is kept in <index>/uploads after its last upload (0 = forever); its report stays indexed after the file is removed.")
     feedback_file: Path | None = Field(None, description="JSONL file for 👍/👎 feedback; unset = feedback.jsonl in the index folder.")
 
     def index_stamp(self) -> dict[str, object]:

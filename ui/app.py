@@ -19,8 +19,6 @@ import functools
 import inspect
 import logging
 import os
-import shutil
-import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -32,15 +30,16 @@ import gradio as gr  # noqa: E402
 
 from ui import render  # noqa: E402
 from ui.feedback import FeedbackStore, feedback_path  # noqa: E402
+from ui.upload_flow import ALLOWED_SUFFIXES, Uploads, scrub  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 AGENCY_ALL = "全部机关"
 YEAR_ALL = "全部年度"
-ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
 ASSISTANT_CONCURRENCY = 2  # two CPU cores: two answers computed at a time, the rest wait in the queue
 QUEUE_MAX_SIZE = 64
-MAX_QUESTION_CHARS = 500
+MAX_QUESTION_CHARS = 1000  # longer questions are refused with a message, never cut
+WATCH_S = 5  # how often an open page looks whether the report list changed (uploads by others, the CLI)
 
 TITLE = "政府信息公开年报问答"
 SUBTITLE = ("基于已入库的《政府信息公开工作年度报告》回答问题。每个数字都注明出处："
@@ -89,7 +88,7 @@ def _friendly(exc: BaseException) -> str:
     from ingest.errors import ReportQAError
 
     if isinstance(exc, ReportQAError):
-        return str(exc)
+        return scrub(exc)
     if isinstance(exc, TimeoutError):
         return "处理超时，请稍后重试。"
     return f"处理时出错（{type(exc).__name__}），详情已记录在服务器日志中。"
@@ -133,8 +132,10 @@ class Handlers:
         self.settings = settings
         self.feedback = FeedbackStore(feedback_path(settings))
         self.gold_dir = gold_dir if gold_dir is not None else default_gold_dir()
-        self.upload_dir = Path(settings.index_dir) / "uploads"
-        self._ingest_lock = threading.Lock()
+        run = getattr(assistant, "ingest_isolated", None) or assistant.ingest  # a child process when available
+        self.uploads = Uploads(settings, lambda paths, progress: run(paths, progress=progress),
+                               after_job=getattr(assistant, "refresh", None))
+        self.upload_dir = self.uploads.root
 
     # ------------------------------------------------------------------ catalogue
 
@@ -193,9 +194,13 @@ class Handlers:
         """Stream one answer into the chat; outputs (chatbot, box, cards, source, answers, current, fb_row)."""
         history = list(history or [])
         answers = dict(answers or {})
-        q = (question or "").strip()[:MAX_QUESTION_CHARS]
+        q = (question or "").strip()
         if not q:
             gr.Warning("请输入问题。")
+            yield history, question, gr.skip(), gr.skip(), answers, gr.skip(), gr.skip()
+            return
+        if len(q) > MAX_QUESTION_CHARS:  # said, never cut silently; the text stays in the box to shorten
+            gr.Warning(f"问题过长：{len(q)} 字，最多 {MAX_QUESTION_CHARS} 字，请精简后再问。")
             yield history, question, gr.skip(), gr.skip(), answers, gr.skip(), gr.skip()
             return
         history.append({"role": "user", "content": render.user_markdown(q)})
@@ -307,52 +312,23 @@ class Handlers:
     # ------------------------------------------------------------------ reports tab
 
     def ingest(self, files: Sequence[Any] | None, progress: Callable | None = None) -> str:
-        """Copy uploads into <index>/uploads and ingest them; per-file messages; markdown summary."""
-        paths = [Path(getattr(f, "name", f)) for f in (files or [])]
-        if not paths:
+        """Store uploads (content-addressed), queue them for ingest, follow the job; markdown summary.
+        Questions are answered meanwhile from the last committed state."""
+        if not files:
             gr.Warning("请先选择要上传的文件。")
             return "没有文件。"
-        limit = int(self.settings.upload_max_mb) * 1024 * 1024
-        accepted: list[Path] = []
-        rejected: list[dict] = []
-        self.upload_dir.mkdir(parents=True, exist_ok=True)
-        for p in paths:
-            name = _safe_name(p.name)
-            if p.suffix.lower() not in ALLOWED_SUFFIXES:
-                rejected.append({"path": name, "status": "failed", "reason": "不支持的文件类型（只接受 PDF、DOCX、HTML、TXT）"})
-                continue
-            try:
-                if p.stat().st_size > limit:
-                    rejected.append({"path": name, "status": "failed",
-                                     "reason": f"文件超过 {self.settings.upload_max_mb} MB 的上限"})
-                    continue
-                dest = self.upload_dir / name
-                shutil.copyfile(p, dest)
-            except OSError as e:
-                rejected.append({"path": name, "status": "failed", "reason": f"无法保存上传的文件：{e.strerror or e}"})
-                continue
-            accepted.append(dest)
+        accepted, rejected = self.uploads.save(files)
         outcomes: list[dict] = list(rejected)
         if accepted:
-            if not self._ingest_lock.acquire(blocking=False):
-                gr.Warning("另一次入库正在进行，请稍后再试。")
-                return "另一次入库正在进行，请稍后再试。"
-            try:
-                def cb(done: int, total: int, current: str) -> None:
-                    if progress is not None:
-                        name = Path(current).name if current else "完成"
-                        progress((done, max(total, 1)), desc=f"正在入库：{name}", unit="个文件")
-
-                result = self.assistant.ingest(accepted, progress=cb)
-            except Exception as e:  # noqa: BLE001
-                log.exception("ingest failed")
-                gr.Warning(f"入库失败：{_friendly(e)}")
-                return f"✗ 入库失败：{render.esc(_friendly(e))}"
-            finally:
-                self._ingest_lock.release()
-            outcomes += [render.as_dict(f) for f in result.files]
+            job = self.uploads.submit(accepted)
+            self.uploads.follow(job, progress)
+            if job.error:
+                msg = scrub(job.error)
+                gr.Warning(f"入库失败：{msg}")
+                return f"✗ 入库失败：{render.esc(msg)}"
+            outcomes = self.uploads.outcomes(job, rejected)
         for o in outcomes:
-            name = Path(str(o.get("path") or "")).name
+            name = o.get("path") or ""
             if o.get("status") == "failed":
                 gr.Warning(f"{name}：{o.get('reason') or '无法入库'}")
             elif o.get("status") == "ingested":
@@ -426,11 +402,6 @@ class _SharedSystem:
 
     def close(self) -> None:
         return None
-
-
-def _safe_name(name: str) -> str:
-    name = Path(name.replace("\\", "/")).name.strip().lstrip(".") or "upload"
-    return "".join(ch if ch not in '<>:"|?*\0' else "_" for ch in name)[:180]
 
 
 def default_gold_dir() -> Path | None:
@@ -567,7 +538,7 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                         )
                         with gr.Row():
                             box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8,
-                                             elem_id="rqa-question", max_length=MAX_QUESTION_CHARS, autofocus=True)
+                                             elem_id="rqa-question", autofocus=True)
                             send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rqa-send")
                         examples = gr.HTML(examples_html(h.examples()), js_on_load=EXAMPLES_JS, elem_id="rqa-examples")
                         with gr.Row(elem_id="rqa-feedback"):
@@ -655,11 +626,21 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                     h.status_line())
 
         refresh_out = [reports_df, report_ids, agency_dd, year_dd, examples, status]
+        seen = gr.State(None)  # the report ids this page shows
+
+        def refresh_if_changed(shown):
+            ids = h.reports_table()[1]
+            if shown is not None and sorted(shown) == sorted(ids):
+                return (gr.skip(),) * len(refresh_out) + (shown,)
+            return (*refresh_all(), ids)
+
+        gr.Timer(WATCH_S).tick(refresh_if_changed, [seen], refresh_out + [seen], api_visibility="private",
+                               queue=False, show_progress="hidden")
 
         def do_ingest(uploaded, progress=gr.Progress()):
             return h.ingest(uploaded, progress=progress)
 
-        ingest_btn.click(_safe(do_ingest), [files], [ingest_md], concurrency_id="ingest", concurrency_limit=1,
+        ingest_btn.click(_safe(do_ingest), [files], [ingest_md], concurrency_id="ingest", concurrency_limit=4,
                          api_visibility="private").then(refresh_all, None, refresh_out, api_visibility="private")
         refresh.click(refresh_all, None, refresh_out, api_visibility="private")
 

@@ -65,10 +65,21 @@ def fmt_value(v: object) -> str:
 _REF = re.compile(r"\[(\d{1,3})\]")
 
 
+_LINKISH = (("[", "&#91;"), ("]", "&#93;"), ("://", ":&#47;&#47;"), ("www.", "www&#46;"), ("@", "&#64;"))
+
+
+def no_links(escaped: str) -> str:
+    """Text from a report, already HTML-escaped, with nothing Markdown would turn into a link:
+    ``[x](url)``, bare ``http://``/``www.`` addresses and e-mail addresses show as plain text."""
+    for a, b in _LINKISH:
+        escaped = escaped.replace(a, b)
+    return escaped
+
+
 def _inline(text: str) -> str:
-    """Escape HTML, keep the answer's light markdown, turn ``[n]`` into citation badges."""
-    out = esc(text)
-    return _REF.sub(r'<sup class="rqa-ref">[\1]</sup>', out)
+    """Escape HTML, disable links, turn ``[n]`` into citation badges."""
+    out = no_links(esc(_REF.sub(lambda m: f"\0{m.group(1)}\0", text)))
+    return re.sub("\0(\\d{1,3})\0", r'<sup class="rqa-ref">[\1]</sup>', out)
 
 
 def stream_markdown(text: str) -> str:
@@ -103,7 +114,7 @@ def answer_markdown(answer: Any) -> str:
         body = f'<div class="rqa-refusal">{body}</div>'
     lines = [body]
     for w in a.get("warnings") or []:
-        lines.append(f'<div class="rqa-warn">⚠ {esc(w)}</div>')
+        lines.append(f'<div class="rqa-warn">⚠ {no_links(esc(w))}</div>')
     cites = a.get("citations") or []
     if cites:
         items = "".join(f'<li><b>[{esc(c.get("id"))}]</b> {esc(citation_label(c))}</li>' for c in cites)
@@ -113,7 +124,7 @@ def answer_markdown(answer: Any) -> str:
 
 
 def user_markdown(question: str) -> str:
-    return esc(question)
+    return no_links(esc(question))
 
 
 # ---------------------------------------------------------------------- citation cards
@@ -415,7 +426,7 @@ def source_error_html(message: str) -> str:
 
 # ---------------------------------------------------------------------- reports tab
 
-REPORT_HEADERS = ["机关", "年度", "来源文件", "模板", "章节", "表格单元格", "一致性问题", "整表未填报"]
+REPORT_HEADERS = ["机关", "年度", "来源文件", "模板", "章节", "表格单元格", "一致性问题", "整表未填报", "文件指纹"]
 
 
 def report_rows(reports: Iterable[Any]) -> list[list[Any]]:
@@ -427,6 +438,7 @@ def report_rows(reports: Iterable[Any]) -> list[list[Any]]:
             _get(r, "agency"), _get(r, "year"), _get(r, "source"), f"{_get(r, 'template')}版",
             f"{_get(r, 'sections')}/6", _get(r, "cells"),
             f"{findings} 处" if findings else "无", "、".join(blank) if blank else "—",
+            (_get(r, "sha256") or "")[:8] or "—",  # same-named files are told apart by their content hash
         ])
     rows.sort(key=lambda x: (str(x[0]), -int(x[1] or 0)))
     return rows

@@ -151,12 +151,16 @@ def _in_clause(values: Sequence[object]) -> str:
 class Catalog:
     """SQLite catalog in ``index_dir/catalog.sqlite`` (WAL mode: readers never block the writer)."""
 
-    def __init__(self, index_dir: Path, *, create: bool = True):
+    def __init__(self, index_dir: Path, *, create: bool = True, readonly: bool = False):
         self.path = Path(index_dir) / CATALOG_FILE
-        if not create and not self.path.exists():
+        if (readonly or not create) and not self.path.exists():
             raise FileNotFoundError(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()  # one connection, shared by threads: one transaction at a time
+        if readonly:  # a second connection for long reads (a BM25 rebuild) that must not hold up the shared one
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                                        isolation_level=None, check_same_thread=False)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=FULL")

@@ -15,6 +15,10 @@ from ingest.errors import IndexError_
 LOCK_FILE = "ingest.lock"
 
 
+class IndexLockedError(IndexError_):
+    """Another ingest holds the index's lock."""
+
+
 class IndexLock:
     def __init__(self, index_dir: Path):
         self.path = Path(index_dir) / LOCK_FILE
@@ -36,7 +40,7 @@ class IndexLock:
                 pass
             os.close(fd)
             who = f" (pid {holder})" if holder else ""
-            raise IndexError_(f"another ingest{who} is writing to the index at {self.path.parent}; "
+            raise IndexLockedError(f"another ingest{who} is writing to the index at {self.path.parent}; "
                               "wait for it to finish and try again") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)

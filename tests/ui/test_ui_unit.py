@@ -243,7 +243,8 @@ def test_ingest_checks_type_and_size_and_reports_each_file(handlers, tmp_path):
     assert "新入库 1 个" in md and "失败 2 个" in md
     assert "不支持的文件类型" in md and "上限" in md
     assert [p.name for p in handlers.assistant.ingested] == ["新报告.txt"]
-    assert (handlers.upload_dir / "新报告.txt").exists()
+    stored = list(handlers.upload_dir.glob("*/新报告.txt"))  # content-addressed: <hash>/<original name>
+    assert len(stored) == 1 and stored[0].read_text(encoding="utf-8") == "报告"
     rows, ids = handlers.reports_table()
     assert len(rows) == len(ids) == 2
 
