@@ -23,6 +23,7 @@ itself with SIGKILL the n-th time it passes ``stage`` — one of ``parsed``,
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -31,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -38,6 +40,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from ingest import limits
 from ingest.chunking import chunk_metadata, chunk_report
 from ingest.errors import IndexError_, ReportError, ReportQAError
 from ingest.models import Chunk, Report
@@ -55,9 +58,12 @@ SUPPORTED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
 CRASH_ENV = "REPORTQA_TEST_CRASH_AFTER"
 EMBED_GROUP = 512  # most chunks per embed call and per vector-store write
 LOOKAHEAD = 12  # files parsed ahead of the one being written
+SLOW_NOTE_S = 3.0  # a file still being parsed or embedded after this long gets a progress note, and every period after
 
 ProgressFn = Callable[[int, int, str], None]
 """progress(done, total, current_path): before each file, and (total, total, "") at the end."""
+NoteFn = Callable[[str], None]
+"""note(message): one line (Chinese) about a file that takes long, or a path skipped while discovering."""
 
 
 class FileOutcome(BaseModel):
@@ -77,6 +83,8 @@ class IngestResult(BaseModel):
     unchanged: int = 0
     failed: int = 0
     pruned: list[str] = Field(default_factory=list, description="files removed by --prune (gone from disk)")
+    skipped: list[str] = Field(default_factory=list,
+                               description="symbolic links skipped while walking folders (loops, broken, folders)")
     chunks: int = Field(0, description="chunks embedded in this run")
     seconds: float = 0.0
     rebuilt: bool = False
@@ -114,15 +122,35 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[str, Path]], list[FileOutcome]]:
+def _symlink_skip(f: Path) -> str | None:
+    """Why a symbolic link met inside a folder is skipped (None: it names a file, which is ingested)."""
+    try:
+        target = f.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop this way
+        return "符号链接循环，已跳过"
+    except OSError as e:
+        return "符号链接循环，已跳过" if e.errno == errno.ELOOP else "符号链接指向的目标不存在，已跳过"
+    if target.is_dir():
+        return "符号链接指向文件夹，未跟随（避免重复或循环），已跳过"
+    return None
+
+
+def discover(paths: Iterable[str | Path], skipped: list[str] | None = None
+             ) -> tuple[list[tuple[str, Path]], list[FileOutcome]]:
     """Files to ingest, as (shown path, resolved path), recursive over folders, each once;
-    plus failures for named paths that are missing or of an unsupported type."""
+    plus failures for named paths that are missing or of an unsupported type. Symbolic links inside a
+    folder that are loops, broken, or name a folder (never followed) are skipped, each listed in
+    ``skipped`` as "path: reason"."""
     found: dict[Path, str] = {}
     bad: list[FileOutcome] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
+                if f.is_symlink() and (why := _symlink_skip(f)) is not None:
+                    if skipped is not None:
+                        skipped.append(f"{f}: {why}")
+                    continue
                 if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not f.name.startswith((".", "~$")):
                     found.setdefault(f.resolve(), str(f))
         elif p.is_file():
@@ -178,6 +206,10 @@ def _prepare(path: Path, sha: str, settings: Settings) -> _Prepared:
         return _Prepared(error=f"parser error: {type(e).__name__}: {e}")
     report = report.model_copy(update={"sha256": sha, "source_path": str(path), "source": report.source or path.name})
     chunks = chunk_report(report, settings, report.id)
+    try:
+        limits.check_chunks(path, len(chunks), limits.Limits.from_settings(settings))
+    except ReportError as e:
+        return _Prepared(error=e.reason)
     return _Prepared(report=report, chunks=chunks, tokens=[tokenize(c.embed_text) for c in chunks])
 
 
@@ -186,11 +218,12 @@ def _prepare(path: Path, sha: str, settings: Settings) -> _Prepared:
 
 class _Run:
     def __init__(self, settings: Settings, catalog: Catalog, embedder: Embedder | None,
-                 progress: ProgressFn | None):
+                 progress: ProgressFn | None, note: NoteFn | None = None):
         self.settings = settings
         self.catalog = catalog
         self._embedder = embedder
         self.progress = progress or (lambda done, total, path: None)
+        self.note = note or (lambda message: log.info("%s", message))
         self.hash = settings.index_hash()
         self.vectors: ChromaVectorStore | None = None
         self.committed: set[str] = set()
@@ -321,11 +354,20 @@ class _Run:
             if rec.status != "ingested":  # an earlier attempt at other content failed; this is the indexed one
                 self.catalog.mark_ingested(key)
             return self._known(shown, rec.report_id, t0)  # type: ignore[arg-type]
-        prep = fut.result() if fut is not None else _prepare(path, sha, self.settings)
+        prep = self._wait_parse(shown, fut) if fut is not None else _prepare(path, sha, self.settings)
         if prep.error is not None:
             return self._failed(shown, key, sha, prep.error, rec is not None and rec.report_id is not None, t0)
         crash_point("parsed")
         return _Staged(shown=shown, key=key, sha=sha, prep=prep, t0=t0)
+
+    def _wait_parse(self, shown: str, fut: Future) -> _Prepared:
+        """The parse result; a note every ``SLOW_NOTE_S`` seconds while a big file is still being read."""
+        t0 = time.monotonic()
+        while True:
+            try:
+                return fut.result(timeout=SLOW_NOTE_S)
+            except FuturesTimeout:
+                self.note(f"{Path(shown).name}：仍在解析（已 {time.monotonic() - t0:.0f} 秒）…")
 
     def embed_group(self, group: list[_Staged]) -> tuple[list[_Staged], list[tuple[Report, Chunk]], np.ndarray]:
         """Embed the group's new chunks in one go (fuller, length-sorted batches than file by file).
@@ -339,7 +381,13 @@ class _Run:
                 seen.add(rid)
                 todo.append(st)
         texts = [c.embed_text for st in todo for c in st.prep.chunks]
-        vectors = [self.embedder.embed_passages(texts[i:i + EMBED_GROUP]) for i in range(0, len(texts), EMBED_GROUP)]
+        vectors = []
+        t0 = time.monotonic()
+        for i in range(0, len(texts), EMBED_GROUP):
+            vectors.append(self.embedder.embed_passages(texts[i:i + EMBED_GROUP]))
+            if time.monotonic() - t0 > SLOW_NOTE_S and i + EMBED_GROUP < len(texts):
+                names = "、".join(dict.fromkeys(Path(st.shown).name for st in todo))
+                self.note(f"{names}：正在计算向量 {i + EMBED_GROUP}/{len(texts)} 个片段…")
         emb = np.concatenate(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
         with self._state:
             self._in_flight |= {st.prep.report.id for st in todo}  # type: ignore[union-attr]
@@ -446,7 +494,8 @@ class _Run:
 
 
 def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool = False, rebuild: bool = False,
-                 progress: ProgressFn | None = None, embedder: Embedder | None = None) -> IngestResult:
+                 progress: ProgressFn | None = None, embedder: Embedder | None = None,
+                 note: NoteFn | None = None) -> IngestResult:
     """Ingest files and folders (recursively) into ``settings.index_dir``.
 
     Unchanged files (same sha256, same settings hash) are skipped; a changed
@@ -464,11 +513,14 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool
     lock.acquire()
     try:
         catalog = Catalog(index_dir)
-        run = _Run(settings, catalog, embedder, progress)
+        limits.configure(settings)  # readers check files against this ingest's limits
+        run = _Run(settings, catalog, embedder, progress, note)
         try:
             if rebuild and not paths:
                 paths = [f.path for f in catalog.files() if Path(f.path).exists()]
-            files, bad = discover(paths)
+            files, bad = discover(paths, result.skipped)
+            for line in result.skipped:
+                run.note(line)
             result.rebuilt = run.prepare(rebuild)
             for o in bad:
                 result.add(o)

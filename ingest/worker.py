@@ -156,6 +156,7 @@ def run_in_subprocess(settings: Settings, paths: Sequence[Path], progress: Progr
         proc.stdin.close()
         result: IngestResult | None = None
         error: str | None = None
+        last = (0, len(paths))
         for line in proc.stdout:
             try:
                 msg = json.loads(line)
@@ -163,7 +164,10 @@ def run_in_subprocess(settings: Settings, paths: Sequence[Path], progress: Progr
                 continue
             if "progress" in msg and progress is not None:
                 done, total, current = msg["progress"]
-                progress(int(done), int(total), str(current))
+                last = (int(done), int(total))
+                progress(*last, str(current))
+            elif "note" in msg and progress is not None:  # a slow file, a skipped link: shown as the current step
+                progress(*last, str(msg["note"]))
             elif "result" in msg:
                 result = IngestResult.model_validate(msg["result"])
             elif "error" in msg:
@@ -206,7 +210,8 @@ def _child() -> int:
     deadline = time.monotonic() + settings.ingest_lock_wait_s
     while True:
         try:
-            res = ingest_paths(settings, paths, progress=lambda d, t, c: emit({"progress": [d, t, c]}))
+            res = ingest_paths(settings, paths, progress=lambda d, t, c: emit({"progress": [d, t, c]}),
+                               note=lambda m: emit({"note": m}))
             break
         except IndexLockedError:
             if time.monotonic() > deadline:

@@ -140,7 +140,8 @@ def ingest_cmd(
         fail("give at least one file or folder to ingest (or --prune / --rebuild)")
     settings = make_settings(index)
     with _Progress(enabled=not json_out and err_console.is_terminal) as progress:
-        result = ingest_paths(settings, paths or [], prune=prune, rebuild=rebuild, progress=progress)
+        result = ingest_paths(settings, paths or [], prune=prune, rebuild=rebuild, progress=progress,
+                              note=lambda m: err_console.print(escape(m), highlight=False, soft_wrap=True))
     if json_out:
         emit_json(result.model_dump(mode="json"))
     else:
