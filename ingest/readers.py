@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import limits
 from ingest.errors import ReportError
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def read_document(path: str | Path) -> Document:
     kind = SUPPORTED.get(p.suffix.lower())
     if kind is None:
         raise ReportError(str(p), f"unsupported file type '{p.suffix or '(none)'}'; expected PDF, DOCX, HTML or TXT")
+    limits.check_before_read(p, kind)  # sizes, entries, pages, encryption: before anything is read
     data = p.read_bytes()
     if not data.strip():
         raise ReportError(str(p), "the file is empty")
@@ -67,6 +69,7 @@ def read_document(path: str | Path) -> Document:
         raise ReportError(str(p), f"cannot read this {kind.upper()} file ({type(e).__name__}: {str(e)[:120]})") from e
     if not any(page.strip() for page in doc.pages):
         raise ReportError(str(p), "no text found in the file")
+    limits.check_text(p, doc.text)
     return doc
 
 
