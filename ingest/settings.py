@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     # --- chunking
     chunk_max_chars: int = Field(260, ge=40, description="Upper bound on a text chunk's length in characters (sentence-bounded).")
 
+    # --- limits on one file (checked before the expensive read; ingest/limits.py)
+    max_container_mb: int = Field(200, ge=1, description="Largest total uncompressed size of a DOCX (ZIP) package, in MiB, read from its directory before anything is decompressed.")
+    max_container_xml_mb: int = Field(40, ge=1, description="Largest uncompressed size of a DOCX's XML parts (what is parsed), in MiB.")
+    max_container_entries: int = Field(5000, ge=1, description="Most entries in a DOCX (ZIP) package.")
+    max_pdf_pages: int = Field(1000, ge=1, description="Most pages of a PDF (the page tree is counted before any page is read).")
+    max_text_chars: int = Field(2_000_000, ge=1000, description="Most characters of a file's text (a TXT larger than 4 bytes a character, or an HTML larger than 16, is refused unread).")
+    max_report_chunks: int = Field(10_000, ge=1, description="Most chunks one report may produce (a report of the template gives a few hundred).")
+
     # --- retrieval
     bm25_top_k: int = Field(20, ge=1, description="Candidates taken from BM25 before fusion.")
     dense_top_k: int = Field(20, ge=1, description="Candidates taken from the dense store before fusion.")
@@ -62,6 +70,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the Gradio app binds to.")
     port: int = Field(7860, description="Port of the Gradio app.")
     auth: str | None = Field(None, description="'user:password' to require a login in the web app.")
+    auth_file: Path | None = Field(None, description="File whose first line is 'user:password' (the login, kept out of the command line and the process list); used when auth is unset.")
     upload_max_mb: int = Field(50, ge=1, description="Largest file the web app accepts, in MiB.")
     ingest_nice: int = Field(10, ge=0, le=19, description="CPU niceness added to the web app's ingest process (uploads are ingested in a child process), so questions keep the cores.")
     ingest_lock_wait_s: float = Field(600.0, ge=0, description="Seconds an upload waits for another ingest of the same index (e.g. the CLI) to finish before it is given up.")

@@ -30,6 +30,7 @@ import gradio as gr  # noqa: E402
 
 from ui import render  # noqa: E402
 from ui.feedback import FeedbackStore, feedback_path  # noqa: E402
+from ui.serve_safety import LoginGuard, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
 from ui.upload_flow import ALLOWED_SUFFIXES, Uploads, scrub  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -682,26 +683,17 @@ def theme() -> gr.themes.Theme:
                           font_mono=["Noto Sans Mono CJK SC", "monospace"])
 
 
-def parse_auth(auth: str | None) -> tuple[str, str] | None:
-    """'user:password' -> (user, password); None when unset; ValueError when malformed."""
-    if not auth:
-        return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user or not password:
-        raise ValueError("--auth must be 'user:password'")
-    return user, password
-
-
 def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int | None = None,
            auth: str | None = None, prevent_thread_lock: bool = False, quiet: bool = False) -> Any:
     """Start the app with safe defaults; returns what Blocks.launch returns."""
-    creds = parse_auth(auth if auth is not None else getattr(settings, "auth", None))
+    creds = resolve_auth(auth, settings)
+    guard = LoginGuard(*creds).callable() if creds else None  # rate-limited login
     app.queue(default_concurrency_limit=ASSISTANT_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
     return app.launch(
         server_name=host or settings.host,
         server_port=int(port or settings.port),
         share=False,
-        auth=creds,
+        auth=guard,
         auth_message="请登录以使用政府信息公开年报问答。" if creds else None,
         max_file_size=f"{int(settings.upload_max_mb)}mb",
         show_error=True,

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 
 import typer
 
+from ingest.errors import ReportQAError
 from ui.cli_common import IndexOpt, JsonOpt, console, emit_json, err_console, fail, make_settings, user_errors
 
 
@@ -75,21 +77,45 @@ def serve(
     host: str = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1; settings.host)."),
     port: int = typer.Option(None, "--port", help="Port (default 7860; settings.port)."),
     index: Path = IndexOpt,
-    auth: str = typer.Option(None, "--auth", help="Require a login: 'user:password' (or env REPORTQA_AUTH).",
-                             envvar="REPORTQA_AUTH"),
+    auth: str = typer.Option(None, "--auth", help="Require a login: 'user:password' (visible in ps: prefer env "
+                                                  "REPORTQA_AUTH or --auth-file).", envvar="REPORTQA_AUTH"),
+    auth_file: Path = typer.Option(None, "--auth-file", help="File holding 'user:password' (env REPORTQA_AUTH_FILE).",
+                                   envvar="REPORTQA_AUTH_FILE"),
     demo: bool = typer.Option(False, "--demo", help="When the index holds no reports, ingest a demo corpus first: "
                                                     "REPORTQA_DEMO_DIR, else 24 synthetic reports (generated once "
                                                     "into the cache folder) plus ../shared/corpus if present."),
 ) -> None:
     """Start the web app (问答 / 报告 / 评测). Binds 127.0.0.1 unless --host is given; never a share link."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    settings = make_settings(index)
-    from ui.app import parse_auth
-
     try:
-        parse_auth(auth if auth is not None else settings.auth)
+        _serve(host, port, index, auth, auth_file, demo)
+    except (typer.Exit, ReportQAError, KeyboardInterrupt, FileNotFoundError):
+        raise
+    except Exception as e:  # noqa: BLE001 - any start-up failure: one line, exit 1
+        logging.getLogger(__name__).debug("serve failed", exc_info=True)
+        fail(f"启动失败：{type(e).__name__}: {' '.join(str(e).split())[:300]}")
+
+
+def _serve(host, port, index, auth, auth_file, demo) -> None:
+    from ui.serve_safety import check_bindable, is_loopback, resolve_auth, shown_addresses
+
+    settings = make_settings(index, auth_file=auth_file)
+    try:
+        creds = resolve_auth(auth, settings)
     except ValueError as e:
         fail(str(e))
+    if auth and "--auth" in sys.argv[1:]:
+        err_console.print("提示：--auth 的密码在进程列表（ps）中可见；请改用环境变量 REPORTQA_AUTH 或 --auth-file。",
+                          highlight=False)
+    h = host or settings.host
+    p = int(port or settings.port)
+    busy = check_bindable(h, p)  # before loading anything: a busy port is one line, at once
+    if busy:
+        fail(busy)
+    if not creds and not is_loopback(h):
+        err_console.print(f"[yellow]警告：[/yellow]服务绑定在 {h}（本机以外可访问）且未设置登录，任何能连到这台机器的人"
+                          "都能提问和上传文件。请设置 REPORTQA_AUTH_FILE（或 REPORTQA_AUTH）要求登录，"
+                          "或只绑定 127.0.0.1。", highlight=False)
     from assistant import Assistant
     from ingest.stores.common import catalog_exists
 
@@ -108,11 +134,10 @@ def serve(
     err_console.print("loading models …", highlight=False)
     _warm_up(assistant)  # before listening: the first user's question must not pay for model loading
     app = build_app(assistant, settings)
-    h = host or settings.host
-    p = int(port or settings.port)
-    shown = "localhost" if h in ("127.0.0.1", "0.0.0.0") else h
-    err_console.print(f"ReportQA: http://{shown}:{p}/  (index {settings.index_dir}; Ctrl+C to stop)", highlight=False)
-    launch(app, settings, host=h, port=p, auth=auth, quiet=True)
+    urls = "  ".join(shown_addresses(h, p))
+    login = "login required" if creds else "no login"
+    err_console.print(f"ReportQA: {urls}  ({login}; index {settings.index_dir}; Ctrl+C to stop)", highlight=False)
+    launch(app, settings, host=h, port=p, auth=":".join(creds) if creds else None, quiet=True)
 
 
 @user_errors

@@ -107,7 +107,7 @@ class Uploads:
             if ahead:
                 progress(0.0, desc=f"排队中：前面还有 {ahead} 个入库任务")
                 continue
-            current = scrub(Path(job.current).name if "/" in job.current else job.current) if job.current else ""
+            current = scrub(job.current) if job.current else ""
             progress((job.done, max(job.total, 1)), desc=f"正在入库：{current or '准备中'}", unit="个文件")
 
     def outcomes(self, job: IngestJob, rejected: list[dict]) -> list[dict]:

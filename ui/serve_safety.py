@@ -1,0 +1,163 @@
+"""Safe defaults of ``reportqa serve``: where the login comes from, login rate limiting, the bind check.
+
+- The login: ``--auth`` (visible in ``ps``; a warning says so), ``REPORTQA_AUTH``,
+  or a file named by ``REPORTQA_AUTH_FILE`` / ``--auth-file`` holding ``user:password``.
+- Login attempts: every failure waits ``FAIL_DELAY_S`` (without blocking the
+  server), a user name with ``MAX_FAILURES`` failures in ``WINDOW_S`` is locked
+  for ``LOCK_S`` (even the right password fails meanwhile), and when failures
+  of all names together pass ``MAX_FAILURES_ALL`` in the window, every failure
+  waits longer.
+- Binding: a non-loopback address without a login gets a warning; the address
+  shown is the real one; a busy port is found before models load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+import logging
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+FAIL_DELAY_S = 0.5
+MAX_FAILURES = 5
+MAX_FAILURES_ALL = 30
+WINDOW_S = 300.0
+LOCK_S = 300.0
+
+
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    """'user:password' -> (user, password); None when unset; ValueError when malformed."""
+    if not auth:
+        return None
+    user, sep, password = auth.strip("\r\n").partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth must be 'user:password'")
+    return user, password
+
+
+def read_auth_file(path: Path | str) -> str:
+    """The first non-empty line of an auth file ('user:password'); ValueError with one Chinese line."""
+    p = Path(path)
+    try:
+        lines = [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    except OSError as e:
+        raise ValueError(f"无法读取登录文件 {p.name}：{e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"登录文件 {p.name} 不是 UTF-8 文本") from None
+    if not lines:
+        raise ValueError(f"登录文件 {p.name} 是空的（应为一行 user:password）")
+    return lines[0]
+
+
+def resolve_auth(cli_auth: str | None, settings) -> tuple[str, str] | None:
+    """The login to require: --auth / REPORTQA_AUTH, else the auth file; ValueError when malformed."""
+    raw = cli_auth if cli_auth else getattr(settings, "auth", None)
+    if not raw and getattr(settings, "auth_file", None):
+        raw = read_auth_file(settings.auth_file)
+    return parse_auth(raw)
+
+
+class LoginGuard:
+    """Checks (user, password) with rate limiting; ``check`` is the async callable Gradio's login awaits."""
+
+    def __init__(self, user: str, password: str, *, clock: Callable[[], float] = time.monotonic,
+                 delay_s: float = FAIL_DELAY_S):
+        self._user, self._password = user, password
+        self._clock = clock
+        self._delay = delay_s
+        self._fails: dict[str, deque[float]] = {}
+        self._all: deque[float] = deque()
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def verify(self, username: str, password: str) -> tuple[bool, float]:
+        """(accepted, seconds to wait before answering)."""
+        now = self._clock()
+        with self._lock:
+            self._expire(now)
+            if self._locked_until.get(username, 0.0) > now:
+                return False, self._delay
+            ok = hmac.compare_digest(username.encode(), self._user.encode()) and \
+                hmac.compare_digest(password.encode(), self._password.encode())
+            if ok:
+                self._fails.pop(username, None)
+                return True, 0.0
+            fails = self._fails.setdefault(username, deque())
+            fails.append(now)
+            self._all.append(now)
+            if len(fails) >= MAX_FAILURES:
+                self._locked_until[username] = now + LOCK_S
+                log.warning("login: user name locked for %.0f s after %d failed attempts", LOCK_S, len(fails))
+            wait = self._delay * (4 if len(self._all) > MAX_FAILURES_ALL else 1)
+            return False, wait
+
+    def _expire(self, now: float) -> None:
+        for q in (*self._fails.values(), self._all):
+            while q and now - q[0] > WINDOW_S:
+                q.popleft()
+        for name in [n for n, t in self._locked_until.items() if t <= now]:
+            del self._locked_until[name]
+
+    def callable(self):
+        async def check(username: str, password: str) -> bool:  # a coroutine function: Gradio awaits it
+            ok, wait = self.verify(username, password)
+            if wait:
+                await asyncio.sleep(wait)
+            return ok
+
+        return check
+
+
+# ---------------------------------------------------------------------- binding
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        try:
+            return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
+        except OSError:
+            return False
+
+
+def shown_addresses(host: str, port: int) -> list[str]:
+    """The URLs the server really answers at: for 0.0.0.0 / :: every address of this machine."""
+    if host not in ("0.0.0.0", "::", ""):
+        h = f"[{host}]" if ":" in host else host
+        return [f"http://{h}:{port}/"]
+    addrs: list[str] = []
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            a = str(info[4][0])
+            if a not in addrs:
+                addrs.append(a)
+    except OSError:
+        pass
+    if "127.0.0.1" not in addrs:
+        addrs.insert(0, "127.0.0.1")
+    return [f"http://{a}:{port}/" for a in addrs]
+
+
+def check_bindable(host: str, port: int) -> str | None:
+    """None when ``host:port`` can be bound now; else one line (Chinese) saying why not."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as e:
+        if e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            return f"端口 {port} 已被占用（{host}:{port}）；请用 --port 换一个端口，或先停止占用它的程序"
+        return f"无法绑定 {host}:{port}：{e.strerror or e}"
+    return None
