@@ -1,4 +1,4 @@
-"""eval/gold/phrasing.jsonl is well formed: valid lines, unique ids, template vocabulary in citations.
+"""eval/gold/phrasing.jsonl is well formed: valid lines, unique ids, size, refusals, every type used enough.
 
 No threshold on the assistant's score is asserted here (the score on this set is a development target).
 """
@@ -32,6 +32,20 @@ def test_every_line_is_valid_json_with_a_unique_id():
     ids = [json.loads(ln)["id"] for ln in lines]
     assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
     assert len(load_gold(GOLD)) == len(lines)  # every line passes the gold schema
+
+
+def test_size_refusals_and_types():
+    qs = load_gold(GOLD)
+    assert len(qs) >= 300, len(qs)
+    refusals = [q for q in qs if q.answer_type == "refusal"]
+    assert len(refusals) >= 40, len(refusals)
+    assert all(not q.answerable and not q.citations for q in refusals)
+    counts = Counter(q.type for q in qs)
+    for t in TYPES:
+        assert counts[t] >= 3, (t, counts[t])
+    assert all(n >= 3 for n in counts.values()), counts  # no stray type of one or two questions
+    assert all(q.context for q in qs if q.type == "followup")
+    assert all(not q.context for q in qs if q.type != "followup")
 
 
 def test_questions_are_new_not_copied_from_the_other_gold_sets():
