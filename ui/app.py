@@ -29,6 +29,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from ui import render  # noqa: E402
+from ui.audit_tab import build_audit_tab  # noqa: E402
 from ui.feedback import FeedbackStore, feedback_path  # noqa: E402
 from ui.serve_safety import LoginGuard, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
 from ui.upload_flow import ALLOWED_SUFFIXES, Uploads, scrub  # noqa: E402
@@ -572,6 +573,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                         ingest_btn = gr.Button("入库", variant="primary", elem_id="rqa-ingest")
                         refresh = gr.Button("刷新列表", size="sm")
                         ingest_md = gr.Markdown("", elem_id="rqa-ingest-result")
+
+            app.rqa_audit = build_audit_tab(h.assistant)  # 审核 (ui/audit_tab.py)
 
             # ---------------------------------------------------------- 评测
             with gr.Tab("评测", id="eval"):
