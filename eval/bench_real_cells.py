@@ -12,6 +12,9 @@ tests/fixtures/pdfs/*.json for ../shared/corpus/raw/*.pdf) is parsed with the pu
              print at all (a row or column of the other template version, a row the report leaves out)
 
 Accuracy = exact / expected. The fixtures are never produced from the parser (see their notes).
+
+It also checks agency and year of every file listed in tests/fixtures/corpus_truth.json (seeds, raw, real):
+refused, agency exact (the full name as in the title), agency accepted (full name or a listed short form), year.
 """
 
 from __future__ import annotations
@@ -86,15 +89,27 @@ def _cell(key: Key, want, got) -> dict:
     return {"table": key[0], "row": key[1], "column": key[2], "expected": want, "got": got}
 
 
-def score_report(path: Path, fx: dict) -> Score:
+def parse_cached(path: Path, cache: dict | None = None):
+    """(Report, None) or (None, reason); a refusal (ReportError) and a crash both mean nothing was read."""
+    if cache is not None and path in cache:
+        return cache[path]
+    try:
+        out = (parse_file(path), None)
+    except Exception as exc:  # noqa: BLE001 - every failure is a scored outcome, never a traceback
+        out = (None, f"{type(exc).__name__}: {exc}")
+    if cache is not None:
+        cache[path] = out
+    return out
+
+
+def score_report(path: Path, fx: dict, cache: dict | None = None) -> Score:
     want = expected_cells(fx)
     s = Score(report=path.name, template=fx.get("template", ""), expected=len(want))
     t = time.perf_counter()
-    try:
-        report = parse_file(path)
-    except Exception as exc:  # a refusal (ReportError) or a crash: both mean no cell was read
+    report, reason = parse_cached(path, cache)
+    if report is None:
         s.seconds = time.perf_counter() - t
-        s.refused = f"{type(exc).__name__}: {exc}"
+        s.refused = reason
         s.missing = len(want)
         s.missing_cells = [_cell(k, v, None) for k, v in want.items()]
         return s
@@ -123,6 +138,45 @@ def score_report(path: Path, fx: dict) -> Score:
             s.invented += 1
             s.invented_cells.append(_cell(key, "not printed", c.value))
     return s
+
+
+def score_identity(corpus: Path, cache: dict | None = None) -> list[dict]:
+    """Agency and year of every file of corpus_truth.json."""
+    truth = json.loads((FIXTURES / "corpus_truth.json").read_text("utf-8"))["files"]
+    out = []
+    for t in truth:
+        path = corpus / t["path"]
+        row = {"path": t["path"], "agency": t["agency"], "year": t["year"], "refused": "", "got_agency": None,
+               "got_year": None, "agency_exact": False, "agency_accepted": False, "year_ok": False}
+        if not path.exists():
+            row["refused"] = "file not found"
+        else:
+            report, reason = parse_cached(path, cache)
+            if report is None:
+                row["refused"] = reason
+            else:
+                row.update(got_agency=report.agency, got_year=report.year, agency_exact=report.agency == t["agency"],
+                           agency_accepted=report.agency in (t["agency"], *t["agency_short"]),
+                           year_ok=report.year == t["year"])
+        out.append(row)
+    return out
+
+
+def identity_summary(rows: list[dict]) -> dict:
+    return {"files": len(rows), "refused": sum(1 for r in rows if r["refused"]),
+            "agency_exact": sum(r["agency_exact"] for r in rows), "agency_accepted": sum(r["agency_accepted"] for r in rows),
+            "year_ok": sum(r["year_ok"] for r in rows)}
+
+
+def print_identity(rows: list[dict], summ: dict) -> None:
+    print()
+    print(f"agency/year of every corpus file ({summ['files']}): {summ['refused']} refused, agency exact "
+          f"{summ['agency_exact']}, accepted {summ['agency_accepted']}, year right {summ['year_ok']}")
+    for r in rows:
+        if r["refused"]:
+            print(f"    {r['path']}: refused")
+        elif not (r["agency_accepted"] and r["year_ok"]):
+            print(f"    {r['path']}: got {r['got_agency']} {r['got_year']}, expected {r['agency']} {r['year']}")
 
 
 def collect(corpus: Path) -> list[tuple[Path, dict]]:
@@ -190,8 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     if absent:
         print(f"语料中缺少 {len(absent)} 个有真值的文件：{'、'.join(absent)}", file=sys.stderr)
         return 2
-    scores = [score_report(p, fx) for p, fx in items]
+    cache: dict = {}
+    scores = [score_report(p, fx, cache) for p, fx in items]
     tot = summary(scores)
+    ident = score_identity(corpus, cache)
+    ident_tot = identity_summary(ident)
     if a.json:
         reports = []
         for s in scores:
@@ -199,9 +256,11 @@ def main(argv: list[str] | None = None) -> int:
             d["accuracy"] = s.accuracy
             reports.append(d)
         print(json.dumps({"commit": git_commit(), "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                          "corpus": str(corpus), "overall": tot, "reports": reports}, ensure_ascii=False, indent=1))
+                          "corpus": str(corpus), "overall": tot, "reports": reports,
+                          "identity": {"overall": ident_tot, "files": ident}}, ensure_ascii=False, indent=1))
     else:
         print_table(scores, tot, a.details)
+        print_identity(ident, ident_tot)
     return 0
 
 

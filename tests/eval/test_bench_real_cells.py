@@ -107,3 +107,8 @@ def test_runs_on_the_real_corpus(capsys):
     assert out["overall"]["expected"] == 1979 + 572
     for r in out["reports"]:
         assert r["exact"] + r["wrong"] + r["missing"] == r["expected"]
+    ident = out["identity"]
+    assert ident["overall"]["files"] == len(ident["files"]) == 18
+    for f in ident["files"]:
+        assert bool(f["refused"]) or f["got_agency"], f
+        assert not f["agency_exact"] or f["agency_accepted"]
