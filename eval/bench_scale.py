@@ -1,23 +1,40 @@
-"""Scale benchmark: ingest and ask over 100 and 1,000 synthetic reports.
+"""Scale benchmark: ingest and ask over N synthetic reports, both embedding backends side by side in one run.
 
-    python -m eval.bench_scale                       # 100 and 1,000, default model, writes BENCHMARKS.md
-    python -m eval.bench_scale --sizes 100 --formats txt,docx,html,pdf
+    python -m eval.bench_scale                                   # 100 and 1,000, torch and onnx, writes BENCHMARKS.md
+    python -m eval.bench_scale --sizes 100 --backends torch,onnx,onnx-int8
+    python -m eval.bench_scale --sizes 10000 --backends onnx     # ~1 h+ on 2 cores; see "10,000 reports" below
     python -m eval.bench_scale --sizes 1000 --embedding-model fake --formats txt,docx,html
 
-For each size, in a fresh subprocess (so peak RSS is that size's own):
+For each size, the corpus is generated once, in its own subprocess (so that the
+generator's memory never counts in an ingest's peak RSS), with
+:func:`eval.synth.generate` (seed 0, formats rotating) into
+``<work>/synth-<N>-<formats>``; its ``gold.jsonl`` gives the questions. Then,
+for each backend in ``--backends``, one after the other, in a fresh subprocess
+(so peak RSS is that run's own):
 
-1. generate the corpus with :func:`eval.synth.generate` (seed 0, formats
-   rotating) into ``<work>/synth-<N>``; its ``gold.jsonl`` gives the questions;
-2. ingest it into a fresh index (``ingest_paths``): seconds, reports/s, chunks/s;
-3. time the raw encoder on the same machine in the same run: ``embed_passages``
+1. ingest the corpus into a fresh index (``ingest_paths``): seconds, reports/s, chunks/s;
+2. time the raw encoder on the same machine in the same run: ``embed_passages``
    over a sample of the index's own chunk texts, batch size as in settings —
-   chunks/s of the encoder alone, the ceiling of ingest throughput;
-4. open the Assistant, ask one untimed warm-up question, then time
+   chunks/s of the encoder alone, the ceiling of ingest throughput — before
+   and after the ingest;
+3. open the Assistant, ask one untimed warm-up question, then time
    ``ask`` on up to ``--questions`` table and narrative questions of the
-   synthetic gold set (p50/p95 per type, and their answer accuracy);
-5. peak RSS (``ru_maxrss``) after ingest and at the end; index size on disk.
+   synthetic gold set (p50/p95 per kind, and their answer accuracy);
+4. peak RSS (``ru_maxrss``) after ingest and at the end; index size on disk;
+   the 1-minute load average at each step (the machine may be shared).
 
-Results go to ``<work>/bench-<N>-<formats>-<model>.json``; then every
+Backends: ``torch`` (sentence-transformers), ``onnx`` (ONNX Runtime fp32) and
+``onnx-int8`` (``REPORTQA_ONNX_INT8``); the model loads (and exports, on a
+cold cache) before the timed ingest.
+
+10,000 reports: nothing here holds the corpus in memory — files are streamed
+from disk by the indexer, the encoder sample is 40 files, the gold set is read
+as a file — but ``eval.synth.generate`` keeps every report's truth until it
+writes ``gold.jsonl`` (in the generator's subprocess, not in the measured one);
+``--skip-existing`` reuses finished ``bench-*.json`` so an interrupted long run
+resumes with the next backend. Progress is logged every ``--log-every`` files.
+
+Results go to ``<work>/bench-<N>-<formats>-<model>-<backend>.json``; then every
 ``bench-*.json`` in ``<work>`` is rendered into ``--out`` (BENCHMARKS.md);
 ``--render-only`` just renders.
 """
@@ -58,45 +75,63 @@ def _pct(xs: list[float], q: float) -> float | None:
     return percentile(xs, q)
 
 
+BACKENDS = {"torch": {"embedding_backend": "torch"}, "onnx": {"embedding_backend": "onnx"},
+            "onnx-int8": {"embedding_backend": "onnx", "onnx_int8": True}}
+
+
+def corpus_dir(work: Path, n: int, formats: tuple[str, ...]) -> Path:
+    return work / f"synth-{n}-{'-'.join(formats)}"
+
+
+def generate_corpus(n: int, work: Path, formats: tuple[str, ...], regenerate: bool = False) -> dict[str, Any]:
+    """Write the corpus of size ``n`` unless it is there; returns {"generate_seconds": s or None}."""
+    from eval.synth import generate
+
+    corpus = corpus_dir(work, n, formats)
+    if not regenerate and (corpus / "gold.jsonl").exists():
+        return {"generate_seconds": None}
+    t0 = time.perf_counter()
+    generate(n, corpus, seed=0, formats=formats)
+    info = {"generate_seconds": round(time.perf_counter() - t0, 1), "generate_rss_peak_mb": round(_rss_peak_mb(), 0)}
+    (corpus / "generated.json").write_text(json.dumps(info) + "\n", encoding="utf-8")
+    return info
+
+
 def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str | None, questions: int,
-            regenerate: bool = False) -> dict[str, Any]:
-    """Benchmark one corpus size in this process; returns the result dict."""
+            backend: str = "onnx", log_every: int = 500) -> dict[str, Any]:
+    """Benchmark one corpus size with one backend in this process; returns the result dict."""
     from eval.metrics import load_gold, score_question
     from eval.runner import git_commit, machine_info
-    from eval.synth import generate
     from ingest.embeddings import get_embedder
     from ingest.indexer import ingest_paths
     from ingest.settings import Settings
 
     tag = f"{n}-{'-'.join(formats)}"
-    corpus = work / f"synth-{tag}"
-    index_dir = work / f"index-{tag}-{embedding_model or 'default'}"
+    corpus = corpus_dir(work, n, formats)
+    index_dir = work / f"index-{tag}-{embedding_model or 'default'}-{backend}"
     res: dict[str, Any] = {"n": n, "formats": list(formats), "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                           "git": git_commit(), "machine": machine_info(), "load_avg_start": os.getloadavg()}
+                           "git": git_commit(), "machine": machine_info(), "load_avg_start": os.getloadavg(),
+                           "backend": backend}
 
-    # 1. corpus
-    t0 = time.perf_counter()
-    if regenerate or not (corpus / "gold.jsonl").exists():
-        reports = generate(n, corpus, seed=0, formats=formats)
-        res["generate_seconds"] = round(time.perf_counter() - t0, 1)
-        res["formats_count"] = {f: sum(r.format == f for r in reports) for f in formats}
-    else:
-        res["generate_seconds"] = None
+    # 1. corpus (generated by the parent, in its own process)
+    gen = corpus / "generated.json"
+    res.update(json.loads(gen.read_text(encoding="utf-8")) if gen.exists() else {"generate_seconds": None})
     files = sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".docx", ".html", ".pdf"))
     res["files"] = len(files)
-    res["formats_count"] = res.get("formats_count") or {f: sum(p.suffix == "." + f for p in files) for f in formats}
+    res["formats_count"] = {f: sum(p.suffix == "." + f for p in files) for f in formats}
 
     # 2. ingest into a fresh index
     if index_dir.exists():
         import shutil
 
         shutil.rmtree(index_dir)
-    kw = {"index_dir": index_dir}
+    kw = {"index_dir": index_dir, **BACKENDS[backend]}
     if embedding_model:
         kw["embedding_model"] = embedding_model
     settings = Settings(**kw)
     res["settings_hash"] = settings.index_hash()
     res["embedding_model"] = settings.embedding_model
+    res["onnx_threads"] = settings.onnx_threads
     t_model = time.perf_counter()
     embedder = get_embedder(settings)
     embedder.embed_passages(["预热"])  # load the model outside the timed ingest
@@ -117,7 +152,13 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
     enc_before = _time_encoder(embedder, sample)
     res["load_avg_before_ingest"] = os.getloadavg()
     t0 = time.perf_counter()
-    ing = ingest_paths(settings, [corpus], embedder=embedder)
+    def progress(done: int, total: int, _path: str) -> None:
+        if done and (done % log_every == 0 or done == total):
+            el = time.perf_counter() - t0
+            log.info("%s: %d/%d files in %.0f s (%.2f files/s, load %.1f)", backend, done, total, el, done / el,
+                     os.getloadavg()[0])
+
+    ing = ingest_paths(settings, [corpus], embedder=embedder, progress=progress)
     secs = time.perf_counter() - t0
     res["ingest"] = {"seconds": round(secs, 1), "ingested": ing.ingested, "failed": ing.failed,
                      "chunks": ing.chunks, "reports_per_s": round(ing.ingested / secs, 2),
@@ -198,34 +239,57 @@ def _cpu_model() -> str:
     return "unknown CPU"
 
 
+def _label(r: dict) -> str:
+    """Model and backend of a run, as shown in the tables."""
+    if r["embedding_model"] == "fake":
+        return "`fake`"
+    return f"`{r['embedding_model']}` {r.get('backend', 'torch')}"
+
+
 def render(results: list[dict]) -> str:
-    results = sorted(results, key=lambda r: (r["n"], r["embedding_model"] == "fake"))
+    order = {"torch": 0, "onnx": 1, "onnx-int8": 2}
+    results = sorted(results, key=lambda r: (r["n"], r["embedding_model"] == "fake", order.get(r.get("backend", "torch"), 9)))
     first = results[0]
     m = first["machine"]
     commits = sorted({(r["git"].get("commit") or "?")[:12] + ("+" if r["git"].get("dirty") else "") for r in results})
     out = ["# Benchmarks\n\n",
-           f"- date: {max(r['time'] for r in results)[:10]} (runs: {', '.join(r['time'] for r in results)})\n",
+           f"- date: {max(r['time'] for r in results)[:10]} (runs: {', '.join(sorted(r['time'] for r in results))})\n",
            f"- machine: {m['cores']} cores ({_cpu_model()}), {m['ram_gb']} GB RAM, {m['platform']}, Python {m['python']}\n",
            f"- commit: {', '.join(commits)} (`+` = with uncommitted changes)\n",
            "- corpus: `eval.synth.generate(N, seed=0, formats=…)`, formats rotating; questions from its `gold.jsonl`\n",
-           "- produced by `python -m eval.bench_scale` (see its docstring for what is measured and how)\n\n",
+           "- produced by `python -m eval.bench_scale` (see its docstring for what is measured and how); the backends of one "
+           "size ran one after the other in one invocation, on the same corpus\n\n",
            "## Ingest\n\n",
-           "| reports | formats | embedding model | ingest s | reports/s | chunks | chunks/s | raw encoder chunks/s | ingest / encoder | peak RSS after ingest MB | index MB |\n",
-           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
+           "| reports | formats | model, backend | ingest s | reports/s | chunks | chunks/s | raw encoder chunks/s | ingest / encoder | peak RSS after ingest MB | index MB | mean load |\n",
+           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
     for r in results:
         i, e = r["ingest"], r["encoder"]
-        out.append(f"| {r['n']:,} | {'/'.join(r['formats'])} | `{r['embedding_model']}` | {i['seconds']:.0f} | "
+        load = (r.get("load_avg_before_ingest", [0])[0] + r.get("load_avg_after_ingest", [0])[0]) / 2
+        out.append(f"| {r['n']:,} | {'/'.join(r['formats'])} | {_label(r)} | {i['seconds']:.0f} | "
                    f"{i['reports_per_s']:.2f} | {i['chunks']:,} | {i['chunks_per_s']:.1f} | {e['chunks_per_s']:.1f} | "
-                   f"{100 * i['share_of_encoder_speed']:.0f}% | {r['rss_peak_after_ingest_mb']:.0f} | {r['index_mb']:.1f} |\n")
+                   f"{100 * i['share_of_encoder_speed']:.0f}% | {r['rss_peak_after_ingest_mb']:.0f} | {r['index_mb']:.1f} | "
+                   f"{load:.1f} |\n")
+    ratios = []
+    for n in sorted({r["n"] for r in results}):
+        by = {r.get("backend", "torch"): r for r in results if r["n"] == n and r["embedding_model"] != "fake"}
+        if "torch" in by:
+            for b in ("onnx", "onnx-int8"):
+                if b in by:
+                    ratios.append(f"- {n:,} reports: {b} ingests at "
+                                  f"**{by[b]['ingest']['reports_per_s'] / by['torch']['ingest']['reports_per_s']:.2f}×** "
+                                  f"torch's reports/s; raw encoder "
+                                  f"{by[b]['encoder']['chunks_per_s'] / by['torch']['encoder']['chunks_per_s']:.2f}×\n")
+    if ratios:
+        out += ["\n", *ratios]
     out.append("\n## Warm ask latency\n\n"
-               "| reports | embedding model | type | questions | p50 ms | p95 ms | answer accuracy | peak RSS MB |\n"
+               "| reports | model, backend | kind | questions | p50 ms | p95 ms | answer accuracy | peak RSS MB |\n"
                "|---:|---|---|---:|---:|---:|---:|---:|\n")
     for r in results:
         for typ, a in r["ask"].items():
             acc = "–" if a["answer_accuracy"] is None else f"{100 * a['answer_accuracy']:.0f}%"
-            out.append(f"| {r['n']:,} | `{r['embedding_model']}` | {typ} | {a['questions']} | {a['p50_ms']} | "
+            out.append(f"| {r['n']:,} | {_label(r)} | {typ} | {a['questions']} | {a['p50_ms']} | "
                        f"{a['p95_ms']} | {acc} | {r['rss_peak_mb']:.0f} |\n")
-    out.append("\n## Notes\n\n")
+    out.append("\n## Notes on each run\n\n")
     for r in results:
         gen = f"generated in {r['generate_seconds']} s" if r.get("generate_seconds") is not None else "corpus reused"
         fails = f"; {r['ingest']['failed']} files failed to ingest" if r["ingest"]["failed"] else ""
@@ -236,7 +300,7 @@ def render(results: list[dict]) -> str:
         loads = "; ".join(f"{k.replace('load_avg_', '').replace('_', ' ')} {r[k][0]:.1f}"
                           for k in ("load_avg_start", "load_avg_before_ingest", "load_avg_after_ingest", "load_avg_end")
                           if k in r)
-        out.append(f"- {r['n']:,} reports, `{r['embedding_model']}` ({', '.join(f'{k} {v}' for k, v in r['formats_count'].items())}; "
+        out.append(f"- {r['n']:,} reports, {_label(r)} ({', '.join(f'{k} {v}' for k, v in r['formats_count'].items())}; "
                    f"{gen}{fails}): model load {r['model_load_seconds']} s (not in ingest time); {enc}; "
                    f"1-minute load average: {loads}.\n")
     return "".join(out)
@@ -249,37 +313,62 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     ap.add_argument("--formats", default="txt,docx,html,pdf", help="comma-separated, rotating")
+    ap.add_argument("--backends", default="torch,onnx", help="comma-separated, run in this order: " + ",".join(BACKENDS))
     ap.add_argument("--embedding-model", default=None, help="override the embedding model (e.g. fake)")
-    ap.add_argument("--questions", type=int, default=40, help="timed questions per type")
+    ap.add_argument("--questions", type=int, default=40, help="timed questions per kind")
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--regenerate", action="store_true", help="regenerate the corpus even if present")
-    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # internal: run one size here
+    ap.add_argument("--skip-existing", action="store_true", help="keep bench-*.json already in --work (resume)")
+    ap.add_argument("--keep-index", action="store_true", help="keep each run's index (default: deleted after its run)")
+    ap.add_argument("--log-every", type=int, default=500, help="log ingest progress every N files")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # internal: run one size/backend here
+    ap.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)  # internal
     ap.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="Markdown file to write")
     ap.add_argument("--notes", type=Path, default=None, help="Markdown appended to the output (how to read the figures)")
     ap.add_argument("--render-only", action="store_true", help="only render the bench-*.json already in --work")
     a = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("jieba", "chromadb", "httpx", "sentence_transformers", "transformers"):
+    for noisy in ("jieba", "chromadb", "httpx", "sentence_transformers", "transformers", "eval.synth.generate"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     a.work.mkdir(parents=True, exist_ok=True)
     formats = tuple(f.strip() for f in a.formats.split(",") if f.strip())
-    if a.one:
+    backends = [b.strip() for b in a.backends.split(",") if b.strip()]
+    if set(backends) - set(BACKENDS):
+        raise SystemExit(f"unknown backends {sorted(set(backends) - set(BACKENDS))}; choose from {', '.join(BACKENDS)}")
+    if a.embedding_model == "fake":
+        backends = backends[:1]  # the fake embedder has no backend
+    if a.generate_only:
         (n,) = a.sizes
-        res = run_one(n, a.work, formats, a.embedding_model, a.questions, a.regenerate)
-        name = f"bench-{n}-{'-'.join(formats)}-{a.embedding_model or 'default'}.json"
-        (a.work / name).write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        generate_corpus(n, a.work, formats, a.regenerate)
+        return
+    if a.one:
+        (n,), (backend,) = a.sizes, backends
+        res = run_one(n, a.work, formats, a.embedding_model, a.questions, backend, a.log_every)
+        (a.work / _result_name(n, formats, a.embedding_model, backend)).write_text(
+            json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        if not a.keep_index:
+            import shutil
+
+            shutil.rmtree(a.work / f"index-{n}-{'-'.join(formats)}-{a.embedding_model or 'default'}-{backend}",
+                          ignore_errors=True)
         sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
         return
     if not a.render_only:
         for n in a.sizes:
-            cmd = [sys.executable, "-m", "eval.bench_scale", "--one", "--sizes", str(n), "--formats", a.formats,
-                   "--questions", str(a.questions), "--work", str(a.work)]
-            if a.embedding_model:
-                cmd += ["--embedding-model", a.embedding_model]
-            if a.regenerate:
-                cmd.append("--regenerate")
-            log.info("running %s", " ".join(cmd))
-            subprocess.run(cmd, check=True, cwd=ROOT)
+            base = [sys.executable, "-m", "eval.bench_scale", "--sizes", str(n), "--formats", a.formats, "--work", str(a.work)]
+            subprocess.run([*base, "--generate-only", *(["--regenerate"] if a.regenerate else [])], check=True, cwd=ROOT)
+            for backend in backends:
+                if a.skip_existing and (a.work / _result_name(n, formats, a.embedding_model, backend)).exists():
+                    log.info("keeping %s", _result_name(n, formats, a.embedding_model, backend))
+                    continue
+                cmd = [*base, "--one", "--backends", backend, "--questions", str(a.questions),
+                       "--log-every", str(a.log_every)]
+                if a.embedding_model:
+                    cmd += ["--embedding-model", a.embedding_model]
+                if a.keep_index:
+                    cmd.append("--keep-index")
+                log.info("running %s", " ".join(cmd))
+                subprocess.run(cmd, check=True, cwd=ROOT)
     results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(a.work.glob("bench-*.json"))]
     if not results:
         raise SystemExit(f"no bench-*.json in {a.work}")
@@ -288,6 +377,10 @@ def main(argv: list[str] | None = None) -> None:
         text += "\n" + a.notes.read_text(encoding="utf-8")
     a.out.write_text(text, encoding="utf-8")
     log.info("wrote %s from %d runs", a.out, len(results))
+
+
+def _result_name(n: int, formats: tuple[str, ...], model: str | None, backend: str) -> str:
+    return f"bench-{n}-{'-'.join(formats)}-{(model or 'default').replace('/', '_')}-{backend}.json"
 
 
 if __name__ == "__main__":

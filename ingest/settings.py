@@ -11,6 +11,7 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,7 +31,7 @@ class Settings(BaseSettings):
     # --- where things live
     index_dir: Path = Field(Path(".reportqa/index"), description="Folder of the index (Chroma, BM25, SQLite, manifest).")
     cache_dir: Path = Field(default_factory=_default_cache_dir,
-                            description="Cache folder: the converted embedding model lives here.")
+                            description="Cache folder: the converted embedding model and its ONNX exports live here.")
     chroma_url: str | None = Field(None, description="URL of a Chroma server (http://host:port); unset = embedded PersistentClient in the index folder.")
 
     # --- embeddings
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     query_prefix: str = Field("query: ", description="Prefix for questions (e5 convention).")
     passage_prefix: str = Field("passage: ", description="Prefix for passages (e5 convention).")
     torch_threads: int | None = Field(None, description="Torch CPU threads; unset = 1 when answering questions (fastest for single queries), the library default when ingesting.")
+    embedding_backend: Literal["onnx", "torch"] = Field("onnx", description="How the embedding model runs: 'onnx' (ONNX Runtime, exported once from the same model folder into the cache, checked against torch: cosine >= 0.9999; no torch in processes that only ask) or 'torch' (sentence-transformers). fp32 vectors are the same, so an index built with one is used with the other; ignored for 'fake'.")
+    onnx_threads: int | None = Field(None, ge=1, description="ONNX Runtime intra-op threads; unset = ONNX Runtime's default (one per physical core).")
+    onnx_int8: bool = Field(False, description="Backend 'onnx' only: run the dynamically quantised int8 model (about 2x faster, slightly different vectors: part of the index stamp, so an index built without it must be rebuilt; recall measured in BENCHMARKS.md).")
 
     index_watch_ms: int = Field(0, ge=0, description="How often (at most, in milliseconds) the index looks whether the catalog changed (SQLite PRAGMA data_version, about 2 µs a look), so reports committed by an upload or by the CLI in another process are answered without a restart; 0 = before every read.")
 
@@ -78,7 +82,13 @@ class Settings(BaseSettings):
     feedback_file: Path | None = Field(None, description="JSONL file for 👍/👎 feedback; unset = feedback.jsonl in the index folder.")
 
     def index_stamp(self) -> dict[str, object]:
-        """What determines the content of an index."""
+        """What determines the content of an index.
+
+        The embedding backend is not in it: torch and ONNX fp32 give the same vectors (cosine >= 0.9999 on
+        every check sentence, the spread torch itself shows across thread counts), so an index built with one
+        answers with the other. The int8 model's vectors differ (mean cosine ~0.99): it is stamped, only when
+        on, so that indexes built before this key existed keep their hash.
+        """
         return {
             "embedding_model": self.embedding_model,
             "query_prefix": self.query_prefix,
@@ -86,7 +96,12 @@ class Settings(BaseSettings):
             "chunk_max_chars": self.chunk_max_chars,
             "parser_version": PARSER_VERSION,
             "chunker_version": CHUNKER_VERSION,
+            **({"embedding_quantization": "int8"} if self.uses_int8() else {}),
         }
+
+    def uses_int8(self) -> bool:
+        """True when vectors come from the int8 model (backend 'onnx' with onnx_int8, a real model)."""
+        return self.onnx_int8 and self.embedding_backend == "onnx" and self.embedding_model != "fake"
 
     def index_hash(self) -> str:
         raw = json.dumps(self.index_stamp(), sort_keys=True, ensure_ascii=False)

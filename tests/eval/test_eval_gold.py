@@ -154,7 +154,7 @@ def test_cli_eval_json_and_errors(tmp_path, seeds_dir):
 def test_seeds_reportqa_thresholds_real_model(tmp_path, seeds_dir):
     from ingest.embeddings import get_embedder
 
-    settings = Settings(index_dir=tmp_path / "index")
+    settings = Settings(index_dir=tmp_path / "index", embedding_backend="torch")  # the ONNX run: test_eval_gold_onnx.py
     try:
         get_embedder(settings)
     except Exception as e:  # noqa: BLE001 - the model is an install-time artefact

@@ -395,10 +395,12 @@ def test_second_load_reuses_the_converted_folder(model_cache_dir, e5_embedder, c
     calls: list[Path] = []
     with caplog.at_level(logging.INFO, logger=conv.__name__):
         again = conv.ensure_converted(model_cache_dir, build=_counting_builder(calls))
-        emb = get_embedder(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL, cache_dir=model_cache_dir))
+        emb = get_embedder(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL, cache_dir=model_cache_dir,
+                                    embedding_backend="torch"))
     assert again == folder and calls == []
     assert "reusing" in caplog.text and "converting" not in caplog.text
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
     # the factory loads the model once per process: same embedder, same model object
-    assert get_embedder(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL, cache_dir=model_cache_dir)) is emb
+    assert get_embedder(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL, cache_dir=model_cache_dir,
+                                 embedding_backend="torch")) is emb
     assert emb.model is e5_embedder.model

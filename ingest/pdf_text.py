@@ -1,0 +1,89 @@
+"""Page text of a PDF with pypdfium2 (PDFium), the fast alternative to pdfplumber's ``extract_text``.
+
+pypdfium2 is already installed as a pdfplumber dependency. :func:`pdfium_pages`
+returns one string per page, lines separated by ``\\n`` (PDFium's ``\\r\\n``
+normalised), in PDFium's reading order. Whether it may replace pdfplumber in
+``ingest.readers`` is decided by ``eval/bench_pdf_text.py``, which compares
+speed, lines and the parsed table cells of both on the same files; pdfplumber
+stays wherever word positions or its table finder are needed.
+
+:func:`pdfium_lines_with_boxes` gives each line's page number and bounding
+box (PDF points, origin bottom-left) for citations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import ReportError
+
+
+def _open(path: str | Path):
+    try:
+        import pypdfium2 as pdfium
+    except ImportError as exc:  # pragma: no cover - a pdfplumber dependency
+        raise ReportError(str(path), f"pypdfium2 is not installed ({exc}); run `make install`") from exc
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise ReportError(str(path), f"damaged or unreadable PDF ({exc})") from exc
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufffe", "").replace("\x02", "")
+
+
+def pdfium_pages(path: str | Path) -> list[str]:
+    """One text string per page (lines joined with ``\\n``), page order kept."""
+    doc = _open(path)
+    pages: list[str] = []
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            try:
+                pages.append("\n".join(ln.rstrip() for ln in _normalise(textpage.get_text_range()).split("\n")))
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        doc.close()
+    return pages
+
+
+@dataclass(frozen=True)
+class PdfLine:
+    """One line of a page: its text, 1-based page number and box (left, bottom, right, top) in points."""
+
+    page: int
+    text: str
+    box: tuple[float, float, float, float]
+
+
+def pdfium_lines_with_boxes(path: str | Path) -> list[PdfLine]:
+    """Every non-empty line with its page and bounding box (the union of its characters' boxes)."""
+    doc = _open(path)
+    out: list[PdfLine] = []
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            try:
+                text = tp.get_text_range()
+                start = 0
+                for raw in text.replace("\r\n", "\n").split("\n"):
+                    # get_text_range gives one character per index, with "\r\n" as two
+                    n = len(raw)
+                    boxes = [tp.get_charbox(j) for j in range(start, start + n) if raw[j - start].strip()]
+                    if boxes:
+                        out.append(PdfLine(i + 1, _normalise(raw).strip(), (
+                            min(b[0] for b in boxes), min(b[1] for b in boxes),
+                            max(b[2] for b in boxes), max(b[3] for b in boxes))))
+                    start += n + 2
+            finally:
+                tp.close()
+                page.close()
+    finally:
+        doc.close()
+    return out
