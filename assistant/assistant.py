@@ -11,7 +11,10 @@ from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
 from assistant import text_arithmetic
-from assistant.query import Analysis, analyse, is_subsequence
+from assistant.query import Query
+from assistant import refusals
+from assistant.reader import read
+from assistant.scope import is_subsequence
 from assistant.retrieval import (
     MONEY_UNITS,
     RE_DATE,
@@ -154,10 +157,13 @@ class Assistant:
 
     # ---------------------------------------------------------------- asking
 
-    def ask(self, question: str, *, agency: str | None = None, year: int | None = None) -> Answer:
+    def ask(self, question: str, *, agency: str | None = None, year: int | None = None,
+            context: Query | dict | None = None) -> Answer:
+        """Answer one question. ``context``: the previous turn's Query (or its ``explain`` dict), so that a
+        follow-up (那2023年呢？) replaces only what it names."""
         t0 = time.perf_counter()
         try:
-            ans, _ = self._answer(question, agency=agency, year=year)
+            ans, _ = self._answer(question, agency=agency, year=year, context=context)
         except Exception:  # never a traceback for a question; log it for developers
             log.exception("failed to answer %r", question)
             ans = Answer(question=question, answer="抱歉，回答这个问题时出错了，请换个问法或联系管理员。", answerable=False,
@@ -165,16 +171,17 @@ class Assistant:
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         return ans
 
-    def ask_with_evidence(self, question: str, *, agency: str | None = None,
-                          year: int | None = None) -> tuple[Answer, list[Evidence]]:
+    def ask_with_evidence(self, question: str, *, agency: str | None = None, year: int | None = None,
+                          context: Query | dict | None = None) -> tuple[Answer, list[Evidence]]:
         t0 = time.perf_counter()
-        ans, ev = self._answer(question, agency=agency, year=year)
+        ans, ev = self._answer(question, agency=agency, year=year, context=context)
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         return ans, ev
 
-    def ask_stream(self, question: str, *, agency: str | None = None, year: int | None = None) -> Iterator[str | Answer]:
+    def ask_stream(self, question: str, *, agency: str | None = None, year: int | None = None,
+                   context: Query | dict | None = None) -> Iterator[str | Answer]:
         """Text deltas, then the final Answer. With a language model configured, the phrasing streams from it."""
-        ans, evidence = self.ask_with_evidence(question, agency=agency, year=year)
+        ans, evidence = self.ask_with_evidence(question, agency=agency, year=year, context=context)
         from assistant import llm
 
         if llm.llm_enabled(self.settings) and ans.answerable:
@@ -184,15 +191,24 @@ class Assistant:
             yield ans.answer[i: i + 12]
         yield ans
 
-    def _answer(self, question: str, *, agency: str | None, year: int | None) -> tuple[Answer, list[Evidence]]:
+    def _answer(self, question: str, *, agency: str | None, year: int | None,
+                context: Query | dict | None = None) -> tuple[Answer, list[Evidence]]:
         q = (question or "").strip()
         infos = self.reports()
         if not q:
             return Answer(question=question, answer="请输入问题。", answerable=False), []
         if not infos:
             return Answer(question=q, answer="索引中还没有任何报告，请先导入报告（reportqa ingest）。", answerable=False), []
-        a = analyse(q, infos, agency=agency, year=year)
-        refusal = self._scope_refusal(a, infos)
+        ctx = Query.from_explain(context) if isinstance(context, dict) else context
+        a = read(q, infos, agency=agency, year=year, context=ctx)
+        ans, evidence = self._answer_query(q, a, infos)
+        ans.explain = a.explain_dict()
+        for f in a.scope.overridden:
+            ans.warnings.append(f"问题中已指明范围，已忽略筛选条件「{f}」。")
+        return ans, evidence
+
+    def _answer_query(self, q: str, a: Query, infos: list[ReportInfo]) -> tuple[Answer, list[Evidence]]:
+        refusal = self._scope_refusal(a, infos) or refusals.unplaced_refusal(a)
         if refusal is not None:
             return refusal, []
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
@@ -247,7 +263,10 @@ class Assistant:
 
     # ---------------------------------------------------------------- refusals
 
-    def _scope_refusal(self, a: Analysis, infos: list[ReportInfo]) -> Answer | None:
+    def _scope_refusal(self, a: Query, infos: list[ReportInfo]) -> Answer | None:
+        if a.scope.invalid_years:
+            return Answer(question=a.question, answerable=False, intent="refusal",
+                          answer=f"「{'、'.join(a.scope.invalid_years)}」不是有效的报告年份，无法回答。现有报告：{_holdings(infos)}。")
         if a.unknown_agencies and not a.agencies:
             who = "、".join(a.unknown_agencies)
             return Answer(question=a.question, answerable=False, intent="refusal",
@@ -263,14 +282,14 @@ class Assistant:
                                      f"{'该机关' if a.agencies else '语料'}现有年份：{years}。现有报告：{_holdings(infos)}。")
         return None
 
-    def _not_found(self, q: str, a: Analysis, scope: list[ReportInfo]) -> Answer:
+    def _not_found(self, q: str, a: Query, scope: list[ReportInfo]) -> Answer:
         where = "、".join(sorted({name(i) for i in scope})) if len(scope) <= 4 else f"{len(scope)} 份报告"
         return Answer(question=q, answerable=False, intent="refusal",
                       answer=f"在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")
 
     # ---------------------------------------------------------------- narrative
 
-    def _narrative(self, a: Analysis, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
+    def _narrative(self, a: Query, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
         ids = {i.report_id for i in scope}
         if re.search(r"几个部分|几部分|哪几个部分|哪些部分|分为几|由哪些部分", key(a.question)) and len(scope) <= 3:
             return self._parts_answer(scope, cited)
@@ -362,7 +381,7 @@ class Assistant:
             head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
         return head + "\n" + "\n".join(lines), value
 
-    def _arithmetic(self, a: Analysis, scope: list[ReportInfo], hits: list, names: set[str],
+    def _arithmetic(self, a: Query, scope: list[ReportInfo], hits: list, names: set[str],
                     infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float] | None:
         """A sum or difference of two numbers the text states (two terms of one report, or one term in two)."""
         if len(scope) == 1:
@@ -401,7 +420,7 @@ class Assistant:
                  for _, o, m in parts if o.sentence.chunk.report_id in infos]
         return "据报告原文计算：" + text + "\n" + "\n".join(dict.fromkeys(lines)), value
 
-    def _section_answer(self, a: Analysis, scope: list[ReportInfo], routed: tuple[str, bool],
+    def _section_answer(self, a: Query, scope: list[ReportInfo], routed: tuple[str, bool],
                         cited: Cited) -> tuple[str, None] | None:
         """Questions about a template section (存在哪些问题 -> 五, 第四部分 -> 四): quote the section itself,
         in document order, for each report in scope."""
@@ -472,7 +491,7 @@ class Assistant:
     _TOPICS = ("依申请公开", "主动公开", "政府信息管理", "平台建设", "监督保障", "信息处理费", "人大代表建议", "政协提案",
                "工作创新", "创新情况", "工作要点", "数据统计")
 
-    def _subpart_answer(self, a: Analysis, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
+    def _subpart_answer(self, a: Query, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
         """A question naming a template sub-part (依申请公开情况怎么样): quote that sub-part."""
         qk = key(a.question)
         topics = [t for t in self._TOPICS if t in qk]
@@ -508,7 +527,7 @@ class Assistant:
         return [t for t in tokens(question) if len(t) >= 3 and t.lower() not in vocab
                 and not any(w in t for w in ("几", "哪", "怎", "什么", "多少")) and not any(t in n for n in names)]
 
-    def _narrative_fallback(self, a: Analysis, infos: list[ReportInfo], cited: Cited) -> str:
+    def _narrative_fallback(self, a: Query, infos: list[ReportInfo], cited: Cited) -> str:
         """A blank table: quote what the text says about applications instead (依申请公开 sub-part first)."""
         out = []
         for info in infos:
@@ -528,7 +547,7 @@ class Assistant:
 
     # ---------------------------------------------------------------- warnings
 
-    def _table_warnings(self, a: Analysis, values: list[ReportValue], warnings: list[str]) -> None:
+    def _table_warnings(self, a: Query, values: list[ReportValue], warnings: list[str]) -> None:
         t = a.target
         if t is None:
             return
@@ -543,7 +562,7 @@ class Assistant:
 
     # ---------------------------------------------------------------- consistency
 
-    def _check_answer(self, a: Analysis, scope: list[ReportInfo], cited: Cited,
+    def _check_answer(self, a: Query, scope: list[ReportInfo], cited: Cited,
                       warnings: list[str]) -> tuple[str, None]:
         qk = key(a.question)
         tables = [t for t, words in _TABLE_WORDS.items() if any(w in qk for w in words)]

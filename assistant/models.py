@@ -73,6 +73,8 @@ class Answer(BaseModel):
     agency: str | None = Field(None, description="the agency the question was resolved to")
     year: int | None = Field(None, description="the year the question was resolved to")
     latency_ms: float | None = None
+    explain: dict | None = Field(None, description="how the question was understood: the typed Query (scope, "
+                                                  "measures, operation, unplaced words) and its one-line text")
 
     def to_json_dict(self) -> dict:
         return self.model_dump(mode="json")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.models import Evidence
-from assistant.query import Analysis, CellTarget
+from assistant.query import CellTarget, Query
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, TableCell
 from ingest.template import T2, T3_COLUMN_BY_KEY, T3_COLUMNS, T4, T4_COLUMNS, T4_GROUP_BY_KEY
@@ -277,7 +277,7 @@ def group_label(key: str) -> str:
     return T4_GROUP_BY_KEY[key].label if key in T4_GROUP_BY_KEY else T3_COLUMN_BY_KEY.get(key, key)  # type: ignore[return-value]
 
 
-def answer_table(a: Analysis, index: ReportIndex, scope: list[ReportInfo], all_infos: list[ReportInfo],
+def answer_table(a: Query, index: ReportIndex, scope: list[ReportInfo], all_infos: list[ReportInfo],
                  cited: Cited) -> tuple[str, int | float | None, list[ReportValue]]:
     t = a.target
     assert t is not None
@@ -309,7 +309,7 @@ def answer_table(a: Analysis, index: ReportIndex, scope: list[ReportInfo], all_i
     return text, None, values
 
 
-def _mention_order(values: list[ReportValue], a: Analysis) -> list[ReportValue]:
+def _mention_order(values: list[ReportValue], a: Query) -> list[ReportValue]:
     if len(a.years) >= 2:
         order = {y: i for i, y in enumerate(a.years)}
         return sorted(values, key=lambda v: order.get(v.info.year, 99))

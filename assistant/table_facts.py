@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.query import Analysis, CellTarget
+from assistant.query import CellTarget, Query
 from assistant.table_answers import Cited, cell_evidence, describe, lookup, name
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, TableCell
@@ -35,7 +35,7 @@ def _representative(cells: list[TableCell], table: str) -> TableCell | None:
     return next((c for c in cells if c.row == row and c.column == col), None) or (cells[0] if cells else None)
 
 
-def table_state_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
+def table_state_answer(a: Query, index: ReportIndex, scope: list[ReportInfo],
                        cited: Cited) -> tuple[str, None]:
     """Which reports left ``a.table_state_table`` blank, and which filled it with zeros only.
 
@@ -74,7 +74,7 @@ def table_state_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
 ROWS_SHOWN = 3  # reports answered row by row; more is a table, not an answer
 
 
-def table_rows_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None]:
+def table_rows_answer(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None]:
     """Which rows of a report's table total 0 (or not): 表三 by its 总计 column, 表四 by each part's 总计."""
     table = a.table_state_table or T3
     if len(scope) > ROWS_SHOWN:
@@ -121,7 +121,7 @@ def _t4_rows(info: ReportInfo, numbers: list[TableCell], nonzero: bool, cited: C
 _NOT_RESULTS = ("new", "carried", "total", "forward")
 
 
-def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
+def ratio_answer(a: Query, index: ReportIndex, scope: list[ReportInfo],
                  cited: Cited) -> tuple[str, float | None] | None:
     """A 表三 share: a result row over （七）总计 (same columns), or an applicant column over the row's 总计.
     Both cells are cited; only the division is computed."""
@@ -154,7 +154,7 @@ def ratio_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
     return "\n".join(lines), value if len(scope) == 1 else None
 
 
-def column_extreme_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo],
+def column_extreme_answer(a: Query, index: ReportIndex, scope: list[ReportInfo],
                           cited: Cited) -> tuple[str, int | float | None] | None:
     """Which applicant column of a 表三 row is largest (or smallest) in a report, with every column shown."""
     t = a.target
@@ -181,7 +181,7 @@ def column_extreme_answer(a: Analysis, index: ReportIndex, scope: list[ReportInf
     return "\n".join(lines), value if len(scope) == 1 else None
 
 
-def unit_answer(a: Analysis, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
+def unit_answer(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
     """The unit 表二 states for the asked row's values, quoted from the header that the cell's quote carries."""
     target = a.target
     if target is None or target.table != T2:

@@ -1,0 +1,264 @@
+"""The question vocabulary as data: ``assistant/data/lexicon.json`` loaded, validated and compiled into a matcher.
+
+The file names every table, row, column, group, operation and filler word a question may use. Row, column and
+group keys are those of :mod:`ingest.template` (the parser's vocabulary); the loader refuses a file whose keys the
+template does not know, so a typo in the data fails the test suite rather than a question. Adding a synonym is a
+one-line change to the data file and nothing else.
+
+A *surface* is one wording, normalised like the question (``key()``, traditional characters mapped, lower case).
+One surface may carry several meanings (合计 is an operation and the 总计 column): the reader decides.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ingest.template import (
+    RESULT_GROUPS,
+    T2,
+    T2_ITEMS,
+    T2_ROW_BY_KEY,
+    T3,
+    T3_COLUMN_BY_KEY,
+    T3_ROW_BY_KEY,
+    T4,
+    T4_COLUMN_BY_KEY,
+    T4_GROUP_BY_KEY,
+)
+from ingest.text import key
+
+OPERATIONS = ("sum", "values", "breakdown", "share", "max", "min", "which_agency", "which_kind", "compare",
+              "previous_year", "change", "check", "blank", "zero", "nonzero", "is_zero", "which_rows", "which_reports",
+              "unit", "summary", "narrative", "narrative_strong", "ask_number", "not_number")
+
+
+class KeySet(BaseModel):
+    """Several template keys under one name (法人或其他组织 = five columns; 行政诉讼 = two 表四 parts)."""
+
+    words: list[str] = Field(min_length=1, description="question wordings of the set")
+    label: str = Field(description="how an answer names the set")
+    rows: list[str] = Field(default_factory=list, description="row/group keys of the set (表四 parts)")
+    columns: list[str] = Field(default_factory=list, description="column keys of the set")
+
+
+class LexiconFile(BaseModel):
+    """The schema of lexicon.json; every list is a list of surfaces (question wordings)."""
+
+    version: int
+    char_variants: dict[str, str] = Field(description="traditional or variant character -> simplified")
+    tables: dict[str, list[str]]
+    table_hints: dict[str, list[str]] = Field(description="words that point at a table without naming a cell")
+    rows: dict[str, dict[str, list[str]]]
+    groups: dict[str, dict[str, list[str]]]
+    row_sets: dict[str, dict[str, KeySet]]
+    columns: dict[str, dict[str, list[str]]]
+    column_sets: dict[str, dict[str, KeySet]]
+    operations: dict[str, list[str]]
+    rounding: dict[str, int]
+    plan_words: list[str]
+    content_year_markers: list[str]
+    narrative_topics: list[str]
+    filler: list[str]
+    measure_suffixes: list[str] = Field(description="endings that make a left-over word look like a quantity")
+    not_in_template: list[str] = Field(description="quantities the template has no cell for (named in refusals)")
+
+    model_config = {"extra": "ignore"}
+
+    @field_validator("char_variants")
+    @classmethod
+    def _single_chars(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [k for k, s in v.items() if len(k) != 1 or len(s) != 1 or k == s]
+        if bad:
+            raise ValueError(f"char_variants must map one character to another one: {bad}")
+        return v
+
+    @model_validator(mode="after")
+    def _keys_exist(self) -> LexiconFile:
+        problems: list[str] = []
+
+        def need(where: str, have: set[str], got) -> None:
+            problems.extend(f"{where}: unknown key {k!r}" for k in got if k not in have)
+
+        tables = {T2, T3, T4}
+        for part in ("tables", "table_hints", "rows", "groups", "row_sets", "columns", "column_sets"):
+            need(part, tables, getattr(self, part))
+        t2_cols = {c.key for it in T2_ITEMS for c in (*it.columns_2021, *it.columns_2019)}
+        need("rows.表三", set(T3_ROW_BY_KEY), self.rows.get(T3, {}))
+        need("rows.表二", set(T2_ROW_BY_KEY), self.rows.get(T2, {}))
+        need("rows.表四", set(), self.rows.get(T4, {}))
+        need("groups.表三", set(RESULT_GROUPS), self.groups.get(T3, {}))
+        need("groups.表四", set(T4_GROUP_BY_KEY), self.groups.get(T4, {}))
+        need("columns.表三", set(T3_COLUMN_BY_KEY), self.columns.get(T3, {}))
+        need("columns.表四", set(T4_COLUMN_BY_KEY), self.columns.get(T4, {}))
+        need("columns.表二", t2_cols, self.columns.get(T2, {}))
+        for t, sets in self.row_sets.items():
+            for n, s in sets.items():
+                need(f"row_sets.{t}.{n}", set(T4_GROUP_BY_KEY) if t == T4 else set(T3_ROW_BY_KEY), s.rows)
+        for t, sets in self.column_sets.items():
+            cols = {T3: set(T3_COLUMN_BY_KEY), T4: set(T4_COLUMN_BY_KEY), T2: t2_cols}[t]
+            for n, s in sets.items():
+                need(f"column_sets.{t}.{n}", cols, s.columns)
+        need("operations", set(OPERATIONS), self.operations)
+        missing = [op for op in OPERATIONS if op not in self.operations]
+        problems += [f"operations: {op!r} has no words" for op in missing]
+        empty = [w for w in self._all_words() if not norm(w, {})]
+        problems += [f"empty surface {w!r}" for w in empty]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _all_words(self):
+        for part in (self.tables, self.table_hints, self.operations):
+            for ws in part.values():
+                yield from ws
+        for part in (self.rows, self.groups, self.columns):
+            for by in part.values():
+                for ws in by.values():
+                    yield from ws
+        yield from (*self.filler, *self.plan_words, *self.narrative_topics)
+
+
+def norm(text: str, variants: dict[str, str]) -> str:
+    """A question's or a surface's matching form: key(), variants mapped to simplified, Latin lower-cased."""
+    t = key(text)
+    if variants:
+        t = t.translate(str.maketrans(variants))
+    return t.lower()
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """One meaning of a surface. ``kind``: table | hint | row | group | rowset | column | colset | op | rounding |
+    plan | topic | filler; ``table`` and ``key`` as the kind needs (an op's name is its key)."""
+
+    kind: str
+    table: str = ""
+    key: str = ""
+    value: int = 0
+
+
+MEASURE_KINDS = ("table", "hint", "row", "group", "rowset", "column", "colset")
+
+
+class Lexicon:
+    """The compiled vocabulary: surface -> meanings, and the longest surface."""
+
+    def __init__(self, data: LexiconFile):
+        self.data = data
+        self._pinyin: dict | None = None
+        self.variants = dict(data.char_variants)
+        self.surfaces: dict[str, list[Meaning]] = {}
+        self.labels: dict[tuple[str, str, str], str] = {}  # (kind, table, key) -> first wording (for explain)
+        for t, ws in data.tables.items():
+            self._add(ws, Meaning("table", t))
+        for t, ws in data.table_hints.items():
+            self._add(ws, Meaning("hint", t))
+        for t, by in data.rows.items():
+            for k, ws in by.items():
+                self._add([*ws, *_template_words("row", t, k)], Meaning("row", t, k))
+        for t, by in data.groups.items():
+            for k, ws in by.items():
+                self._add([*ws, *_template_words("group", t, k)], Meaning("group", t, k))
+        for t, sets in data.row_sets.items():
+            for n, s in sets.items():
+                self._add(s.words, Meaning("rowset", t, n))
+        for t, by in data.columns.items():
+            for k, ws in by.items():
+                self._add([*ws, *_template_words("column", t, k)], Meaning("column", t, k))
+        for t, sets in data.column_sets.items():
+            for n, s in sets.items():
+                self._add(s.words, Meaning("colset", t, n))
+        for op, ws in data.operations.items():
+            self._add(ws, Meaning("op", key=op))
+        for w, n in data.rounding.items():
+            self._add([w], Meaning("rounding", value=n))
+        self._add(data.plan_words, Meaning("plan"))
+        self._add(data.narrative_topics, Meaning("topic"))
+        self._add(data.filler, Meaning("filler"))
+        self.longest = max(len(s) for s in self.surfaces)
+        self.by_length: dict[int, list[tuple[str, list[Meaning]]]] = {}
+        for s, ms in self.surfaces.items():
+            self.by_length.setdefault(len(s), []).append((s, ms))
+        self.suffixes = tuple(sorted({self.norm(s) for s in data.measure_suffixes}, key=len, reverse=True))
+        self.not_in_template = tuple(sorted({self.norm(s) for s in data.not_in_template}, key=len, reverse=True))
+        self.year_markers = frozenset(self.norm(s) for s in data.content_year_markers)
+
+    def _add(self, words, meaning: Meaning) -> None:
+        for w in words:
+            s = self.norm(w)
+            if not s:
+                continue
+            ms = self.surfaces.setdefault(s, [])
+            if meaning not in ms:
+                ms.append(meaning)
+            self.labels.setdefault((meaning.kind, meaning.table, meaning.key), w)
+
+    def pinyin_index(self) -> dict[tuple[str, ...], list[tuple[str, list[Meaning]]]] | None:
+        """Filler and operation surfaces of 2-4 characters by their toneless pinyin (None without pypinyin)."""
+        if self._pinyin is None:
+            try:
+                from pypinyin import Style, lazy_pinyin
+            except ImportError:
+                return None
+            idx: dict[tuple[str, ...], list[tuple[str, list[Meaning]]]] = {}
+            for s, ms in self.surfaces.items():
+                if 2 <= len(s) <= 4 and not s.isascii() and all(m.kind in ("filler", "op") for m in ms):
+                    idx.setdefault(tuple(lazy_pinyin(s, style=Style.NORMAL)), []).append((s, ms))
+            self._pinyin = idx
+        return self._pinyin
+
+    def norm(self, text: str) -> str:
+        return norm(text, self.variants)
+
+    def words(self, kind: str, table: str = "", key_: str = "") -> list[str]:
+        """Every surface with this meaning (for tests and for a refusal's suggestions)."""
+        return [s for s, ms in self.surfaces.items()
+                if any(m.kind == kind and (not table or m.table == table) and (not key_ or m.key == key_) for m in ms)]
+
+    def op_words(self, op: str) -> tuple[str, ...]:
+        return tuple(self.norm(w) for w in self.data.operations.get(op, ()))
+
+    def key_set(self, kind: str, table: str, name: str) -> KeySet:
+        return (self.data.row_sets if kind == "rowset" else self.data.column_sets)[table][name]
+
+
+def _template_words(kind: str, table: str, k: str) -> list[str]:
+    """The template's own printed wording of a key is always a surface (属于行政查询事项, 结果维持)."""
+    if kind == "row" and table == T3:
+        return [T3_ROW_BY_KEY[k].short] if k != "other_other" else []
+    if kind == "row" and table == T2:
+        return [T2_ROW_BY_KEY[k].label]
+    if kind == "column" and table == T3 and k != "other":
+        return [T3_COLUMN_BY_KEY[k].label]
+    if kind == "column" and table == T4 and k != "other":
+        return [T4_COLUMN_BY_KEY[k].label]
+    if kind == "group" and table == T3:
+        return [RESULT_GROUPS[k].split("）")[-1]]
+    return []
+
+
+DEFAULT_PATH = "data/lexicon.json"
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Load and validate a lexicon file (the packaged one by default). Raises ValueError on a bad file."""
+    if path is None:
+        text = resources.files("assistant").joinpath(DEFAULT_PATH).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"lexicon {path or DEFAULT_PATH}: not valid JSON ({e})") from e
+    return Lexicon(LexiconFile.model_validate(raw))
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return load_lexicon()

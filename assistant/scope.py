@@ -1,0 +1,157 @@
+"""Scope spans of a question: which agencies (known, abbreviated, or not in the corpus) and which years.
+
+The agency names themselves come from :mod:`ingest.agency` (forms of a name); this module finds them in a
+question and says where they are, so the reader can tile the rest of the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest import agency as agency_names
+from ingest.index import ReportInfo
+from ingest.text import key
+
+_RE_PLACE = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡)"
+    r"(?:人民政府|政府|[\u4e00-\u9fff]{0,10}?(?:局|委员会|委|办事处|中心|办公室|厅|署))?)")
+_RE_SUBPLACE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:区|县|旗|街道|镇|乡)(?:人民政府|政府)?")
+_RE_BUREAU = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|委员会|管委会|中心|办事处|办公室|厅|署)")
+_RE_FIRST_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:自治区|省|市|州|区|县|旗|镇|乡|街道)")
+_PLACE_STOP = re.compile(r"^(?:全|本|各|我|该|哪|每|这|那|其|某|城|地|社|辖|市区|小区|园区|景区|新区)")
+_RE_WHOLE = re.compile(r"(?<=[\u4e00-\u9fff])全(?=[市区县省])")  # 淮安全市 -> 淮安市
+
+
+@dataclass
+class AgencySpans:
+    found: list[str]  # canonical names of known agencies, in order of mention
+    unknown: list[str]  # place-like names the corpus holds no report of
+    spans: list[tuple[int, int]]  # where in the normalised question they were named
+    text: str  # the normalised question the spans index
+
+
+def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
+    """Known agencies in a normalised question (longest match wins) and unknown place-like names."""
+    qk = _RE_WHOLE.sub("", qk)
+    spans: list[tuple[int, int, str]] = []
+    for info in {r.agency: r for r in reports}.values():
+        for fk in _form_keys(info.agency, tuple(sorted(info.agency_variants))):
+            pos = qk.find(fk)
+            if pos >= 0:
+                spans.append((pos, pos + len(fk), info.agency))
+                break
+    kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                         for o in spans)]
+    # a known city followed by a district of its own (淮安市淮阴区…), or a known place followed by a bureau of
+    # its own (清田区农业农村局 when only 清田区人民政府 is indexed), names another agency
+    unknown: list[tuple[int, int, str]] = []
+    for span in list(kept):
+        text = qk[span[0]: span[1]]
+        m = None
+        if text.endswith(("市", "省", "州")):
+            m = _RE_SUBPLACE.match(qk, span[1])
+        if m is None and text.endswith(("市", "省", "州", "区", "县", "旗", "镇", "乡", "街道")):
+            m = _RE_BUREAU.match(qk, span[1])
+        if m and not any(o[0] < m.end() and o[1] > span[1] for o in kept if o is not span):
+            kept.remove(span)
+            unknown.append((span[0], m.end(), qk[span[0]: m.end()]))
+    found: list[str] = []
+    for _, _, a in sorted(kept):
+        if a not in found:
+            found.append(a)
+    covered = [(s, e) for s, e, _ in kept]
+    for m in _RE_PLACE.finditer(qk):
+        name = m.group(1)
+        if _PLACE_STOP.match(name) or any(s <= m.start() < e or s < m.end() <= e for s, e in covered):
+            continue
+        if any(key(f) in name for a in found for f in agency_names.forms(a)):
+            covered.append((m.start(), m.end()))  # a known name plus more words (淮安市人民政府办公室) counts as known
+            continue
+        unknown.append((m.start(), m.end(), name))
+    unknown = [u for u in unknown if not any(u[2] != o[2] and u[2] in o[2] for o in unknown)]
+    still: list[str] = []
+    for s, e, u in unknown:
+        if not found:  # with a known agency named, a place-like run is no scope (it may hold 年报告正文…)
+            covered.append((s, e))
+        match = _abbreviation_of(u, reports)  # 张店区机关事务中心 for the one 张店区 agency it abbreviates
+        if match and match not in found:
+            found.append(match)
+        elif not match and u not in still:
+            still.append(u)
+    return AgencySpans(found, still, sorted(covered), qk)
+
+
+@lru_cache(maxsize=8192)
+def _form_keys(agency: str, variants: tuple[str, ...]) -> tuple[str, ...]:
+    """Matching keys of every form of an agency's names, longest first (cached: asked on every question)."""
+    forms = set().union(*(agency_names.forms(n) for n in (agency, *variants)))
+    return tuple(sorted({key(f) for f in forms}, key=len, reverse=True))
+
+
+def _abbreviation_of(name: str, reports: list[ReportInfo]) -> str | None:
+    m = _RE_FIRST_PLACE.match(name)
+    if not m:
+        return None
+    place = m.group(0)
+    hits = set()
+    for info in reports:
+        for full in (info.agency, *info.agency_variants):
+            for f in agency_names.forms(full):
+                if f.startswith(place) and len(f) > len(name) and is_subsequence(name[len(place):], f[len(place):]):
+                    hits.add(info.agency)
+    return hits.pop() if len(hits) == 1 else None
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+# ------------------------------------------------------------------ years
+
+_RE_YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d{2})(年度|年)?(?!\d)")
+_RE_YEAR2 = re.compile(r"(?<![\d.])(\d{2})(年度|年)(?!\d)")
+_RE_BAD_YEAR = re.compile(r"(?<![\d.])(\d{4,})(?:年度|年)")
+
+
+@dataclass
+class YearSpan:
+    year: int | None  # None: not a possible year (0000年, 99999年)
+    start: int
+    end: int
+    text: str
+    marked: bool  # written with 年 / 年度
+
+
+def find_years(qk: str, raw: str, held: set[int]) -> list[YearSpan]:
+    """Years written in a question: 2024年, 2024年度, 24年, a bare 2024, a terse 21 (when 2021 is held), and
+    impossible ones (0000年) flagged with year None."""
+    out: list[YearSpan] = []
+    for m in _RE_YEAR4.finditer(qk):
+        out.append(YearSpan(int(m.group(1)), m.start(), m.end(), m.group(0), bool(m.group(2))))
+    for m in _RE_YEAR2.finditer(qk):
+        y = 2000 + int(m.group(1))
+        if not any(s.start <= m.start() < s.end for s in out) and (y in held or m.group(2) == "年度"):
+            out.append(YearSpan(y, m.start(), m.end(), m.group(0), True))
+    for m in _RE_BAD_YEAR.finditer(qk):
+        if not any(s.start <= m.start() < s.end for s in out):
+            v = m.group(1)
+            ok = len(v) == 4 and not v.startswith("0") and 1949 <= int(v) <= 2100
+            out.append(YearSpan(int(v) if ok else None, m.start(), m.end(), m.group(0), True))
+    # a terse query: 「海东 21 复议」 (a two-digit token standing alone names a held year)
+    for m in re.finditer(r"(?:(?<=\s)|^)(\d{2})(?=\s|$)", raw.strip()):
+        y = 2000 + int(m.group(1))
+        if y in held:
+            pos = _find_token(qk, m.group(1), out)
+            if pos is not None:
+                out.append(YearSpan(y, pos, pos + 2, m.group(1), False))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _find_token(qk: str, token: str, taken: list[YearSpan]) -> int | None:
+    for m in re.finditer(rf"(?<!\d){token}(?!\d)", qk):
+        if not any(s.start <= m.start() < s.end for s in taken):
+            return m.start()
+    return None
