@@ -199,7 +199,11 @@ class Assistant:
             return Answer(question=question, answer="请输入问题。", answerable=False), []
         if not infos:
             return Answer(question=q, answer="索引中还没有任何报告，请先导入报告（reportqa ingest）。", answerable=False), []
-        ctx = Query.from_explain(context) if isinstance(context, dict) else context
+        try:
+            ctx = Query.from_explain(context) if isinstance(context, dict) else context
+        except ValueError:
+            log.warning("ignoring an unreadable conversation context")
+            ctx = None
         a = read(q, infos, agency=agency, year=year, context=ctx)
         ans, evidence = self._answer_query(q, a, infos)
         ans.explain = a.explain_dict()
