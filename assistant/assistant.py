@@ -158,7 +158,7 @@ class Assistant:
     # ---------------------------------------------------------------- asking
 
     def ask(self, question: str, *, agency: str | None = None, year: int | None = None,
-            context: Query | dict | None = None) -> Answer:
+            context: Query | Answer | dict | None = None) -> Answer:
         """Answer one question. ``context``: the previous turn's Query (or its ``explain`` dict), so that a
         follow-up (那2023年呢？) replaces only what it names."""
         t0 = time.perf_counter()
@@ -172,14 +172,14 @@ class Assistant:
         return ans
 
     def ask_with_evidence(self, question: str, *, agency: str | None = None, year: int | None = None,
-                          context: Query | dict | None = None) -> tuple[Answer, list[Evidence]]:
+                          context: Query | Answer | dict | None = None) -> tuple[Answer, list[Evidence]]:
         t0 = time.perf_counter()
         ans, ev = self._answer(question, agency=agency, year=year, context=context)
         ans.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         return ans, ev
 
     def ask_stream(self, question: str, *, agency: str | None = None, year: int | None = None,
-                   context: Query | dict | None = None) -> Iterator[str | Answer]:
+                   context: Query | Answer | dict | None = None) -> Iterator[str | Answer]:
         """Text deltas, then the final Answer. With a language model configured, the phrasing streams from it."""
         ans, evidence = self.ask_with_evidence(question, agency=agency, year=year, context=context)
         from assistant import llm
@@ -192,7 +192,7 @@ class Assistant:
         yield ans
 
     def _answer(self, question: str, *, agency: str | None, year: int | None,
-                context: Query | dict | None = None) -> tuple[Answer, list[Evidence]]:
+                context: Query | Answer | dict | None = None) -> tuple[Answer, list[Evidence]]:
         q = (question or "").strip()
         infos = self.reports()
         if not q:
@@ -200,6 +200,8 @@ class Assistant:
         if not infos:
             return Answer(question=q, answer="索引中还没有任何报告，请先导入报告（reportqa ingest）。", answerable=False), []
         try:
+            if isinstance(context, Answer):  # the previous Answer itself: its explain field is its Query
+                context = context.explain
             ctx = Query.from_explain(context) if isinstance(context, dict) else context
         except ValueError:
             log.warning("ignoring an unreadable conversation context")

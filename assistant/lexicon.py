@@ -153,6 +153,7 @@ class Lexicon:
         self.data = data
         self._pinyin: dict | None = None
         self.variants = dict(data.char_variants)
+        self._table = str.maketrans(self.variants) if self.variants else None
         self.surfaces: dict[str, list[Meaning]] = {}
         self.labels: dict[tuple[str, str, str], str] = {}  # (kind, table, key) -> first wording (for explain)
         for t, ws in data.tables.items():
@@ -214,7 +215,8 @@ class Lexicon:
         return self._pinyin
 
     def norm(self, text: str) -> str:
-        return norm(text, self.variants)
+        t = key(text)
+        return (t.translate(self._table) if self._table else t).lower()
 
     def words(self, kind: str, table: str = "", key_: str = "") -> list[str]:
         """Every surface with this meaning (for tests and for a refusal's suggestions)."""

@@ -8,6 +8,7 @@ is *measure-like*: the answer then refuses and names it, rather than answer a ne
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.lexicon import MEASURE_KINDS, Lexicon, Meaning, default_lexicon
 from assistant.query import Measure, Operation, Query, Scope, Span, column_label, row_label
@@ -100,19 +101,24 @@ def _typos(t: Tiled, lx: Lexicon) -> None:
     t.left.sort()
 
 
+@lru_cache(maxsize=8192)
+def _pinyin(text: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(text, style=Style.NORMAL))
+
+
 def _homophone(text: str, s: int, e: int, filler_at: set[int], lx: Lexicon) -> tuple[int, int, list[Meaning]] | None:
     index = lx.pinyin_index()
     if index is None:
         return None
-    from pypinyin import Style, lazy_pinyin
-
     for L in (4, 3, 2):
         for a in range(max(0, s - L + 1), min(e, len(text) - L + 1)):
             b = a + L
             if any(not (s <= i < e or i in filler_at) for i in range(a, b)):
                 continue
             part = text[a:b]
-            for surf, ms in index.get(tuple(lazy_pinyin(part, style=Style.NORMAL)), ()):
+            for surf, ms in index.get(_pinyin(part), ()):
                 if sum(x != y for x, y in zip(surf, part)) == 1:
                     return a, b, ms
     return None
@@ -310,6 +316,7 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str]]:
 _ASPECT = {"了", "过", "着", "地", "得"}
 
 
+@lru_cache(maxsize=4096)
 def _noun_like(word: str) -> bool:
     """jieba's part of speech: a noun (访问量, 人口), not an action (召开, 收取)."""
     import jieba.posseg as pseg
