@@ -45,6 +45,7 @@ from ingest.chunking import chunk_metadata, chunk_report
 from ingest.errors import IndexError_, ReportError, ReportQAError
 from ingest.models import Chunk, Report
 from ingest.protocols import Embedder
+from ingest.readers import SUPPORTED
 from ingest.settings import Settings
 from ingest.stores.bm25 import TOKENIZER_VERSION, BM25Index, tokenize
 from ingest.stores.catalog import Catalog
@@ -54,7 +55,7 @@ from ingest.stores.vector import ChromaVectorStore, collection_name, record_id
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
+SUPPORTED_SUFFIXES = tuple(SUPPORTED)  # the readers' file types (ingest.readers.SUPPORTED)
 CRASH_ENV = "REPORTQA_TEST_CRASH_AFTER"
 EMBED_GROUP = 512  # most chunks per embed call and per vector-store write
 LOOKAHEAD = 12  # files parsed ahead of the one being written

@@ -84,6 +84,46 @@ class Finding(BaseModel):
     detail: str = Field(description="human sentence with the numbers")
 
 
+class TableCoverage(BaseModel):
+    table: str = Field(description="表二 | 表三 | 表四")
+    found: int = Field(description="cells read (a number, or a blank the report left empty)")
+    expected: int = Field(description="cells the template's table has in the wording printed")
+    unread: int = Field(0, description="cells present but not readable (neither 0 nor blank)")
+    source: str = Field("none", description="grid (read from the file's table structure) | lines (from text) | none")
+
+    @property
+    def complete(self) -> bool:
+        return self.found >= self.expected and not self.unread
+
+
+class Coverage(BaseModel):
+    """How much of the template a parse found: per table cells found / expected, and sections."""
+
+    tables: list[TableCoverage] = Field(default_factory=list)
+    sections_found: list[str] = Field(default_factory=list, description="top-section numbers found (一 … 六)")
+    sections_expected: int = 6
+
+    def table(self, name: str) -> TableCoverage | None:
+        return next((t for t in self.tables if t.table == name), None)
+
+    @property
+    def cells_found(self) -> int:
+        return sum(t.found for t in self.tables)
+
+    @property
+    def cells_expected(self) -> int:
+        return sum(t.expected for t in self.tables)
+
+    def summary(self) -> dict:
+        """A plain dict for ``--json`` output and the UI."""
+        return {
+            "cells_found": self.cells_found, "cells_expected": self.cells_expected,
+            "tables": {t.table: {"found": t.found, "expected": t.expected, "unread": t.unread, "source": t.source}
+                       for t in self.tables},
+            "sections_found": len(self.sections_found), "sections_expected": self.sections_expected,
+        }
+
+
 class Report(BaseModel):
     agency: str = Field(description="canonical agency name (the fullest form seen)")
     agency_variants: list[str] = Field(default_factory=list, description="every form of the name seen")
@@ -98,6 +138,7 @@ class Report(BaseModel):
     cells: list[TableCell] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="parse warnings")
+    coverage: Coverage | None = Field(default=None, description="parse coverage: cells found / expected, sections")
 
     @property
     def id(self) -> str:

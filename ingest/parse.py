@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ingest.checks import run_checks
 from ingest.errors import ReportError
-from ingest.models import Report
+from ingest.models import Coverage, Report
 from ingest.readers import Document, Line, read_document
 from ingest.sections import build_sections, find_headings, find_meta
-from ingest.tables import parse_t2, parse_t3, parse_t4
+from ingest.tables_parse import parse_tables
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +52,14 @@ def parse_document(doc: Document) -> Report:
         end = next(b for b in order if b > start)
         return start + 1, end
 
-    warnings: list[str] = []
-    t2_cells, w2, _ = parse_t2(lines, *region("二"), template)
-    warnings += w2
     # 表三 may spill outside its section when a heading is missing: fall back to 三..五
     s3, e3 = region("三")
     if "四" not in bounds and "五" in bounds:
         e3 = bounds["五"]
-    t3 = parse_t3(lines, s3, e3)
-    warnings += t3.warnings
-    if not t3.found:
+    tables = parse_tables(doc, lines, {"二": region("二"), "三": (s3, e3), "四": region("四")}, template)
+    warnings: list[str] = list(tables.warnings)
+    if not tables.t3_found:
         raise ReportError(path, "truncated or incomplete report: 表三 (收到和处理政府信息公开申请情况) not found")
-    t4_cells, w4, _ = parse_t4(lines, *region("四"))
-    warnings += w4
     if len(headings) < 6:
         missing = [n for n in "一二三四五六" if n not in numbers]
         warnings.append(f"section(s) {'、'.join(missing)} not found")
@@ -73,7 +68,8 @@ def parse_document(doc: Document) -> Report:
         agency=meta.agency, agency_variants=meta.variants, year=meta.year, title=meta.title,
         source=doc.path.name, source_path=str(doc.path.resolve()), template=template,
         pages=len(doc.pages) if doc.paged else 1, sections=sections,
-        cells=[*t2_cells, *t3.cells, *t4_cells], warnings=warnings,
+        cells=tables.cells, warnings=warnings,
+        coverage=Coverage(tables=tables.coverage, sections_found=[n for n in "一二三四五六" if n in numbers]),
     )
     report.findings = run_checks(report)
     for w in warnings:

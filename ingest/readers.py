@@ -1,13 +1,17 @@
-"""Readers: PDF, DOCX, HTML, TXT (UTF-8 or GBK/GB18030) -> Document of page texts.
+"""Readers: PDF, DOCX, HTML, Markdown, TXT (UTF-8 or GBK/GB18030) -> Document of page texts and table grids.
 
-Tables in DOCX and HTML are read as tables and rendered one row per line with
-tab-separated cells, the layout the table parser knows best. Every failure is
-an ``ReportError`` naming the file and the reason.
+Every reader gives the text as lines (``Document.lines()``; tables in DOCX,
+HTML and Markdown rendered one row per line with tab-separated cells) and,
+where the format has table structure, one ``ingest.grid.Grid`` per table
+(``Document.tables``: HTML ``<table>``, DOCX tables with merged cells, PDF
+ruled tables, Markdown pipe tables). Every failure is a ``ReportError``
+naming the file and the reason.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +21,10 @@ from ingest.errors import ReportError
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt"}
+SUPPORTED = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "txt", ".md": "md",
+             ".markdown": "md"}
+# a PDF page is searched for ruled tables only when its text names one of the template tables
+_PDF_TABLE_WORDS = ("信息内容", "本年新收", "申请人情况", "复议", "第二十条")
 
 
 @dataclass
@@ -29,10 +36,11 @@ class Line:
 @dataclass
 class Document:
     path: Path
-    kind: str  # pdf | docx | html | txt
+    kind: str  # pdf | docx | html | txt | md
     pages: list[str]
     paged: bool = False  # True when page numbers are real (PDF, or TXT with form feeds)
     meta: dict = field(default_factory=dict)
+    tables: list = field(default_factory=list)  # ingest.grid.Grid per table found in the file's structure
 
     def lines(self) -> list[Line]:
         out: list[Line] = []
@@ -55,12 +63,12 @@ def read_document(path: str | Path) -> Document:
         raise ReportError(str(p), "is a folder, not a file")
     kind = SUPPORTED.get(p.suffix.lower())
     if kind is None:
-        raise ReportError(str(p), f"unsupported file type '{p.suffix or '(none)'}'; expected PDF, DOCX, HTML or TXT")
+        raise ReportError(str(p), f"unsupported file type '{p.suffix or '(none)'}'; expected PDF, DOCX, HTML, Markdown or TXT")
     limits.check_before_read(p, kind)  # sizes, entries, pages, encryption: before anything is read
     data = p.read_bytes()
     if not data.strip():
         raise ReportError(str(p), "the file is empty")
-    reader = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "txt": _read_txt}[kind]
+    reader = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "txt": _read_txt, "md": _read_md}[kind]
     try:
         doc = reader(p, data)
     except ReportError:
@@ -117,20 +125,26 @@ def _read_pdf(p: Path, data: bytes) -> Document:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
+    from ingest.grid import pdf_page_grids
+
     pages: list[str] = []
+    grids: list = []
     try:
         with pdfplumber.open(str(p)) as pdf:
             n_images = 0
-            for page in pdf.pages:
-                pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
+            for i, page in enumerate(pdf.pages):
+                text = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+                pages.append(text)
                 n_images += len(page.images)
+                if any(w in text.replace(" ", "") for w in _PDF_TABLE_WORDS):
+                    grids += pdf_page_grids(page, i + 1, len(grids))
     except PDFSyntaxError as e:
         raise ReportError(str(p), f"damaged or unreadable PDF ({e})") from e
     chars = sum(len(t.strip()) for t in pages)
     if chars < 20:
         why = "scanned images" if n_images else "no text"
         raise ReportError(str(p), f"the PDF has no text layer ({len(pages)} pages of {why}); scanned reports need OCR, which ReportQA does not do")
-    return Document(p, "pdf", pages, paged=True)
+    return Document(p, "pdf", pages, paged=True, tables=grids)
 
 
 # ------------------------------------------------------------------ DOCX
@@ -143,16 +157,21 @@ def _read_docx(p: Path, data: bytes) -> Document:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    from ingest.grid import docx_grid
+
     d = docx.Document(str(p))
     lines: list[str] = []
+    grids: list = []
     body = d.element.body
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(child, d).text)
         elif tag == "tbl":
-            lines.extend(_docx_table_lines(Table(child, d)))
-    return Document(p, "docx", ["\n".join(lines)], paged=False)
+            table = Table(child, d)
+            lines.extend(_docx_table_lines(table))
+            grids.append(docx_grid(table, len(grids)))
+    return Document(p, "docx", ["\n".join(lines)], paged=False, tables=grids)
 
 
 def _docx_table_lines(table) -> list[str]:
@@ -182,6 +201,9 @@ def _read_html(p: Path, data: bytes) -> Document:
     html_title = " ".join(title_tag.get_text(" ").split()) if title_tag is not None else ""
     for bad in soup(["script", "style", "noscript", "head"]):
         bad.decompose()
+    from ingest.grid import html_grids
+
+    grids = html_grids(soup)
     # tables first: replace each outermost table by its tab-separated rows
     for table in soup.find_all("table"):
         if table.find_parent("table") is not None:
@@ -202,4 +224,35 @@ def _read_html(p: Path, data: bytes) -> Document:
     raw = body.get_text("")
     lines = [ln.strip(" \u00a0\u3000") if "\t" not in ln else ln.strip("\n") for ln in raw.splitlines()]
     return Document(p, "html", ["\n".join(ln for ln in lines if ln.strip())], paged=False,
-                    meta={"html_title": html_title})
+                    meta={"html_title": html_title}, tables=grids)
+
+
+# ------------------------------------------------------------------ Markdown
+
+_RE_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_RE_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _read_md(p: Path, data: bytes) -> Document:
+    """Markdown as converters write it (markitdown, pymupdf4llm): pipe tables read as grids and as tab lines."""
+    from ingest.grid import markdown_grids
+
+    text, enc = decode_text(data, str(p))
+    if _looks_binary(text):
+        raise ReportError(str(p), "not a text file (binary content)")
+    grids, spans = markdown_grids(text)
+    src = text.splitlines()
+    table_lines: dict[int, list[str]] = {}
+    for g, (a, b) in zip(grids, spans):
+        table_lines[a] = ["\t".join(g.row_texts(r)) for r in range(g.height)]
+        for i in range(a + 1, b):
+            table_lines[i] = []
+    out: list[str] = []
+    for i, ln in enumerate(src):
+        if i in table_lines:
+            out.extend(table_lines[i])
+            continue
+        ln = _RE_MD_HEADING.sub("", ln)
+        out.append(_RE_MD_EMPHASIS.sub(r"\2", ln))
+    pages = "\n".join(out).split("\f")
+    return Document(p, "md", pages, paged=len(pages) > 1, meta={"encoding": enc}, tables=grids)

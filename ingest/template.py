@@ -239,12 +239,34 @@ T2_ITEMS: tuple[T2Item, ...] = (
         ),
     ),
 )
+
+_COLS_2019_ITEMS = (
+    ColumnSpec("prev_items", "上一年项目数量", ("上一年项目",)),
+    ColumnSpec("change", "本年增/减", ("增/减", "增减")),
+    ColumnSpec("decisions", "处理决定数量", ("处理决定",)),
+)
+# Rows and items only the 2019 template prints (no 2021 columns): read when printed, never expected in 2021.
+T2_EXTRA_2019: tuple[T2Item, ...] = (
+    T2Item("（五）", (ColumnSpec("other_services", "其他对外管理服务事项", ("其他对外管理服务", "对外管理服务")),),
+           (), _COLS_2019_ITEMS),
+    T2Item(
+        "（九）",
+        (ColumnSpec("procurement", "政府集中采购", ("政府集中采购", "集中采购")),),
+        (),
+        (
+            ColumnSpec("count", "采购项目数量", ("采购项目数量", "项目数量")),
+            ColumnSpec("amount", "采购总金额", ("采购总金额", "总金额")),
+        ),
+    ),
+)
+ALL_T2_ITEMS: tuple[T2Item, ...] = T2_ITEMS + T2_EXTRA_2019
+
 T2_ROWS: tuple[ColumnSpec, ...] = tuple(r for it in T2_ITEMS for r in it.rows)
-T2_ROW_BY_KEY = {r.key: r for r in T2_ROWS}
+T2_ROW_BY_KEY = {r.key: r for it in ALL_T2_ITEMS for r in it.rows}
 
 
 def t2_item_for_row(row_key: str) -> T2Item:
-    for it in T2_ITEMS:
+    for it in ALL_T2_ITEMS:
         if any(r.key == row_key for r in it.rows):
             return it
     raise KeyError(row_key)

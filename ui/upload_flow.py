@@ -22,7 +22,7 @@ from ingest.worker import IngestJob, IngestQueue
 
 log = logging.getLogger(__name__)
 
-ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt")
+ALLOWED_SUFFIXES = (".pdf", ".docx", ".html", ".htm", ".txt", ".md", ".markdown")  # = ingest.readers.SUPPORTED
 POLL_S = 0.25
 
 _PID = re.compile(r"\s*[（(]\s*pid\s*\d+\s*[)）]", re.IGNORECASE)

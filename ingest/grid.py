@@ -1,0 +1,279 @@
+"""A table as a grid of slots, with row and column spans resolved.
+
+Readers build one ``Grid`` per table they find (HTML ``<table>``, DOCX ``w:tbl``,
+PDF ruled tables, Markdown pipe tables). A merged cell fills every slot it
+covers; ``Slot.origin`` tells the top-left slot from the copies, so a label that
+spans three rows reads as the label of each of them while a value is read once.
+
+Cell text is joined across the inline pieces a page is made of (``<p>``,
+``<span>``, ``<br>``, ``<font>``): vertical text written one character per
+paragraph and a number split over several spans both come out whole.
+``&nbsp;`` and whitespace-only cells are blank (``""``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_RE_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+def cell_text(raw: str) -> str:
+    """A cell's text: whitespace runs folded to one space, ends trimmed; whitespace-only -> ''."""
+    return _RE_WS.sub(" ", raw).strip()
+
+
+@dataclass
+class Slot:
+    text: str
+    origin: bool = True  # the top-left slot of its (possibly merged) cell
+    row0: int = 0  # where the cell starts
+    col0: int = 0
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Grid:
+    """Rows of slots, all rows equally wide (missing slots are blank copies)."""
+
+    rows: list[list[Slot]]
+    source: str  # html | docx | pdf | md
+    page: int | None = None  # first page (PDF)
+    row_pages: list[int | None] = field(default_factory=list)  # page of each row, where known
+    index: int = 0  # position among the document's tables
+
+    @property
+    def width(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    def text(self, r: int, c: int) -> str:
+        return self.rows[r][c].text
+
+    def row_texts(self, r: int) -> list[str]:
+        """The distinct cells of a row, left to right (a cell spanning columns counted once)."""
+        out: list[str] = []
+        last: tuple[int, int] | None = None
+        for s in self.rows[r]:
+            ident = (s.row0, s.col0)
+            if ident == last:
+                continue
+            last = ident
+            out.append(s.text)
+        return out
+
+    def page_of(self, r: int) -> int | None:
+        if r < len(self.row_pages) and self.row_pages[r] is not None:
+            return self.row_pages[r]
+        return self.page
+
+    def all_text(self) -> str:
+        return " ".join(t for r in range(self.height) for t in self.row_texts(r) if t)
+
+
+def build_grid(cells_by_row: list[list[tuple[str, int, int]]], source: str, **kw) -> Grid:
+    """Lay out rows of (text, rowspan, colspan) cells on a grid, as a browser does.
+
+    A cell goes into the first free slot of its row (slots taken by a rowspan from
+    above are skipped); spans below 1 or absurdly large are clamped.
+    """
+    taken: dict[tuple[int, int], Slot] = {}
+    n_rows = len(cells_by_row)
+    width = 0
+    for r, cells in enumerate(cells_by_row):
+        c = 0
+        for text, rowspan, colspan in cells:
+            while (r, c) in taken:
+                c += 1
+            rs = max(1, min(rowspan, n_rows - r))
+            cs = max(1, min(colspan, 200))
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken[(r + dr, c + dc)] = Slot(text, dr == 0 and dc == 0, r, c, rs, cs)
+            c += cs
+        width = max(width, max((cc + 1 for (rr, cc) in taken if rr == r), default=0))
+    rows: list[list[Slot]] = []
+    for r in range(n_rows):
+        row = []
+        for c in range(width):
+            s = taken.get((r, c))
+            row.append(s if s is not None else Slot("", True, r, c))
+        rows.append(row)
+    rows = [row for row in rows if row]  # a <tr> with no cells at all
+    return Grid(rows, source, **kw)
+
+
+def _span(value: object) -> int:
+    try:
+        return int(str(value).strip().rstrip(";")) if value not in (None, "") else 1
+    except ValueError:
+        return 1
+
+
+# ------------------------------------------------------------------ HTML
+
+
+def html_grids(soup) -> list[Grid]:
+    """Every innermost-data ``<table>`` of a parsed page as a grid (nested layout tables skipped)."""
+    grids: list[Grid] = []
+    for table in soup.find_all("table"):
+        if table.find("table") is not None:  # a layout table holding the real one
+            continue
+        rows: list[list[tuple[str, int, int]]] = []
+        for tr in table.find_all("tr"):
+            if tr.find_parent("table") is not table:
+                continue
+            cells = []
+            for td in tr.find_all(["td", "th"], recursive=False):
+                cells.append((html_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))))
+            rows.append(cells)
+        if rows and any(rows):
+            grids.append(build_grid(rows, "html", index=len(grids)))
+    return grids
+
+
+def html_cell_text(td) -> str:
+    """Text of a ``<td>``: pieces joined with nothing (spans, one-character paragraphs), ``<br>`` as nothing."""
+    parts = [str(s) for s in td.find_all(string=True) if not _is_comment(s)]
+    return cell_text("".join(p.replace("\n", "").replace("\r", "") for p in parts))
+
+
+def _is_comment(s) -> bool:
+    from bs4 import Comment
+
+    return isinstance(s, Comment)
+
+
+# ------------------------------------------------------------------ DOCX
+
+
+def docx_grid(table, index: int = 0) -> Grid:
+    """A python-docx Table as a grid: gridSpan and vMerge resolved from the XML, not from ``row.cells``."""
+    from docx.oxml.ns import qn
+
+    rows: list[list[tuple[str, int, int]]] = []
+    vmerge_cont: list[list[bool]] = []
+    for tr in table._tbl.tr_lst:
+        cells, cont = [], []
+        for tc in tr.tc_lst:
+            pr = tc.tcPr
+            span = 1
+            cont_flag = False
+            if pr is not None:
+                gs = pr.find(qn("w:gridSpan"))
+                if gs is not None:
+                    span = _span(gs.get(qn("w:val")))
+                vm = pr.find(qn("w:vMerge"))
+                if vm is not None and vm.get(qn("w:val")) in (None, "continue"):
+                    cont_flag = True
+            text = "".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p")))
+            cells.append((cell_text(text), 1, span))
+            cont.append(cont_flag)
+        rows.append(cells)
+        vmerge_cont.append(cont)
+    grid = build_grid(rows, "docx", index=index)
+    # a vMerge continuation cell shows the text of the cell above it
+    for r, (cells, cont) in enumerate(zip(rows, vmerge_cont)):
+        c = 0
+        for (_, _, span), is_cont in zip(cells, cont):
+            if is_cont and r > 0:
+                above = grid.rows[r - 1][c]
+                for dc in range(span):
+                    if c + dc < grid.width:
+                        grid.rows[r][c + dc] = Slot(above.text, False, above.row0, above.col0, above.rowspan + 1,
+                                                    above.colspan)
+            c += span
+    return grid
+
+
+# ------------------------------------------------------------------ Markdown
+
+_RE_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def markdown_grids(text: str) -> tuple[list[Grid], list[tuple[int, int]]]:
+    """Pipe tables of a Markdown text (as converters write them), and the line span each one takes."""
+    lines = text.splitlines()
+    grids: list[Grid] = []
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        if _is_pipe_row(lines[i]):
+            j = i
+            while j < len(lines) and _is_pipe_row(lines[j]):
+                j += 1
+            block = [ln for ln in lines[i:j] if not _RE_MD_SEP.match(ln)]
+            if len(block) >= 2:
+                rows = [[(cell_text(_md_unescape(c)), 1, 1) for c in _split_pipe_row(ln)] for ln in block]
+                grids.append(build_grid(rows, "md", index=len(grids)))
+                spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return grids, spans
+
+
+def _is_pipe_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def _split_pipe_row(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    return re.split(r"(?<!\\)\|", s)
+
+
+def _md_unescape(s: str) -> str:
+    s = re.sub(r"<br\s*/?>", "", s, flags=re.I)
+    s = s.replace("\\|", "|").replace("**", "").replace("__", "")
+    s = s.replace("&nbsp;", " ")
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>])", r"\1", s)
+
+
+# ------------------------------------------------------------------ PDF
+
+
+def pdf_page_grids(page, page_no: int, start_index: int = 0) -> list[Grid]:
+    """Ruled tables of one pdfplumber page (lines strategy); cells spanning several columns come back as None."""
+    out: list[Grid] = []
+    try:
+        tables = page.find_tables()
+    except Exception:  # pragma: no cover - pdfplumber on a damaged page
+        return out
+    for t in tables:
+        rows = t.extract(x_tolerance=1.5, y_tolerance=3)
+        if not rows or len(rows) < 2:
+            continue
+        grid_rows: list[list[Slot]] = []
+        for r, row in enumerate(rows):
+            slots: list[Slot] = []
+            for c, val in enumerate(row):
+                if val is None and slots:  # covered by the cell to its left (colspan)
+                    left = slots[-1]
+                    slots.append(Slot(left.text, False, left.row0, left.col0, 1, left.colspan + 1))
+                elif val is None and grid_rows:  # covered by the cell above (rowspan)
+                    up = grid_rows[-1][c] if c < len(grid_rows[-1]) else Slot("", True, r, c)
+                    slots.append(Slot(up.text, False, up.row0, up.col0, up.rowspan + 1, up.colspan))
+                else:
+                    slots.append(Slot(cell_text(_pdf_cell(val or "")), True, r, c))
+            grid_rows.append(slots)
+        width = max(len(r) for r in grid_rows)
+        for r, row in enumerate(grid_rows):
+            row.extend(Slot("", True, r, c) for c in range(len(row), width))
+        out.append(Grid(grid_rows, "pdf", page=page_no, row_pages=[page_no] * len(grid_rows),
+                        index=start_index + len(out)))
+    return out
+
+
+def _pdf_cell(text: str) -> str:
+    # a cell's text wraps onto several lines: Chinese joins without a space, numbers keep apart
+    return re.sub(r"(?<=[^\x00-\x7f])\n|\n(?=[^\x00-\x7f])", "", text).replace("\n", " ")
