@@ -243,35 +243,62 @@ def _md_unescape(s: str) -> str:
 
 
 def pdf_page_grids(page, page_no: int, start_index: int = 0) -> list[Grid]:
-    """Ruled tables of one pdfplumber page (lines strategy); cells spanning several columns come back as None."""
+    """Ruled tables of one pdfplumber page: each cell's box placed on the grid of the table's distinct edges."""
     out: list[Grid] = []
     try:
         tables = page.find_tables()
     except Exception:  # pragma: no cover - pdfplumber on a damaged page
         return out
     for t in tables:
-        rows = t.extract(x_tolerance=1.5, y_tolerance=3)
-        if not rows or len(rows) < 2:
+        boxes = [b for b in t.cells if b is not None]
+        if len(boxes) < 4:
             continue
-        grid_rows: list[list[Slot]] = []
-        for r, row in enumerate(rows):
-            slots: list[Slot] = []
-            for c, val in enumerate(row):
-                if val is None and slots:  # covered by the cell to its left (colspan)
-                    left = slots[-1]
-                    slots.append(Slot(left.text, False, left.row0, left.col0, 1, left.colspan + 1))
-                elif val is None and grid_rows:  # covered by the cell above (rowspan)
-                    up = grid_rows[-1][c] if c < len(grid_rows[-1]) else Slot("", True, r, c)
-                    slots.append(Slot(up.text, False, up.row0, up.col0, up.rowspan + 1, up.colspan))
-                else:
-                    slots.append(Slot(cell_text(_pdf_cell(val or "")), True, r, c))
-            grid_rows.append(slots)
-        width = max(len(r) for r in grid_rows)
-        for r, row in enumerate(grid_rows):
-            row.extend(Slot("", True, r, c) for c in range(len(row), width))
-        out.append(Grid(grid_rows, "pdf", page=page_no, row_pages=[page_no] * len(grid_rows),
-                        index=start_index + len(out)))
+        xs = _edges([x for b in boxes for x in (b[0], b[2])])
+        ys = _edges([y for b in boxes for y in (b[1], b[3])])
+        if len(xs) < 2 or len(ys) < 3:
+            continue
+        n_rows, n_cols = len(ys) - 1, len(xs) - 1
+        slots: dict[tuple[int, int], Slot] = {}
+        for b in boxes:
+            c0, c1 = _index(xs, b[0]), _index(xs, b[2])
+            r0, r1 = _index(ys, b[1]), _index(ys, b[3])
+            if c1 <= c0 or r1 <= r0:
+                continue
+            try:
+                text = _box_text(page, b)
+            except ValueError:  # a box outside the page
+                text = ""
+            text = cell_text(_pdf_cell(text))
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    slots[(r, c)] = Slot(text, r == r0 and c == c0, r0, c0, r1 - r0, c1 - c0)
+        rows = [[slots.get((r, c), Slot("", True, r, c)) for c in range(n_cols)] for r in range(n_rows)]
+        out.append(Grid(rows, "pdf", page=page_no, row_pages=[page_no] * n_rows, index=start_index + len(out)))
     return out
+
+
+def _box_text(page, box) -> str:
+    """Text of the characters whose centre lies in the box (a glyph poking over a ruling line still counts)."""
+    x0, top, x1, bottom = box
+    chars = [ch for ch in page.chars
+             if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom]
+    if not chars:
+        return ""
+    from pdfplumber.utils import extract_text
+
+    return extract_text(chars, x_tolerance=1.5, y_tolerance=3) or ""
+
+
+def _edges(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
 def _pdf_cell(text: str) -> str:

@@ -16,6 +16,7 @@ soon as its commit lands, without a restart.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ingest.errors import IndexError_, ReportQAError
-from ingest.models import Chunk, Finding, Report, TableCell
+from ingest.models import Chunk, Coverage, Finding, Report, TableCell
 from ingest.protocols import Embedder
 from ingest.settings import Settings
 from ingest.stores.bm25 import BM25Index
@@ -62,6 +63,8 @@ class ReportInfo(BaseModel):
     chunks: int = 0
     blank_tables: list[str] = Field(default_factory=list, description="tables printed with no value at all")
     ingested_at: float = 0.0
+    coverage: dict | None = Field(None, description="parse coverage: cells found/expected per table, sections found "
+                                                    "(Coverage.summary(); None for reports ingested before it existed)")
 
     def contract_dict(self) -> dict:
         """The ``reports --json`` entry (contract fields first, extensions after)."""
@@ -203,11 +206,27 @@ class ReportIndex:
             for rid, f in self.catalog.findings():
                 if f.severity == "error":
                     errors[rid] = errors.get(rid, 0) + 1
+            coverage = self._coverages()
         return [ReportInfo(report_id=r.report_id, agency=r.agency, agency_variants=r.agency_variants, year=r.year,
                            source=r.source, source_path=r.source_path, sha256=r.sha256, title=r.title,
                            template=r.template, pages=r.pages, sections=r.n_sections, cells=r.n_cells,
                            findings=r.n_findings, errors=errors.get(r.report_id, 0), chunks=r.n_chunks,
-                           blank_tables=r.blank_tables, ingested_at=r.ingested_at) for r in rows]
+                           blank_tables=r.blank_tables, ingested_at=r.ingested_at,
+                           coverage=coverage.get(r.report_id)) for r in rows]
+
+    def _coverages(self) -> dict[str, dict]:
+        """Each report's parse coverage, read out of its stored JSON by SQLite (no full report load)."""
+        out: dict[str, dict] = {}
+        try:
+            rows = self.catalog.conn.execute(
+                "SELECT report_id, json_extract(report_json, '$.coverage') FROM reports").fetchall()
+        except Exception as e:  # an SQLite without JSON functions: coverage is an extra, never a failure
+            log.info("parse coverage not read from the catalog: %s", e)
+            return out
+        for rid, raw in rows:
+            if raw:
+                out[rid] = Coverage.model_validate(json.loads(raw)).summary()
+        return out
 
     def get_report(self, report_id: str) -> Report:
         with self._lock:

@@ -226,6 +226,9 @@ def row_cells(grid: Grid, r: int, header: dict[int, ColumnSpec]) -> list[tuple[C
             cells.append((c, s.text if (s.origin or s.row0 == r) else "\x00"))
     if len(cells) == len(cols):
         return [(spec, c, text) for (_, spec), (c, text) in zip(cols, cells)]
+    filled = [(c, text) for c, text in cells if text]
+    if len(cells) > len(cols) and len(filled) == len(cols):  # a merged cell written once, its copies left empty
+        return [(spec, c, text) for (_, spec), (c, text) in zip(cols, filled)]
     out = []
     for c, spec in cols:
         s = grid.rows[r][c]
@@ -273,7 +276,7 @@ def read_t4(grid: Grid) -> GridTable:
             if slot.col0 != c or (not slot.origin and slot.row0 != r):
                 continue
             header = [grid.text(h, c) for h in range(first_data)]
-            context = "".join(header) + row_label
+            context = "".join(_group_header(grid, h, c) for h in range(first_data)) + row_label
             group = _t4_group(context)
             leaf = next((t for t in reversed(header) if t), "") or row_label
             col = _match_column(leaf, T4_COLUMNS) or _match_column(row_label, T4_COLUMNS)
@@ -292,6 +295,19 @@ def read_t4(grid: Grid) -> GridTable:
     if len(ordered) < len(T4_GROUPS) * len(T4_COLUMNS):
         warnings.append(f"表四: 读出 {len(ordered)} 个单元格，应为 {len(T4_GROUPS) * len(T4_COLUMNS)}")
     return GridTable(T4, ordered, len(T4_GROUPS) * len(T4_COLUMNS), warnings, grid.index)
+
+
+def _group_header(grid: Grid, h: int, c: int) -> str:
+    """Header text of (h, c); a blank slot right of a group label (复议/诉讼) is that label's span, as converters
+    that write a merged cell once (Markdown) leave it."""
+    text = grid.text(h, c)
+    if text:
+        return text
+    for cc in range(c - 1, -1, -1):
+        left = grid.text(h, cc)
+        if left:
+            return left if any(w in key(left) for w in ("复议", "诉讼", "起诉")) else ""
+    return ""
 
 
 def _t4_group(context: str) -> ColumnSpec | None:
@@ -448,7 +464,12 @@ def read_grids(grids: list[Grid]) -> dict[str, GridTable]:
             continue
         res = readers[which](g)
         have = out.get(which)
-        if have is None or _n_read(res) > _n_read(have):
+        if have is not None and which == T2 and g.source == "pdf":  # 表二 broken across pages: the parts add up
+            keys = {(c.row, c.column) for c in have.cells}
+            extra = [c for c in res.cells if (c.row, c.column) not in keys]
+            out[which] = GridTable(T2, have.cells + extra, max(have.expected, res.expected),
+                                   have.warnings + res.warnings, have.grid_index)
+        elif have is None or _n_read(res) > _n_read(have):
             out[which] = res
     return out
 

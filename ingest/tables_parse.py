@@ -41,6 +41,10 @@ class _Reading:
         return sum(1 for c in self.cells if c.state is CellState.number)
 
     @property
+    def blank(self) -> int:
+        return sum(1 for c in self.cells if c.state is CellState.blank)
+
+    @property
     def unread(self) -> int:
         return sum(1 for c in self.cells if c.state is CellState.unread)
 
@@ -78,8 +82,9 @@ def _choose(grid: _Reading | None, lines: _Reading | None, pdf: bool) -> _Readin
         return lines if lines is not None and lines.cells else None
     if lines is None or not lines.cells:
         return grid
-    if pdf:  # the text layer is the proven reader of PDFs; a ruled-table grid must read more of the table
-        return grid if grid.read > lines.read and grid.unread == 0 else lines
+    if pdf:  # the text layer is the proven reader of PDFs; a ruled-table grid must be whole and read more
+        whole = grid.read + grid.blank >= grid.expected and grid.unread == 0
+        return grid if whole and grid.read > lines.read else lines
     return grid if grid.read >= lines.read else lines
 
 

@@ -119,18 +119,23 @@ def grid_to_markdown(grid: Grid, repeat_spans: bool = False) -> str:
 
 
 def grid_to_docx_table(document, grid: Grid):
-    """Write a grid into a python-docx document as a table with its merges (gridSpan / vMerge)."""
-    table = document.add_table(rows=grid.height, cols=grid.width)
-    done: set[tuple[int, int]] = set()
+    """Write a grid into a python-docx document as Word does: w:gridSpan for a colspan, w:vMerge for a rowspan."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from xml.sax.saxutils import escape
+
+    table = document.add_table(rows=0, cols=grid.width)
+    tbl = table._tbl
     for r in range(grid.height):
-        for c in range(grid.width):
+        tcs = []
+        c = 0
+        while c < grid.width:
             s = grid.rows[r][c]
-            ident = (s.row0, s.col0)
-            if ident in done:
-                continue
-            done.add(ident)
-            a = table.cell(s.row0, s.col0)
-            b = table.cell(s.row0 + s.rowspan - 1, s.col0 + s.colspan - 1)
-            merged = a.merge(b) if (s.rowspan > 1 or s.colspan > 1) else a
-            merged.text = s.text
+            pr = f'<w:gridSpan w:val="{s.colspan}"/>' if s.colspan > 1 else ""
+            if s.rowspan > 1:
+                pr += '<w:vMerge w:val="restart"/>' if s.row0 == r else "<w:vMerge/>"
+            text = escape(s.text) if s.row0 == r else ""
+            tcs.append(f"<w:tc><w:tcPr>{pr}</w:tcPr><w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p></w:tc>")
+            c += max(1, s.colspan if s.col0 == c else 1)
+        tbl.append(parse_xml(f"<w:tr {nsdecls('w')}>{''.join(tcs)}</w:tr>"))
     return table

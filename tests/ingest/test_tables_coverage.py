@@ -1,0 +1,99 @@
+"""Parse coverage: every report says how much of each table it read (cells found / expected, unread, source)."""
+
+from __future__ import annotations
+
+from ingest.parse import parse_file
+from ingest.readers import read_document
+from ingest.tables_parse import parse_tables
+from tests.conftest import seed
+from tests.ingest.tables_layouts import t3_html, t4_html, zero_t3
+
+
+def _doc(tmp_path, html: str):
+    p = tmp_path / "t.html"
+    p.write_text(f"<html><head><title>t</title></head><body><p>正文</p>{html}</body></html>", "utf-8")
+    return read_document(p)
+
+
+def _cov(result) -> dict:
+    return {c.table: (c.found, c.expected, c.unread, c.source) for c in result.coverage}
+
+
+def test_whole_tables_from_grids(tmp_path):
+    t4 = {"review": [1, 0, 0, 0, 1], "direct": [0] * 5, "after_review": [0] * 5}
+    doc = _doc(tmp_path, t3_html(zero_t3()) + t4_html(t4))
+    res = parse_tables(doc, doc.lines(), {}, "2021")
+    assert res.t3_found
+    cov = _cov(res)
+    assert cov["表三"] == (175, 175, 0, "grid") and cov["表四"] == (15, 15, 0, "grid")
+    assert cov["表二"][:2] == (0, 10) and cov["表二"][3] == "none"  # no 表二 at all is said, not hidden
+
+
+def test_unread_cells_and_missing_rows_lower_the_coverage(tmp_path):
+    v = zero_t3()
+    v["open"] = [1, 0, 0, 0, 0, 0, "见附件"]
+    doc = _doc(tmp_path, t3_html(v))
+    res = parse_tables(doc, doc.lines(), {}, "2021")
+    assert _cov(res)["表三"] == (174, 175, 1, "grid")
+    cell = next(c for c in res.cells if c.row == "open" and c.column == "total")
+    assert cell.state.value == "unread" and cell.value is None and cell.display_value() == "未能读取"
+    # a row not printed at all: its 7 cells are missing, and the warning names it
+    html = t3_html(zero_t3())
+    start = html.index("<tr><td>5.属于三类内部事务信息")
+    html = html[:start] + html[html.index("</tr>", start) + 5:]
+    html = html.replace('rowspan="8"', 'rowspan="7"').replace('rowspan="22"', 'rowspan="21"')  # spans still agree
+    doc = _doc(tmp_path, html)
+    res = parse_tables(doc, doc.lines(), {}, "2021")
+    assert _cov(res)["表三"] == (168, 175, 0, "grid")
+    assert any("未找到行" in w and "内部事务" in w for w in res.warnings)
+
+
+def test_an_unlabelled_row_between_two_read_rows_is_read_with_a_warning(tmp_path):
+    v = zero_t3()
+    v["withheld_internal"] = [2, 0, 0, 0, 0, 0, 2]
+    doc = _doc(tmp_path, t3_html(v).replace("5.属于三类内部事务信息", "&nbsp;"))
+    res = parse_tables(doc, doc.lines(), {}, "2021")
+    assert _cov(res)["表三"] == (175, 175, 0, "grid")
+    assert next(c for c in res.cells if c.row == "withheld_internal" and c.column == "natural").value == 2
+    assert any("按位置" in w for w in res.warnings)
+
+
+def test_seed_reports_have_full_coverage(seeds_dir):
+    for prefix in ("001", "003"):
+        r = parse_file(seed(seeds_dir, prefix))
+        assert r.coverage is not None
+        s = r.coverage.summary()
+        assert s["cells_found"] == s["cells_expected"] == 200 and s["sections_found"] == 6
+        assert {t["source"] for t in s["tables"].values()} == {"lines"}
+
+
+def test_reports_json_carries_the_coverage(monkeypatch, tmp_path, seeds_dir):
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from ui import cli_index
+
+    monkeypatch.setenv("REPORTQA_EMBEDDING_MODEL", "fake")
+    app = typer.Typer(pretty_exceptions_enable=False)
+    cli_index.register(app)
+    runner = CliRunner()
+    src = tmp_path / "in"
+    src.mkdir()
+    for prefix in ("000", "002"):
+        p = seed(seeds_dir, prefix)
+        (src / p.name).write_bytes(p.read_bytes())
+    index = tmp_path / "idx"
+    assert runner.invoke(app, ["ingest", str(src), "--index", str(index)], catch_exceptions=False).exit_code == 0
+    res = runner.invoke(app, ["reports", "--index", str(index), "--json"], catch_exceptions=False)
+    reports = json.loads(res.stdout)
+    assert len(reports) == 2
+    for r in reports:
+        cov = r["coverage"]
+        assert cov["sections_found"] == 6 and set(cov["tables"]) == {"表二", "表三", "表四"}
+        assert cov["tables"]["表三"] == {"found": 175, "expected": 175, "unread": 0, "source": "lines"}
+    # seed 000 prints 表二 with the 2019 columns for （一）（五）: 12 cells expected, not 10
+    by_source = {r["source"]: r["coverage"] for r in reports}
+    t2 = by_source[seed(seeds_dir, "000").name]["tables"]["表二"]
+    assert (t2["found"], t2["expected"]) == (12, 12)
