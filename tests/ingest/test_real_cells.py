@@ -1,0 +1,86 @@
+"""The real government-website reports (../shared/corpus/real): ≥ 99.5 % of the cells exact, 0 invented.
+
+Truth is tests/fixtures/real/<stem>.json, read off the pages by hand (helper "truth"; see its notes). The table
+layer is scored on its own (the document's grids through ``parse_tables``), so a table regression shows here even
+while a report is refused for another reason; the end-to-end score of ``parse_file`` is eval/bench_real_cells.py.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from ingest.models import CellState
+from ingest.readers import read_document
+from ingest.tables_parse import parse_tables
+from ingest.template import T3_COLUMNS, T4_COLUMNS
+from tests.conftest import FIXTURES, SHARED
+
+REAL = SHARED / "corpus" / "real"
+FIXTURE_FILES = sorted((FIXTURES / "real").glob("*.json"))
+GOAL = 0.995
+
+
+def expected_cells(fx: dict) -> dict[tuple[str, str, str], object]:
+    out: dict[tuple[str, str, str], object] = {}
+    for row, cols in fx["table2"].items():
+        for col, v in cols.items():
+            out[("表二", row, col)] = v
+    for row, vals in fx["table3"].items():
+        for c, v in zip(T3_COLUMNS, vals, strict=True):
+            out[("表三", row, c.key)] = v
+    for grp, vals in fx["table4"].items():
+        for c, v in zip(T4_COLUMNS, vals, strict=True):
+            out[("表四", grp, c.key)] = v
+    return out
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def score(fx: dict) -> dict:
+    path = REAL / fx["file"]
+    if not path.exists():
+        pytest.skip(f"real corpus not found at {REAL} (set REPORTQA_SHARED or put shared/ beside the checkout)")
+    doc = read_document(path)
+    res = parse_tables(doc, doc.lines(), {}, fx["template"])
+    got: dict[tuple[str, str, str], object] = {}
+    for c in res.cells:
+        got[(c.table, c.row, c.column)] = c.value if c.state is CellState.number else (
+            None if c.state is CellState.blank else c.state.value)
+    want = expected_cells(fx)
+    exact = [k for k, v in want.items() if k in got and _same(v, got[k]) if not isinstance(got[k], str)]
+    wrong = {k: (v, got.get(k)) for k, v in want.items() if k not in exact}
+    invented = {k: v for k, v in got.items() if isinstance(v, (int, float)) and (k not in want or want[k] is None)}
+    return {"expected": len(want), "exact": len(exact), "wrong": wrong, "invented": invented, "coverage": res.coverage}
+
+
+def test_there_is_a_fixture_for_every_real_report():
+    if not REAL.exists():
+        pytest.skip(f"real corpus not found at {REAL}")
+    assert {p.stem for p in FIXTURE_FILES} == {p.stem for p in REAL.glob("*.html")}
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_real_report_cells(fixture):
+    fx = json.loads(fixture.read_text("utf-8"))
+    s = score(fx)
+    assert not s["invented"], s["invented"]
+    assert s["exact"] / s["expected"] >= GOAL, s["wrong"]
+    # coverage tells the truth: every table read from the page's grid, and what was found is what is printed
+    cov = {c.table: c for c in s["coverage"]}
+    assert {t: cov[t].source for t in cov} == {"表二": "grid", "表三": "grid", "表四": "grid"}
+    assert sum(c.found for c in cov.values()) >= s["exact"]
+
+
+def test_real_reports_overall():
+    scores = [score(json.loads(p.read_text("utf-8"))) for p in FIXTURE_FILES]
+    expected = sum(s["expected"] for s in scores)
+    exact = sum(s["exact"] for s in scores)
+    assert expected >= 1900 and exact / expected >= GOAL
+    assert sum(len(s["invented"]) for s in scores) == 0
