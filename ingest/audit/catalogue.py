@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from ingest.audit import rules_cross as cross
 from ingest.audit import rules_tables as tables
 from ingest.audit import rules_template as tpl
-from ingest.audit.model import AuditFinding, Evidence, Outcome, Rule, Verdict
+from ingest.audit.model import AuditFinding, Evidence, Outcome, Rule, Verdict, report_id
 from ingest.audit.rules_narrative import measures, narrative_rule
 from ingest.models import Report
 from ingest.template import T2, T3, T4
@@ -75,7 +75,7 @@ def _finding(rule: Rule, report: Report, verdict: Verdict, subject: str, detail:
     severity = rule.severity if verdict is Verdict.failed else "warning"
     return AuditFinding(table=table or rule.table, rule=rule.id, severity=severity, detail=detail, verdict=verdict,
                         description=rule.description, subject=subject, agency=report.agency, year=report.year,
-                        source=report.source, report_id=report.id, evidence=_dedupe(evidence))
+                        source=report.source, report_id=report_id(report), evidence=_dedupe(evidence))
 
 
 def _to_findings(rule: Rule, report: Report, outcomes: list[Outcome]) -> list[AuditFinding]:
@@ -102,7 +102,8 @@ def findings_for(report: Report, others: Iterable[Report] = (), *,
     ``others``: other reports the cross-report rules may read (last year's report of the same agency;
     children named in ``parents``, a map parent agency -> child agencies). ``rules``: limit to these ids.
     """
-    pool = [o for o in others if o.id != report.id]
+    rid = report_id(report)
+    pool = [o for o in others if report_id(o) != rid]
     wanted = set(rules) if rules is not None else None
     out: list[AuditFinding] = []
     for rule in RULES:

@@ -35,8 +35,25 @@ def labels(table: str, row: str, column: str) -> tuple[str, str]:
     return (r.label if r else row), (c.label if c else column)
 
 
+_LOOKUPS: dict[int, tuple[list[TableCell], dict[Ref, TableCell]]] = {}
+
+
+def find_cell(report: Report, ref: Ref) -> TableCell | None:
+    """``report.cell(*ref)`` through a per-report dict (the rules read each cell several times)."""
+    got = _LOOKUPS.get(id(report))
+    if got is None or got[0] is not report.cells:
+        if len(_LOOKUPS) > 512:
+            _LOOKUPS.clear()
+        table: dict[Ref, TableCell] = {}
+        for c in report.cells:
+            table.setdefault((c.table, c.row, c.column), c)
+        got = (report.cells, table)
+        _LOOKUPS[id(report)] = got
+    return got[1].get(ref)
+
+
 def fetch(report: Report, ref: Ref) -> tuple[TableCell | None, Evidence]:
-    cell = report.cell(*ref)
+    cell = find_cell(report, ref)
     if cell is None:
         return None, missing_evidence(report, ref[0], ref[1], labels(*ref)[0], ref[2], labels(*ref)[1])
     return cell, cell_evidence(report, cell)

@@ -102,8 +102,22 @@ class Rule:
     severity: Literal["error", "warning"] = "error"  # of a 不通过
 
 
+_IDS: dict[tuple, str] = {}
+
+
+def report_id(report: Report) -> str:
+    """``report.id`` (a content hash), computed once per report."""
+    k = (id(report), report.sha256, report.source, report.agency, report.year)
+    rid = _IDS.get(k)
+    if rid is None:
+        if len(_IDS) > 4096:
+            _IDS.clear()
+        rid = _IDS[k] = report.id
+    return rid
+
+
 def cell_evidence(report: Report, cell: TableCell) -> Evidence:
-    return Evidence(kind="cell", report_id=report.id, agency=report.agency, year=report.year, source=report.source,
+    return Evidence(kind="cell", report_id=report_id(report), agency=report.agency, year=report.year, source=report.source,
                     table=cell.table, row=cell.row, row_label=cell.row_label, column=cell.column,
                     column_label=cell.column_label, value=cell.value, state=cell.state.value, quote=cell.quote,
                     page=cell.page)
@@ -111,13 +125,13 @@ def cell_evidence(report: Report, cell: TableCell) -> Evidence:
 
 def missing_evidence(report: Report, table: str, row: str, row_label: str, column: str,
                      column_label: str) -> Evidence:
-    return Evidence(kind="cell", report_id=report.id, agency=report.agency, year=report.year, source=report.source,
-                    table=table, row=row, row_label=row_label, column=column, column_label=column_label,
+    return Evidence(kind="cell", report_id=report_id(report), agency=report.agency, year=report.year,
+                    source=report.source, table=table, row=row, row_label=row_label, column=column, column_label=column_label,
                     state="missing")
 
 
 def text_evidence(report: Report, section: Section | None, quote: str, page: int | None = None) -> Evidence:
-    return Evidence(kind="text", report_id=report.id, agency=report.agency, year=report.year, source=report.source,
+    return Evidence(kind="text", report_id=report_id(report), agency=report.agency, year=report.year, source=report.source,
                     section=section.path if section else None, quote=quote,
                     page=page if page is not None else (section.page_start if section else None))
 

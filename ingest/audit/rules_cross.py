@@ -18,7 +18,7 @@ def same_agency(a: Report, b: Report) -> bool:
 
 def previous_report(report: Report, others: Iterable[Report]) -> Report | None:
     """Last year's report of the same agency, if one is among ``others``."""
-    cands = [o for o in others if o.year == report.year - 1 and same_agency(report, o) and o.id != report.id]
+    cands = [o for o in others if o.year == report.year - 1 and same_agency(report, o) and o is not report]
     return min(cands, key=lambda o: o.source) if cands else None
 
 

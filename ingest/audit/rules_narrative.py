@@ -50,24 +50,42 @@ def measure(rule_id: str) -> Measure:
     return next(m for m in measures() if m.id == rule_id)
 
 
+_SENTENCES: dict[int, tuple[list, list]] = {}
+
+
+def sentences(report: Report) -> list[tuple[object, str, str, list[str]]]:
+    """(section, sentence, its key, its clauses) of every sentence of the text, computed once per report."""
+    got = _SENTENCES.get(id(report))
+    if got is None or got[0] is not report.sections:
+        if len(_SENTENCES) > 512:
+            _SENTENCES.clear()
+        rows = []
+        for sec in report.all_sections():
+            for sent in _SENT_SPLIT.split(sec.text):
+                if sent.strip():
+                    ks = key(sent)
+                    rows.append((sec, sent, ks, _CLAUSE_SPLIT.split(ks)))
+        got = (report.sections, rows)
+        _SENTENCES[id(report)] = got
+    return got[1]
+
+
 def claims(report: Report, m: Measure) -> list[tuple[int, str, object]]:
     """(number, sentence, section) for each distinct number the text states for the measure."""
     seen: set[int] = set()
     out = []
-    for sec in report.all_sections():
-        for sent in _SENT_SPLIT.split(sec.text):
-            ks = key(sent)
-            if m.context and not any(w in ks for w in m.context):
+    for sec, sent, ks, clauses in sentences(report):
+        if m.context and not any(w in ks for w in m.context):
+            continue
+        for clause in clauses:
+            if any(w in clause for w in m.exclude):
                 continue
-            for clause in _CLAUSE_SPLIT.split(ks):
-                if any(w in clause for w in m.exclude):
-                    continue
-                hit = m.pattern.search(clause)
-                if hit:
-                    n = int(hit.group(1) or hit.group(2))
-                    if n not in seen:
-                        seen.add(n)
-                        out.append((n, sent.strip(), sec))
+            hit = m.pattern.search(clause)
+            if hit:
+                n = int(hit.group(1) or hit.group(2))
+                if n not in seen:
+                    seen.add(n)
+                    out.append((n, sent.strip(), sec))
     return out
 
 
