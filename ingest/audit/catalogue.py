@@ -87,9 +87,9 @@ def _to_findings(rule: Rule, report: Report, outcomes: list[Outcome]) -> list[Au
         out += [_finding(rule, report, o.verdict, o.subject, o.detail, o.evidence, o.table) for o in passed]
     else:
         rest = "其余" if len(passed) < len(outcomes) else "全部"
-        subjects = "、".join(o.subject for o in passed[:6]) + ("等" if len(passed) > 6 else "")
+        subjects = "、".join(o.subject for o in passed[:3]) + ("等" if len(passed) > 3 else "")
         out.append(_finding(rule, report, Verdict.passed, f"{len(passed)} 项", (
-            f"{rule.table if rule.table != _TEXT else ''}{subjects}{rest} {len(passed)} 项相符。"),
+            f"{rule.description}：{rest} {len(passed)} 项相符（{subjects}）。"),
             (e for o in passed for e in o.evidence)))
     return out
 
