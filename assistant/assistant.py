@@ -585,37 +585,41 @@ class Assistant:
 
     def _check_report(self, report: Report, info: ReportInfo, tables: list[str], narrative: bool, cited: Cited,
                       warnings: list[str]) -> str:
+        """Every applicable rule of the audit catalogue (ingest.audit, as `reportqa check`) with its verdict."""
+        from ingest.audit import Verdict
+        from ingest.audit.corpus import index_findings_for
+
+        found = index_findings_for(self.index, report)
+        rules = [f for f in found if f.table in tables and not f.rule.startswith(("table.", "section.", "text."))]
+        rules += [f for f in found if f.rule.startswith("narrative.") and (narrative or f.verdict is Verdict.notice)]
         lines: list[str] = []
-        bad: list[Finding] = []
         for table in tables:
             if report.table_blank(table):
                 lines.append(f"{table}未填报（整表空白），无数可校验；这不等于 0。"
                              f"{cited.add([cell_evidence(info, report.table_cells(table)[0])])}")
-                continue
-            fs = [f for f in report.findings if f.table == table and f.severity == "error"]
-            bad += fs
-            if table == T3:
+            elif table == T3:
                 lines.append(self._t3_equations(report, info, cited))
             elif table == T4:
                 lines.append(self._t4_equations(report, info, cited))
-            for f in fs:
-                lines.append(f"✗ {f.detail}")
-        if narrative or any(f.rule.startswith("narrative") for f in report.findings):
-            nf = [f for f in report.findings if f.rule.startswith("narrative")]
-            for f in nf:
-                bad.append(f)
-                lines.append(f"✗ {f.detail}")
-                for sec in report.all_sections():
-                    for s in sec.text.split("。"):
-                        if s and s[:20] in f.detail:
-                            ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
-                                          source=info.source, page=sec.page_start, section=sec.path, quote=s + "。")
-                            lines[-1] += cited.add([ev])
-                            break
-        verdict = "不一致" if bad else "一致"
-        head = f"{name(info)}：{verdict}。" if bad else f"{name(info)}：一致，勾稽关系成立。"
+        mark = {Verdict.passed: "✓ 通过", Verdict.failed: "✗ 不通过", Verdict.unknown: "？ 无法核对",
+                Verdict.notice: "⚠ 提示"}
+        for f in sorted(rules, key=lambda f: list(Verdict).index(f.verdict)):
+            evs = [] if f.verdict is Verdict.passed else [_audit_evidence(e) for e in f.evidence[:8]]
+            why = f.detail if f.verdict is not Verdict.unknown else f"{f.description}——{f.detail}"
+            lines.append(f"{mark[f.verdict]}：{why}{cited.add(evs) if evs else ''}")
+        bad = [f for f in rules if f.verdict is Verdict.failed]
+        notes = [f for f in rules if f.verdict is Verdict.notice]
+        unknown = [f for f in rules if f.verdict is Verdict.unknown]
         if bad:
-            warnings.append(f"{name(info)}报告有 {len(bad)} 项校验未通过。")
+            head = f"{name(info)}：不一致。"
+        elif notes:
+            head = f"{name(info)}：正文与表格不一致（提示：口径可能不同，请核对）。"
+        elif unknown:
+            head = f"{name(info)}：无法核对（有未填报或未读出的单元格），不能判为一致。"
+        else:
+            head = f"{name(info)}：一致，勾稽关系成立。"
+        if bad or notes:
+            warnings.append(f"{name(info)}报告有 {len(bad) + len(notes)} 项校验未通过。")
         return head + "\n" + "\n".join(f"- {ln}" for ln in lines if ln)
 
     def _t3_equations(self, report: Report, info: ReportInfo, cited: Cited) -> str:
@@ -642,6 +646,14 @@ class Assistant:
             mark = cited.add([cell_evidence(info, cells[-1])])
             parts.append(f"{g.label}：{'+'.join(fmt(v) for v in vals[:-1])} = {fmt(sum(vals[:-1]))} {ok} 总计 {fmt(vals[-1])}{mark}")
         return "表四：" + "；".join(parts) if parts else "表四部分单元格未填报，无法完整校验。"
+
+
+def _audit_evidence(e) -> Evidence:
+    """An audit finding's evidence (ingest.audit.Evidence) as the assistant's citation evidence."""
+    return Evidence(kind=e.kind, report_id=e.report_id, agency=e.agency, year=e.year, source=e.source, page=e.page,
+                    section=e.section, table=e.table, row=e.row_label, row_key=e.row, column=e.column_label,
+                    column_key=e.column, value=e.display if e.kind == "cell" else None,
+                    number=e.value if e.state == "number" else None, quote=e.quote)
 
 
 def numbers_supported(answer: Answer) -> bool:
