@@ -127,3 +127,9 @@ def _forms(name: str) -> frozenset[str]:
 def same_agency(a: str, b: str) -> bool:
     fa, fb = forms(a), forms(b)
     return bool(fa & fb)
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    """``short`` is ``long`` with characters dropped (in order): 自然资源生态环境局 in 自然资源与生态环境局."""
+    it = iter(long)
+    return all(ch in it for ch in short)

@@ -1,19 +1,16 @@
-"""Report metadata (agency, year, title) and the section tree."""
+"""The section tree: the six template headings (found however they are numbered or misspelt) and their text."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ingest import agency as agency_names
 from ingest.models import Section
 from ingest.readers import Line
 from ingest.template import SECTIONS, SectionSpec
 from ingest.text import clean, is_page_number_line, key
 
 _CN_NUM = "一二三四五六七八九十"
-_RE_TITLE = re.compile(r"^(?P<agency>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<rest>(?:政府)?信息公开(?:工作)?年度?报告)")
-_RE_PLACE = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟))+")
 _RE_TOP_HEADING = re.compile(rf"^(?P<num>[{_CN_NUM}])[、.．,，]\s*(?P<title>.+)$")
 _RE_SUB_HEADING = re.compile(rf"^[（(](?P<num>[{_CN_NUM}]{{1,2}})[）)]\s*(?P<title>.*)$")
 
@@ -25,113 +22,32 @@ class Heading:
     title: str
 
 
-@dataclass
-class Meta:
-    agency: str
-    variants: list[str]
-    year: int
-    title: str
-    title_line: int
-    title_lines: tuple[int, ...] = ()
-
-
-def find_meta(lines: list[Line]) -> Meta | None:
-    """Agency and year from the title, e.g. "河东区工信局 2021 年政府信息公开工作 年度报告"."""
-    keys = [key(ln.text) for ln in lines]
-    for i, k in enumerate(keys[:40]):
-        m = _RE_TITLE.search(k)
-        if not m and i + 1 < len(keys):  # a title wrapped mid-phrase: "…年度报" / "告"
-            m = _RE_TITLE.search(k + keys[i + 1])
-            if m and m.start("rest") >= len(k):
-                m = None
-        if not m:
-            continue
-        name = m.group("agency").strip("：:，,。 ")
-        title_parts = [clean(lines[i].text)]
-        used = [i]
-        if len(name) < 2:  # agency on the line(s) above: "河东区机关事务服务中心\n2021 年…报告"
-            for j in range(i - 1, max(-1, i - 4), -1):
-                if keys[j]:
-                    name = keys[j]
-                    title_parts.insert(0, clean(lines[j].text))
-                    used.append(j)
-                    break
-        name = re.sub(r"(关于)?$", "", name)
-        if len(name) < 2 or len(name) > 40:
-            continue
-        year = int(m.group("year"))
-        body = "".join(keys)
-        canonical, variants = resolve_agency(name, body)
-        if m.end() > len(k):  # wrapped onto the next line
-            used.append(i + 1)
-        return Meta(canonical, variants, year, "".join(title_parts), i, tuple(used))
-    return None
-
-
-def resolve_agency(title_name: str, body: str) -> tuple[str, list[str]]:
-    """Pick the fullest form of the agency seen in the body; keep every variant."""
-    variants = {title_name}
-    long = agency_names.expand(title_name)
-    if long != title_name and long in body:
-        variants.add(long)
-    full = _full_name_in_body(title_name, body)
-    if full:
-        variants.add(full)
-    # the same name with a place prefix: 洪泽区人民政府 -> 淮安市洪泽区人民政府
-    for base in list(variants):
-        for m in re.finditer(re.escape(base), body):
-            before = body[max(0, m.start() - 9): m.start()]
-            for n in range(len(before), 1, -1):
-                prefix = before[-n:]
-                if _RE_PLACE.fullmatch(prefix) and not re.search(r"[的在由与和及我本全对向经现公布为是据按照关于请根告报]", prefix):
-                    variants.add(prefix + base)
-                    break
-    canonical = max(variants, key=lambda v: (len(v), v.count("局"), v))
-    return canonical, sorted(variants, key=len)
-
-
-_RE_FIRST_PLACE = re.compile(r"^.*?(?:自治区|省|市|州|区|县|旗|镇|乡|街道)")
-_RE_AGENCY_END = re.compile(r"局|中心|委员会|办事处|人民政府|办公室|厅|委|所|站|院|处|管委会")
-
-
-def _is_subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(ch in it for ch in short)
-
-
-def _full_name_in_body(title_name: str, body: str) -> str | None:
-    """The full name behind an abbreviated title: 河东区机关事务中心 -> 河东区机关事务服务中心, 某市政府办 ->
-    某市人民政府办公室, 某街道 -> 某街道办事处 (same place, same characters in order, longer; the shortest such). A name that merely
-    extends the title (…人民政府办公室 for …人民政府) is another body."""
-    if title_name.endswith("街道") and title_name + "办事处" in body:
-        return title_name + "办事处"
-    m = _RE_FIRST_PLACE.match(title_name)
-    if not m or m.end() >= len(title_name):
-        return None
-    place, rest = m.group(0), title_name[m.end():]
-    best = None
-    for occ in re.finditer(re.escape(place), body):
-        window = body[occ.start(): occ.end() + 16]
-        for end in _RE_AGENCY_END.finditer(window, len(place)):
-            cand = window[: end.end()]
-            if not re.fullmatch(r"[\u4e00-\u9fff]+", cand):
-                break
-            if len(cand) <= len(title_name) or not _is_subsequence(rest, cand[len(place):]):
-                continue
-            if title_name in cand:
-                continue
-            if best is None or len(cand) < len(best):  # the shortest full form: not its 办公室
-                best = cand
-            break
-    return best
-
-
 def find_headings(lines: list[Line]) -> list[Heading]:
-    """The six top-level headings, in order; each at most once."""
+    """The six top-level headings, in order; each at most once.
+
+    First the headings written as the template prints them (一、总体情况, or the bare title); then, in the
+    gap where one is missing, a tolerant look: other numbering (1. / 第一部分 / （一）), no numbering, a
+    typo or a missing character (at most one edit in a short title, two in a long one)."""
+    keys = [key(ln.text) for ln in lines]
+    found = _strict_headings(lines, keys)
+    by_number = {h.spec.number: h for h in found}
+    for si, spec in enumerate(SECTIONS):
+        if spec.number in by_number:
+            continue
+        before = [by_number[s.number].line_idx for s in SECTIONS[:si] if s.number in by_number]
+        after = [by_number[s.number].line_idx for s in SECTIONS[si + 1:] if s.number in by_number]
+        lo = max(before) + 1 if before else 0
+        hi = min(after) if after else len(lines)
+        h = _loose_heading(lines, keys, spec, si, lo, hi)
+        if h is not None:
+            by_number[spec.number] = h
+    return sorted(by_number.values(), key=lambda h: h.line_idx)
+
+
+def _strict_headings(lines: list[Line], keys: list[str]) -> list[Heading]:
     found: list[Heading] = []
     next_idx = 0
-    for i, ln in enumerate(lines):
-        k = key(ln.text)
+    for i, (ln, k) in enumerate(zip(lines, keys)):
         if not k or len(k) > 60:
             continue
         m = _RE_TOP_HEADING.match(k)
@@ -149,6 +65,63 @@ def find_headings(lines: list[Line]) -> list[Heading]:
                 next_idx = si + 1
                 break
     return found
+
+
+_RE_ANY_NUMBERING = re.compile(
+    rf"^(?:第(?P<a>[{_CN_NUM}\d]{{1,2}})(?:部分|章|节|项)|[（(](?P<b>[{_CN_NUM}\d]{{1,2}})[）)]"
+    rf"|(?P<c>[{_CN_NUM}\d]{{1,2}})(?:[、.．,，:：)）]|(?=[\u4e00-\u9fff])))[、.．:：\s]*")
+_RE_TABLE_ROW = re.compile(r"\t|(?:\s\d+){2,}\s*$")
+
+
+def _ordinal(token: str | None) -> int | None:
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    if token in _CN_NUM:
+        return _CN_NUM.index(token) + 1
+    return None
+
+
+def _loose_heading(lines: list[Line], keys: list[str], spec: SectionSpec, si: int, lo: int, hi: int) -> Heading | None:
+    """The best tolerant match for one missing section in lines[lo:hi] (None when nothing is close)."""
+    targets = [spec.title, spec.title.replace("政府信息公开", ""), *spec.keywords]
+    best: tuple[tuple, int] | None = None
+    for i in range(lo, hi):
+        k = keys[i]
+        if not k or len(k) > 40 or _RE_TABLE_ROW.search(lines[i].text) or k.endswith(("。", "；", ";")):
+            continue
+        m = _RE_ANY_NUMBERING.match(k)
+        number = _ordinal(next((g for g in m.groups() if g), None)) if m and m.end() else None
+        title = k[m.end():] if m else k
+        title = title.strip("：:。.，, ")
+        if len(title) < 3:
+            continue
+        cost = min(_edits_within(t, title) for t in targets)
+        longest = max(len(t) for t in targets if _edits_within(t, title) == cost)
+        if number is not None and number != si + 1:
+            continue  # numbered as another part: a sub-heading, not this section
+        allowed = (0 if longest <= 4 else 1 if longest <= 8 else 2) + (number == si + 1)
+        if cost > allowed or len(title) > longest + 10:
+            continue
+        rank = (cost, 0 if number == si + 1 else 1, len(title) - longest, i)
+        if best is None or rank < best[0]:
+            best = (rank, i)
+    if best is None:
+        return None
+    i = best[1]
+    return Heading(i, spec, clean(lines[i].text))
+
+
+def _edits_within(pattern: str, text: str) -> int:
+    """Fewest edits (insert, delete, substitute) turning ``pattern`` into some substring of ``text``."""
+    prev = [0] * (len(text) + 1)
+    for pi, pc in enumerate(pattern, 1):
+        cur = [pi] + [0] * len(text)
+        for ti, tc in enumerate(text, 1):
+            cur[ti] = min(prev[ti - 1] + (pc != tc), prev[ti] + 1, cur[ti - 1] + 1)
+        prev = cur
+    return min(prev)
 
 
 def _join(lines: list[Line]) -> str:
