@@ -224,8 +224,10 @@ def render_chart(metrics: dict, path: str | Path) -> Path:
     labels = [lbl if family else lbl.split("\n")[1] for _, lbl in keys]
     types = list(dict.fromkeys(t for s in systems.values() for t in s["by_type"]))
     gold = metrics["run"].get("gold", {}).get("name", "")
+    many = len(types) > 10
     with plt.rc_context(rc):
-        fig, axes = plt.subplots(1, 2, figsize=(13 if len(types) <= 10 else 16, 4.8 if len(types) <= 10 else 6), gridspec_kw={"width_ratios": [1, max(1.4, len(types) / 4)]})
+        fig, axes = plt.subplots(1, 2, figsize=(16, 6) if many else (13, 4.8),
+                                 gridspec_kw={"width_ratios": [1.3, max(1.4, len(types) / 4)]})
         width = 0.8 / max(1, len(names))
         for i, name in enumerate(names):
             raw = [systems[name]["overall"].get(k) for k, _ in keys]  # None: no question of that kind
@@ -233,23 +235,26 @@ def render_chart(metrics: dict, path: str | Path) -> Path:
             xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(keys))]
             bars = axes[0].bar(xs, vals, width, label=name)
             axes[0].bar_label(bars, labels=["n/a" if v is None else f"{v:.0%}" for v in raw], fontsize=7)
+            color = bars.patches[0].get_facecolor() if bars.patches else None
             tvals = [(systems[name]["by_type"].get(t) or {}).get("answer_accuracy") or 0 for t in types]
             xs = [j + (i - (len(names) - 1) / 2) * width for j in range(len(types))]
-            axes[1].bar(xs, tvals, width, label=f"{name} accuracy")
+            axes[1].bar(xs, tvals, width, color=color, label=f"{name}: answer accuracy")
+            # confidently wrong: a narrower hatched red bar inside each system's bar
             wvals = [(systems[name]["by_type"].get(t) or {}).get("confidently_wrong") or 0 for t in types]
-            axes[1].bar(xs, wvals, width * 0.45, color="#c0392b", label=f"{name} confidently wrong" if i == 0 else None)
-        axes[0].set_xticks(range(len(keys)), labels, fontsize=8)
+            axes[1].bar(xs, wvals, width * 0.45, color="#c0392b", edgecolor="white" if i else None, hatch="//" if i else None,
+                        label=f"{name}: confidently wrong")
+        axes[0].set_xticks(range(len(keys)), labels, fontsize=7, rotation=30 if len(keys) > 4 else 0,
+                           ha="right" if len(keys) > 4 else "center")
         axes[0].set_ylim(0, 1.1)
         axes[0].set_title("总体 overall" if family else "overall")
         axes[0].legend(fontsize=8)
         n_by_type = {t: next(s["by_type"][t]["n"] for s in systems.values() if t in s["by_type"]) for t in types}
-        many = len(types) > 10
         axes[1].set_xticks(range(len(types)), [f"{t}\n(n={n_by_type[t]})" for t in types], fontsize=7 if many else 8,
                            rotation=60 if many else 0, ha="right" if many else "center")
         axes[1].set_ylim(0, 1.1)
         axes[1].set_title("按题型的答案准确率与自信地答错 accuracy / confidently wrong by type" if family
                           else "answer accuracy / confidently wrong by type")
-        axes[1].legend(fontsize=7)
+        axes[1].legend(fontsize=7, ncol=max(1, len(names)))
         fig.suptitle(f"ReportQA eval: {gold}")
         fig.tight_layout()
         out = Path(path)

@@ -171,3 +171,40 @@ def test_seeds_reportqa_thresholds_real_model(tmp_path, seeds_dir):
     assert d["answer_accuracy"] == 1.0 and d["citation_recall"] >= 0.96, d
     narrative = run.systems["reportqa"].metrics["by_type"]["narrative"]
     assert narrative["answer_accuracy"] >= 0.91, narrative  # at most two of 24 missed
+
+
+def test_cli_eval_prints_confidently_wrong_and_the_follow_up_note(tmp_path, seeds_dir):
+    """The human output has the confidently-wrong column (overall and by type) with the count of metrics.json,
+    and says when follow-ups were asked without their context."""
+    from eval.report import pct
+    from eval.runner import takes_context
+
+    gold = tmp_path / "g.jsonl"
+    lines = [
+        {"id": "t", "question": "河东区机关事务服务中心2021年本年新收政府信息公开申请数量是多少？", "type": "table",
+         "answerable": True, "answer": "0", "answer_type": "number"},
+        {"id": "r", "question": "河东区工信局2022年新收政府信息公开申请多少件？", "type": "unanswerable",
+         "answerable": False, "answer": "无", "answer_type": "refusal"},
+        {"id": "f", "question": "那东关街道办事处呢？", "type": "followup", "answerable": True, "answer": "0",
+         "answer_type": "number", "context": ["河东区工业和信息化局2021年本年新收政府信息公开申请多少件？"]},
+    ]
+    gold.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(_app(), ["eval", "--gold", str(gold), "--index", str(tmp_path / "idx"), "--corpus",
+                                      str(seeds_dir), "--embedding-model", "fake", "--out", str(out)],
+                             terminal_width=200)
+    assert res.exit_code == 0, res.output
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    o = metrics["systems"]["reportqa"]["overall"]
+    assert "conf.wrong" in res.output
+    assert f"{pct(o['confidently_wrong'])} ({o['counts']['confidently_wrong']})" in res.output
+    for t, m in metrics["systems"]["reportqa"]["by_type"].items():
+        assert m["confidently_wrong"] is not None, t
+    from assistant.assistant import Assistant
+
+    if takes_context(Assistant.ask):
+        assert o["counts"]["context_not_passed"] == 0 and "without their conversation context" not in res.output
+    else:
+        assert o["counts"]["context_not_passed"] == 1 and "without their conversation" in res.output
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "confidently wrong" in md
