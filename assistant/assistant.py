@@ -118,13 +118,14 @@ class Assistant:
         finally:
             self.refresh()
 
-    def ingest_isolated(self, paths: list[str | Path], progress: Callable | None = None):
+    def ingest_isolated(self, paths: list[str | Path], progress: Callable | None = None, *,
+                        agency: str | None = None, year: int | None = None):
         """Ingest in a child process (the web app's uploads): a hostile file cannot take this process's
         memory, and its parsing does not compete for this process's GIL. Same result as ``ingest``."""
         from ingest.worker import run_in_subprocess
 
         try:
-            return run_in_subprocess(self.settings, [Path(p) for p in paths], progress=progress)
+            return run_in_subprocess(self.settings, [Path(p) for p in paths], progress=progress, agency=agency, year=year)
         finally:
             self.refresh()
 

@@ -76,6 +76,7 @@ class FileOutcome(BaseModel):
     report_id: str | None = None
     chunks: int = Field(0, description="chunks embedded for this file in this run")
     seconds: float = 0.0
+    warnings: list[str] = Field(default_factory=list, description="what the parser flagged (a year after next year …)")
 
 
 class IngestResult(BaseModel):
@@ -171,10 +172,10 @@ def _one_line(s: str, limit: int = 300) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def _parse(path: Path) -> Report:
+def _parse(path: Path, overrides: dict | None = None) -> Report:
     from ingest.parse import parse_file
 
-    return parse_file(path)
+    return parse_file(path, **(overrides or {}))
 
 
 @dataclass
@@ -196,10 +197,10 @@ class _Staged:
     t0: float
 
 
-def _prepare(path: Path, sha: str, settings: Settings) -> _Prepared:
+def _prepare(path: Path, sha: str, settings: Settings, overrides: dict | None = None) -> _Prepared:
     """Parse, chunk and tokenize one file (CPU work that overlaps with embedding the previous one)."""
     try:
-        report = _parse(path)
+        report = _parse(path, overrides) if overrides else _parse(path)
     except ReportError as e:
         return _Prepared(error=e.reason)
     except Exception as e:  # a parser bug on one file must not stop the others
@@ -219,8 +220,9 @@ def _prepare(path: Path, sha: str, settings: Settings) -> _Prepared:
 
 class _Run:
     def __init__(self, settings: Settings, catalog: Catalog, embedder: Embedder | None,
-                 progress: ProgressFn | None, note: NoteFn | None = None):
+                 progress: ProgressFn | None, note: NoteFn | None = None, overrides: dict | None = None):
         self.settings = settings
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v}  # --agency / --year
         self.catalog = catalog
         self._embedder = embedder
         self.progress = progress or (lambda done, total, path: None)
@@ -286,7 +288,7 @@ class _Run:
                 except OSError:
                     continue  # reported when its turn comes
                 if not self.is_unchanged(str(path), sha):
-                    pending[j] = (sha, pool.submit(_prepare, path, sha, self.settings))
+                    pending[j] = (sha, pool.submit(_prepare, path, sha, self.settings, self.overrides))
 
         outcomes: dict[int, FileOutcome] = {}
         group: list[tuple[int, _Staged]] = []
@@ -334,6 +336,8 @@ class _Run:
     # -- files: stage (parse, decide), then flush a group (embed together, write, commit) ----------
 
     def is_unchanged(self, key: str, sha: str) -> bool:
+        if self.overrides:  # --agency / --year: parse again even an unchanged file
+            return False
         rec = self.catalog.file(key)
         return bool(rec and rec.sha256 == sha and rec.settings_hash == self.hash and rec.report_id in self.committed)
 
@@ -355,7 +359,7 @@ class _Run:
             if rec.status != "ingested":  # an earlier attempt at other content failed; this is the indexed one
                 self.catalog.mark_ingested(key)
             return self._known(shown, rec.report_id, t0)  # type: ignore[arg-type]
-        prep = self._wait_parse(shown, fut) if fut is not None else _prepare(path, sha, self.settings)
+        prep = self._wait_parse(shown, fut) if fut is not None else _prepare(path, sha, self.settings, self.overrides)
         if prep.error is not None:
             return self._failed(shown, key, sha, prep.error, rec is not None and rec.report_id is not None, t0)
         crash_point("parsed")
@@ -418,7 +422,8 @@ class _Run:
         crash_point("commit")
         self._after_commit(rid, removed)
         return FileOutcome(path=st.shown, status="ingested", agency=report.agency, year=report.year, report_id=rid,
-                           chunks=len(chunks), seconds=round(time.perf_counter() - st.t0, 3))
+                           chunks=len(chunks), seconds=round(time.perf_counter() - st.t0, 3),
+                           warnings=list(report.warnings))
 
     def _write_vectors(self, items: Sequence[tuple[Report, Chunk]], emb: np.ndarray) -> None:
         """One vector-store write per ``write_batch`` chunks (each write has a fixed cost: few, big ones)."""
@@ -496,7 +501,7 @@ class _Run:
 
 def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool = False, rebuild: bool = False,
                  progress: ProgressFn | None = None, embedder: Embedder | None = None,
-                 note: NoteFn | None = None) -> IngestResult:
+                 note: NoteFn | None = None, agency: str | None = None, year: int | None = None) -> IngestResult:
     """Ingest files and folders (recursively) into ``settings.index_dir``.
 
     Unchanged files (same sha256, same settings hash) are skipped; a changed
@@ -504,7 +509,8 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool
     ``prune`` forgets files that are gone from disk; ``rebuild`` wipes the index
     first (with no ``paths``, the files it listed are re-ingested). Raises
     IndexError_ for an index built with other settings (without ``rebuild``)
-    or one locked by another ingest.
+    or one locked by another ingest. ``agency`` / ``year`` override what the parser identifies, for every
+    file of this run (files are parsed again even when unchanged).
     """
     t0 = time.perf_counter()
     index_dir = Path(settings.index_dir)
@@ -515,7 +521,7 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool
     try:
         catalog = Catalog(index_dir)
         limits.configure(settings)  # readers check files against this ingest's limits
-        run = _Run(settings, catalog, embedder, progress, note)
+        run = _Run(settings, catalog, embedder, progress, note, overrides={"agency": agency, "year": year})
         try:
             if rebuild and not paths:
                 paths = [f.path for f in catalog.files() if Path(f.path).exists()]

@@ -140,10 +140,12 @@ class IngestQueue:
 # ---------------------------------------------------------------------- the child process
 
 
-def run_in_subprocess(settings: Settings, paths: Sequence[Path], progress: ProgressFn | None = None) -> IngestResult:
+def run_in_subprocess(settings: Settings, paths: Sequence[Path], progress: ProgressFn | None = None, *,
+                      agency: str | None = None, year: int | None = None) -> IngestResult:
     """``ingest_paths(settings, paths)`` in a child process; progress relayed; the result returned.
     Raises IndexError_ (one line, in Chinese) when the child fails or dies."""
-    request = {"settings": json.loads(settings.model_dump_json()), "paths": [str(p) for p in paths]}
+    request = {"settings": json.loads(settings.model_dump_json()), "paths": [str(p) for p in paths],
+               "overrides": {"agency": agency, "year": year}}
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -197,6 +199,7 @@ def _child() -> int:
         req = json.loads(sys.stdin.read())
         settings = Settings(**req["settings"])
         paths = [Path(p) for p in req["paths"]]
+        overrides = {k: v for k, v in (req.get("overrides") or {}).items() if v}
     except Exception as e:  # noqa: BLE001
         emit({"error": f"入库请求无法读取（{type(e).__name__}）"})
         return 2
@@ -211,7 +214,7 @@ def _child() -> int:
     while True:
         try:
             res = ingest_paths(settings, paths, progress=lambda d, t, c: emit({"progress": [d, t, c]}),
-                               note=lambda m: emit({"note": m}))
+                               note=lambda m: emit({"note": m}), **overrides)
             break
         except IndexLockedError:
             if time.monotonic() > deadline:

@@ -132,16 +132,25 @@ def ingest_cmd(
     prune: bool = typer.Option(False, "--prune", help="Forget indexed files that are gone from disk."),
     rebuild: bool = typer.Option(False, "--rebuild",
                                  help="Wipe the index and ingest again (with no PATH: the files it listed)."),
+    agency: str | None = typer.Option(None, "--agency",
+                                      help="The agency, as printed (overrides what the parser identifies; every file given)."),
+    year: int | None = typer.Option(None, "--year", min=1990, max=2100,
+                                    help="The report year (overrides what the parser identifies; every file given)."),
 ) -> None:
     """Ingest report files into the index; unchanged files are skipped, changed ones replaced."""
     from ingest.indexer import ingest_paths
 
     if not paths and not (prune or rebuild):
         fail("give at least one file or folder to ingest (or --prune / --rebuild)")
+    if (agency or year) and not paths:
+        fail("--agency / --year 需要指定要入库的文件")
+    if agency is not None and not agency.strip():
+        fail("--agency 不能为空")
     settings = make_settings(index)
     with _Progress(enabled=not json_out and err_console.is_terminal) as progress:
         result = ingest_paths(settings, paths or [], prune=prune, rebuild=rebuild, progress=progress,
-                              note=lambda m: err_console.print(escape(m), highlight=False, soft_wrap=True))
+                              note=lambda m: err_console.print(escape(m), highlight=False, soft_wrap=True),
+                              agency=agency.strip() if agency else None, year=year)
     if json_out:
         emit_json(result.model_dump(mode="json"))
     else:
@@ -153,8 +162,10 @@ def ingest_cmd(
         for f in result.files:
             style = _STATUS_STYLE[f.status]
             report = f"{escape(f.agency)} {f.year}年" if f.agency else ""
-            t.add_row(escape(f.path), f"[{style}]{f.status}[/{style}]", report,
-                      escape(f.reason or (f"{f.chunks} chunks" if f.chunks else "")))
+            note = f.reason or (f"{f.chunks} chunks" if f.chunks else "")
+            if f.warnings:
+                note = "；".join([note, *f.warnings[:3]] if note else f.warnings[:3])
+            t.add_row(escape(f.path), f"[{style}]{f.status}[/{style}]", report, escape(note))
         if result.files:
             console.print(t)
         for p in result.pruned:
