@@ -11,7 +11,8 @@ from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
 from assistant import text_arithmetic
-from assistant.query import Query
+from assistant import executor
+from assistant.query import Measure, Query
 from assistant import refusals
 from assistant.reader import read
 from assistant.scope import is_subsequence
@@ -31,7 +32,7 @@ from assistant.retrieval import (
     tokens,
 )
 from ingest.agency import forms as agency_forms
-from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, name
+from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, lookup, name
 from assistant.table_facts import column_extreme_answer, ratio_answer, table_rows_answer, table_state_answer, unit_answer
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
@@ -41,6 +42,7 @@ from ingest.text import key, numbers_in
 
 log = logging.getLogger(__name__)
 
+SEVERAL_SHOWN = 6  # reports answered measure by measure; more is a table, not an answer
 HOLDINGS_SHOWN = 40  # agencies listed by name in a refusal; beyond that, a count
 
 
@@ -238,6 +240,14 @@ class Assistant:
             text, value = table_state_answer(a, self.index, scope, cited)
         elif a.intent == "check":
             text, value = self._check_answer(a, scope, cited, warnings)
+        elif len(a.measures) > 1 and a.operation.kind in ("sum", "values", "value") and len(scope) <= SEVERAL_SHOWN:
+            text, value = executor.several(a, self.index, scope, cited)
+            for m in a.measures:
+                self._table_warnings(a, lookup(self.index, scope, m), warnings, m)
+        elif a.operation.kind == "breakdown" and a.operation.by == "row" and a.target is not None \
+                and a.target.table == T3 and len(scope) <= SEVERAL_SHOWN:
+            text, value = executor.breakdown_rows(a, self.index, scope, cited)
+            self._table_warnings(a, lookup(self.index, scope, a.target), warnings)
         elif a.target is not None and a.intent != "narrative" and a.intent != "summary":
             text, value, values = answer_table(a, self.index, scope, infos, cited)
             no_column = bool(values) and all(v.missing for v in values)  # every report has the other table head
@@ -271,6 +281,10 @@ class Assistant:
     # ---------------------------------------------------------------- refusals
 
     def _scope_refusal(self, a: Query, infos: list[ReportInfo]) -> Answer | None:
+        if a.scope.ambiguous and not a.scope.agencies:
+            which = "；".join(f"「{w}」可能指：{'、'.join(c)}" for w, c in a.scope.ambiguous.items())
+            return Answer(question=a.question, answerable=False, intent="refusal",
+                          answer=f"问题中的机关不明确。{which}。请写明是哪一个机关再问。")
         if a.scope.invalid_years:
             return Answer(question=a.question, answerable=False, intent="refusal",
                           answer=f"「{'、'.join(a.scope.invalid_years)}」不是有效的报告年份，无法回答。现有报告：{_holdings(infos)}。")
@@ -554,8 +568,9 @@ class Assistant:
 
     # ---------------------------------------------------------------- warnings
 
-    def _table_warnings(self, a: Query, values: list[ReportValue], warnings: list[str]) -> None:
-        t = a.target
+    def _table_warnings(self, a: Query, values: list[ReportValue], warnings: list[str],
+                        measure: Measure | None = None) -> None:
+        t = measure or a.target
         if t is None:
             return
         for rv in values:
@@ -566,6 +581,7 @@ class Assistant:
                 warnings += _rule_warning(rv.info, t.table, f)
                 if f.rule == "narrative.t3_new" and t.table == T3 and "new" in t.rows:
                     warnings.append(f"{name(rv.info)}：{f.detail}答案取自表三。")
+        warnings[:] = list(dict.fromkeys(warnings))
 
     # ---------------------------------------------------------------- consistency
 

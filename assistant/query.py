@@ -88,6 +88,8 @@ class Scope(BaseModel):
     overridden: list[str] = Field(default_factory=list, description="filters the question's own scope overrode")
     from_context: list[str] = Field(default_factory=list, description="parts taken from the previous turn")
     previous_missing: int | None = Field(None, description="比上年 asked, but the year before is not held")
+    ambiguous: dict[str, list[str]] = Field(default_factory=dict, description="a name fragment that fits several "
+                                                                              "agencies -> those agencies (asked back)")
 
 
 class Span(BaseModel):

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from assistant.lexicon import MEASURE_KINDS, Lexicon, Meaning, default_lexicon
 from assistant.query import Measure, Operation, Query, Scope, Span, column_label, row_label
-from assistant.scope import find_years, resolve_agencies
+from assistant.scope import agencies_for_fragment, find_years, resolve_agencies
 from ingest.index import ReportInfo
 from ingest.template import T2, T2_ITEMS, T3, T3_ROWS_2021, T4
 
@@ -36,30 +36,48 @@ class Tiled:
 
 
 def tile(text: str, covered: list[tuple[int, int]], lx: Lexicon) -> Tiled:
-    """Longest match at each position of what the agency and year spans leave; runs of unmatched characters are
-    tried once more with one character changed (a homophone typo in a filler or operation word)."""
+    """Tile what the agency and year spans leave with lexicon surfaces so that the fewest characters are left over
+    (then the fewest spans: longer words win), clause by clause; runs of unmatched characters are tried once more
+    with one character changed (a homophone typo in a filler or operation word)."""
     t = Tiled(text)
-    taken = [False] * len(text)
+    free = [True] * len(text)
     for s, e in covered:
         for i in range(max(0, s), min(e, len(text))):
-            taken[i] = True
-    i, run = 0, -1
+            free[i] = False
+    i = 0
     while i < len(text):
-        if taken[i] or text[i] in _PUNCT:
-            if run >= 0:
-                t.left.append((run, i, text[run:i]))
-                run = -1
+        if not free[i] or text[i] in _PUNCT:
             i += 1
             continue
-        hit = None
-        for L in range(min(lx.longest, len(text) - i), 0, -1):
-            if any(taken[i:i + L]):
-                continue
-            ms = lx.surfaces.get(text[i:i + L])
-            if ms:
-                hit = (L, ms)
-                break
-        if hit is None:
+        j = i
+        while j < len(text) and free[j] and text[j] not in _PUNCT:
+            j += 1
+        _tile_segment(t, i, j, lx)
+        i = j
+    t.spans.sort(key=lambda x: x[0])
+    _typos(t, lx)
+    return t
+
+
+def _tile_segment(t: Tiled, a: int, b: int, lx: Lexicon) -> None:
+    text = t.text
+    best: list[tuple[int, int]] = [(0, 0)] * (b - a + 1)  # (left-over characters, spans) from position i to b
+    step: list[int] = [0] * (b - a + 1)  # 0: leave the character; L: a surface of length L
+    for i in range(b - 1, a - 1, -1):
+        k = i - a
+        lo, sp = best[k + 1]
+        choice, score = 0, (lo + 1, sp)
+        for L in range(1, min(lx.longest, b - i) + 1):
+            if text[i:i + L] in lx.surfaces:
+                lo2, sp2 = best[k + L]
+                cand = (lo2, sp2 + 1)
+                if cand < score or (cand == score and choice and L > choice):
+                    choice, score = L, cand
+        best[k], step[k] = score, choice
+    i, run = a, -1
+    while i < b:
+        L = step[i - a]
+        if L == 0:
             if run < 0:
                 run = i
             i += 1
@@ -67,13 +85,10 @@ def tile(text: str, covered: list[tuple[int, int]], lx: Lexicon) -> Tiled:
         if run >= 0:
             t.left.append((run, i, text[run:i]))
             run = -1
-        L, ms = hit
-        t.spans.append((i, i + L, text[i:i + L], ms))
+        t.spans.append((i, i + L, text[i:i + L], lx.surfaces[text[i:i + L]]))
         i += L
     if run >= 0:
-        t.left.append((run, len(text), text[run:]))
-    _typos(t, lx)
-    return t
+        t.left.append((run, b, text[run:b]))
 
 
 def _typos(t: Tiled, lx: Lexicon) -> None:
@@ -243,24 +258,7 @@ def measures(t: Tiled, raw: str, lx: Lexicon, wants_number: bool) -> list[Measur
                 out.append(Measure(T3, keys, ckeys, label, clabel))
         return out
     if table == T4:
-        groups: list[tuple[int, list[str], str]] = []
-        for s, m in t.meanings("group"):
-            if m.table == T4:
-                groups.append((s, [m.key], row_label(T4, m.key)))
-        for s, m in t.meanings("rowset"):
-            if m.table == T4:
-                ks = lx.key_set("rowset", T4, m.key)
-                groups.append((s, list(ks.rows), ks.label))
-        specific = [g for g in groups if g[1] != ["review"] and len(g[1]) == 1]
-        suits = [g for g in groups if len(g[1]) > 1]
-        if specific:
-            groups = specific[:1]
-        elif suits:
-            groups = suits[:1]
-        groups = groups[:1] or [(0, ["review"], row_label(T4, "review"))]
-        col = next((m.key for _, m in t.meanings("column") if m.table == T4 and m.key != "total"), "total")
-        _, keys, label = groups[0]
-        return [Measure(T4, keys, [col], label, column_label(T4, col))]
+        return _t4_measures(t, lx)
     # 表二: each named row with the column named for it (its item's columns), else the item's first column
     out = []
     seen = set()
@@ -270,11 +268,57 @@ def measures(t: Tiled, raw: str, lx: Lexicon, wants_number: bool) -> list[Measur
         seen.add(m.key)
         item = next(it for it in T2_ITEMS if any(r.key == m.key for r in it.rows))
         cols = {c.key: c for c in (*item.columns_2021, *item.columns_2019)}
-        named = [c.key for _, c in t.meanings("column") if c.table == T2 and c.key in cols]
-        ck = named[0] if named else item.columns_2021[0].key
+        named = list(dict.fromkeys(c.key for _, c in t.meanings("column") if c.table == T2 and c.key in cols))
         rlabel = next(r.label for r in item.rows if r.key == m.key)
-        out.append(Measure(T2, [m.key], [ck], rlabel, cols[ck].label))
+        for ck in named or [item.columns_2021[0].key]:
+            out.append(Measure(T2, [m.key], [ck], rlabel, cols[ck].label))
     return out
+
+
+def _t4_measures(t: Tiled, lx: Lexicon) -> list[Measure]:
+    """Each 表四 part named (行政复议, 直接起诉, 复议后起诉, or 行政诉讼 = both lawsuits) with the result columns named
+    after it (维持、纠正 …); a column named before any part goes with the first part."""
+    groups: list[tuple[int, list[str], str]] = []
+    for s, m in t.meanings("group"):
+        if m.table == T4:
+            groups.append((s, [m.key], row_label(T4, m.key)))
+    for s, m in t.meanings("rowset"):
+        if m.table == T4:
+            ks = lx.key_set("rowset", T4, m.key)
+            groups.append((s, list(ks.rows), ks.label))
+    groups.sort()
+    specific = {ks[0] for _, ks, _ in groups if len(ks) == 1 and ks[0] != "review"}
+    if specific:  # 复议后起诉的行政诉讼: the part named, not both lawsuits
+        groups = [g for g in groups if not (len(g[1]) > 1 and set(g[1]) & specific)]
+    if len(groups) > 1 and any(g[1] == ["review"] for g in groups) and not _listed(t, groups):
+        groups = [g for g in groups if g[1] != ["review"]] or groups  # 复议后起诉 (复议 is part of its name)
+    seen, uniq = set(), []
+    for g in groups:
+        if tuple(g[1]) not in seen:
+            seen.add(tuple(g[1]))
+            uniq.append(g)
+    groups = uniq or [(0, ["review"], row_label(T4, "review"))]
+    cols = [(s, m.key) for s, m in t.meanings("column") if m.table == T4]
+    named = [c for c in cols if c[1] != "total"]
+    if named and not any(k == "total" and _total_asked(t, s) for s, k in cols):
+        cols = named
+    out: list[Measure] = []
+    for gi, (gs, keys, label) in enumerate(groups):
+        nxt = groups[gi + 1][0] if gi + 1 < len(groups) else 10 ** 6
+        mine = [k for s, k in cols if (gs <= s < nxt) or (gi == 0 and s < gs)]
+        for k in dict.fromkeys(mine or ([k for _, k in named] if len(groups) == 1 else []) or ["total"]):
+            out.append(Measure(T4, keys, [k], label, column_label(T4, k)))
+    return out
+
+
+def _listed(t: Tiled, groups) -> bool:
+    """Parts written as a list (行政复议、直接起诉和复议后起诉), not one part whose name holds another's."""
+    return len(groups) > 2 or (t.has_op("sum") or t.has_op("values"))
+
+
+def _total_asked(t: Tiled, pos: int) -> bool:
+    """总计 named as a value of its own (…分别是多少？总计又是多少), not as the part's total."""
+    return any(s > pos - 3 and s <= pos for s, m in t.meanings("op") if m.key in ("values",)) or "又" in t.text[pos:pos + 4]
 
 
 # ------------------------------------------------------------------ unplaced words
@@ -360,6 +404,8 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
     if n_scope >= 2 and has("compare"):
         by = "years" if len(scope.years) >= 2 else "agencies"
         return Operation(kind="compare", compare=by, change=has("change"))
+    if has("breakdown") and len(ms) == 1 and n_scope <= 1:
+        return Operation(kind="breakdown", by=_breakdown_by(t, ms[0]))
     if has("values"):
         return Operation(kind="values")
     if has("sum") and (len(scope.years) != 1 or len(scope.agencies) != 1):
@@ -369,6 +415,17 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
     if len(ms) > 1:
         return Operation(kind="sum" if has("sum") else "values")
     return Operation(kind="value")
+
+
+def _breakdown_by(t: Tiled, m: Measure) -> str | None:
+    """分别 over the result rows (各种办理结果) or over the applicant columns (按申请人类型); None: the measure's own
+    parts (a group's rows, a 表四 part's columns)."""
+    words = [w for _, _, w, ms in t.spans if any(x.kind == "op" and x.key == "breakdown" for x in ms)]
+    if m.table == T3 and m.rows in (["new"], ["total"]) and any(k in w for w in words for k in ("结果", "情形", "理由", "类别")):
+        return "row"
+    if any(k in w for w in words for k in ("申请人", "类型")):
+        return "column"
+    return None
 
 
 # ------------------------------------------------------------------ the reader
@@ -384,10 +441,12 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     years = find_years(text, q, held)
     covered = list(ag.spans) + [(y.start, y.end) for y in years]
     t = tile(text, covered, lx)
+    ambiguous = _fragments(t, ag, reports)
     # a number is asked when a number word is written anywhere (答复了多少 and 多多少 hold 多少 inside a longer span)
     wants_number = any(w in text for w in lx.op_words("ask_number")) and not any(
         w in text for w in lx.op_words("not_number"))
     scope = _scope(ag.found, ag.unknown, years, t, reports, lx)
+    scope.ambiguous = ambiguous
     _apply_filters(scope, reports, agency, year)
     ms = measures(t, q, lx, wants_number)
     words, like = unplaced(t, lx)
@@ -411,6 +470,29 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
         query.measures = [Measure(T3, base.rows if base else ["new"], keys, base.row_label if base else
                                   row_label(T3, "new"), "申请人")]
     return query
+
+
+def _fragments(t: Tiled, ag, reports: list[ReportInfo]) -> dict[str, list[str]]:
+    """Left-over runs that are a fragment of a known agency's name (淮安, 洪泽区 without 区) become agency spans;
+    a fragment that fits several agencies is returned, so that the answer asks which one is meant."""
+    ambiguous: dict[str, list[str]] = {}
+    if ag.found:
+        return ambiguous
+    keep = []
+    for s, e, run in t.left:
+        hits = agencies_for_fragment(run, reports)
+        if len(hits) == 1:
+            ag.found.append(hits[0])
+            ag.spans.append((s, e))
+        elif hits:
+            ambiguous[run] = hits
+            ag.spans.append((s, e))
+        else:
+            keep.append((s, e, run))
+    t.left = keep
+    if ag.found:
+        ag.unknown.clear()
+    return ambiguous
 
 
 def _names_operation(t: Tiled) -> bool:

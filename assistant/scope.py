@@ -155,3 +155,40 @@ def _find_token(qk: str, token: str, taken: list[YearSpan]) -> int | None:
         if not any(s.start <= m.start() < s.end for s in taken):
             return m.start()
     return None
+
+
+# ------------------------------------------------------------------ fragments of names
+
+_LEVELS = set("省市州盟区县旗镇乡")
+_GOV = ("人民政府", "政府")
+
+
+def agencies_for_fragment(run: str, reports: list[ReportInfo]) -> list[str]:
+    """Known agencies a left-over fragment of the question may name: 淮安 (淮安市人民政府), 洪泽 (洪泽区),
+    河东工信局 (河东区工信局). First the agencies one of whose names is the fragment with only administrative
+    levels (市/区/县 …) or 人民政府 added; else those with a name starting with it. Several: the caller asks."""
+    if len(run) < 2:
+        return []
+    tight, prefix = [], []
+    for info in {r.agency: r for r in reports}.values():
+        keys = _form_keys(info.agency, tuple(sorted(info.agency_variants)))
+        if any(_levels_only(run, f) for f in keys):
+            tight.append(info.agency)
+        elif any(f.startswith(run) for f in keys):
+            prefix.append(info.agency)
+    return tight or prefix
+
+
+def _levels_only(run: str, form: str) -> bool:
+    """form is run with administrative levels inserted, and perhaps 人民政府 / 政府 appended."""
+    for g in _GOV:
+        if form.endswith(g) and not run.endswith(g):
+            form = form[: -len(g)]
+            break
+    i = 0
+    for ch in form:
+        if i < len(run) and ch == run[i]:
+            i += 1
+        elif ch not in _LEVELS:
+            return False
+    return i == len(run) and len(form) > len(run) - 0 and form != run

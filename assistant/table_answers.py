@@ -299,7 +299,7 @@ def answer_table(a: Query, index: ReportIndex, scope: list[ReportInfo], all_info
         text, v = answer_part_extreme(values[0], t, cited, a.intent == "max")
         return text, v, values
     if len(values) == 1:
-        if a.intent == "list":
+        if a.intent in ("list", "breakdown"):
             text, v = answer_within_report(values[0], t, index, cited, nonzero_only="不为0" in a.question.replace(" ", "")
                                            or "非零" in a.question or "哪些" in a.question)
             return text, v, values
