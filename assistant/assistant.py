@@ -238,6 +238,8 @@ class Assistant:
                     warnings += _rule_warning(info, a.table_state_table, f)
         elif a.intent == "table_state":
             text, value = table_state_answer(a, self.index, scope, cited)
+        elif a.intent == "check" and a.operation.by == "column" and a.target is not None and len(scope) <= SEVERAL_SHOWN:
+            text, value = executor.check_row(a, self.index, scope, cited)
         elif a.intent == "check":
             text, value = self._check_answer(a, scope, cited, warnings)
         elif len(a.measures) > 1 and a.operation.kind in ("sum", "values", "value") and len(scope) <= SEVERAL_SHOWN:

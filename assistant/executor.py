@@ -88,20 +88,57 @@ def breakdown_rows(a: Query, index: ReportIndex, scope: list[ReportInfo], cited:
         for c in rv.cells:
             by_row.setdefault(c.row, []).append(c)
         items, zero = [], []
-        for key in (*RESULT_ROWS, "total"):
-            cells = by_row.get(key)
+        for group, keys in _result_groups():
+            cells = [c for k in keys for c in by_row.get(k, [])]
             if not cells:
                 continue
-            label = cells[0].row_label.replace("三、本年度办理结果", "")
             if any(c.state.value != "number" for c in cells):
-                items.append(f"{label} 未填报{cited.add([cell_evidence(rv.info, cells[0])])}")
+                items.append(f"{group} 未填报{cited.add([cell_evidence(rv.info, cells[0])])}")
                 continue
             v = sum(c.value for c in cells)
-            if v or key == "total":
-                items.append(f"{label} {fmt(v)} 件{cited.add([cell_evidence(rv.info, c) for c in cells])}")
-            else:
-                zero.append(label)
+            if not v and group != "（七）总计":
+                zero.append(group)
+                continue
+            nonzero = [c for c in cells if c.value]
+            marks = cited.add([cell_evidence(rv.info, c) for c in (nonzero or cells)])
+            detail = ""
+            if len(nonzero) > 1 or (len(keys) > 1 and nonzero):
+                detail = "（" + "，".join(f"{c.row_label.split(' ')[-1]} {fmt(c.value)}" for c in nonzero) + "）"
+            items.append(f"{group} {fmt(v)} 件{detail}{marks}")
         col = f"（{m.column_label}）" if m.column_label and m.column_label != "总计" else ""
-        tail = f"；其余 {len(zero)} 项为 0" if zero else ""
-        lines.append(f"{name(rv.info)}办理结果{col}：" + "；".join(items) + tail + "。")
+        total = [x for x in items if x.startswith("（七）")]
+        items = [x for x in items if not x.startswith("（七）")] + ([f"{'、'.join(zero)}为 0"] if zero else []) + total
+        lines.append(f"{name(rv.info)}办理结果{col}：" + "；".join(items) + "。")
     return "\n".join(lines), None
+
+
+def check_row(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None]:
+    """One 表三 row's applicant columns against its 总计 (“予以公开”一行各类申请人加起来等于总计吗)."""
+    from ingest.template import T3_APPLICANT_KEYS
+
+    m = a.measures[0]
+    wide = Measure(T3, m.rows, [*T3_APPLICANT_KEYS, "total"], m.row_label, "")
+    lines = []
+    for rv in lookup(index, scope, wide):
+        parts = [c for c in rv.cells if c.column != "total"]
+        total = [c for c in rv.cells if c.column == "total"]
+        if not parts or not total or any(c.state.value != "number" for c in rv.cells):
+            lines.append(f"{name(rv.info)}报告表三「{m.row_label}」有未填报的格，无法核对。")
+            continue
+        s = sum(c.value for c in parts)
+        t = sum(c.value for c in total)
+        marks = cited.add([cell_evidence(rv.info, c) for c in (*parts, *total) if c.value or c.column == "total"])
+        expr = " + ".join(f"{c.column_label} {fmt(c.value)}" for c in parts if c.value) or "各类申请人均为 0"
+        verdict = "一致，相等" if s == t else "不一致"
+        lines.append(f"{name(rv.info)}表三「{m.row_label}」：{expr} = {fmt(s)}，{'等于' if s == t else '不等于'}总计 "
+                     f"{fmt(t)}，{verdict}。{marks}")
+    return "\n".join(lines), None
+
+
+def _result_groups() -> list[tuple[str, list[str]]]:
+    """（一）…（六） with their leaf rows (the single-row 其他处理 included), then （七）总计."""
+    from ingest.template import RESULT_GROUPS
+
+    out = [(label, [r.key for r in T3_ROWS_2021 if r.group == g] + (["other"] if g == "other" else []))
+           for g, label in RESULT_GROUPS.items()]
+    return out + [("（七）总计", ["total"])]

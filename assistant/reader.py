@@ -244,7 +244,8 @@ def measures(t: Tiled, raw: str, lx: Lexicon, wants_number: bool) -> list[Measur
         if not rows:
             if any(m.key == "forward" for _, m in t.meanings("row")):
                 rows = [(["forward"], row_label(T3, "forward"))]
-            elif any(m.table == T3 for _, m in t.meanings("hint")) and (wants_number or t.meanings("column")):
+            elif any(m.table == T3 for _, m in t.meanings("hint")) and (
+                    wants_number or t.meanings("column") or t.has_op("breakdown")):
                 rows = [(["new"], row_label(T3, "new"))]  # 企业申请有多少件: the applications received
             elif any(m.table == T3 and m.key == "total" for _, m in t.meanings("row")):
                 rows = [(["total"], row_label(T3, "total"))]
@@ -290,8 +291,6 @@ def _t4_measures(t: Tiled, lx: Lexicon) -> list[Measure]:
     specific = {ks[0] for _, ks, _ in groups if len(ks) == 1 and ks[0] != "review"}
     if specific:  # 复议后起诉的行政诉讼: the part named, not both lawsuits
         groups = [g for g in groups if not (len(g[1]) > 1 and set(g[1]) & specific)]
-    if len(groups) > 1 and any(g[1] == ["review"] for g in groups) and not _listed(t, groups):
-        groups = [g for g in groups if g[1] != ["review"]] or groups  # 复议后起诉 (复议 is part of its name)
     seen, uniq = set(), []
     for g in groups:
         if tuple(g[1]) not in seen:
@@ -311,11 +310,6 @@ def _t4_measures(t: Tiled, lx: Lexicon) -> list[Measure]:
     return out
 
 
-def _listed(t: Tiled, groups) -> bool:
-    """Parts written as a list (行政复议、直接起诉和复议后起诉), not one part whose name holds another's."""
-    return len(groups) > 2 or (t.has_op("sum") or t.has_op("values"))
-
-
 def _total_asked(t: Tiled, pos: int) -> bool:
     """总计 named as a value of its own (…分别是多少？总计又是多少), not as the part's total."""
     return any(s > pos - 3 and s <= pos for s, m in t.meanings("op") if m.key in ("values",)) or "又" in t.text[pos:pos + 4]
@@ -330,7 +324,7 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str]]:
     words, like = [], []
     spans = sorted(t.spans)
     for s, e, run in t.left:
-        core = re.sub(r"[\d.%a-z]+", "", run)
+        core = re.sub(r"[\d.%a-z]+|[一二三四五六七八九十两几]+[种类项个条件份]?", "", run)  # 八种, 三项: counts
         if len(core) < 2:
             continue
         words.append(run)
@@ -345,7 +339,9 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str]]:
             nxt = x
             break
         verb_gap = any(g in _ASPECT for g in gap)
-        prev = next((x for x in reversed(spans) if x[1] == s), None)
+        clause_start = max((j + 1 for j in range(0, s) if t.text[j] in _PUNCT), default=0)
+        prev = next((x for x in reversed(spans) if clause_start <= x[0] and x[1] <= s
+                     and not all(m.kind == "filler" for m in x[3])), None)
         qualifies = prev is not None and any(m.kind in MEASURE_KINDS for m in prev[3]) and (
             nxt is None or any(m.kind == "op" and m.key == "ask_number" for m in nxt[3]))  # 行政复议搁置的有几件
         modifies = nxt is not None and not verb_gap and any(
@@ -392,8 +388,9 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
     if has("which_kind") and (t.meanings("colset") or any(m.key == "applicants" for _, m in t.meanings("colset"))) \
             and (target is None or target.table == T3):
         return Operation(kind="rank", rank="min" if has("min") else "max", over="columns")
-    if has("check"):
-        return Operation(kind="check")
+    if has("check"):  # a row's applicant columns against its 总计, or the table's 勾稽 rules
+        by_col = target is not None and target.table == T3 and any(m.key == "applicants" for _, m in t.meanings("colset"))
+        return Operation(kind="check", by="column" if by_col else None)
     if has("summary"):
         return Operation(kind="narrative", summary=True)
     if target is None or (has("narrative") and has("narrative_strong")):
@@ -464,12 +461,33 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
         or _names_operation(t) else _context_operation(query, context, t, lx)
     _previous_year(query, t, reports)
     op = query.operation
+    if op.kind == "rank" and op.over == "reports" and len(query.measures) == 1 and _one_report(query, reports):
+        _rank_parts(query)
     if op.kind == "rank" and op.over == "columns":  # 哪类申请人最多: the row across the applicant columns
         base = query.measures[0] if query.measures and query.measures[0].table == T3 else None
         keys = list(lx.key_set("colset", T3, "applicants").columns)
         query.measures = [Measure(T3, base.rows if base else ["new"], keys, base.row_label if base else
                                   row_label(T3, "new"), "申请人")]
     return query
+
+
+def _one_report(q: Query, reports: list[ReportInfo]) -> bool:
+    s = q.scope
+    return len([r for r in reports if (not s.agencies or r.agency in s.agencies) and (not s.years or r.year in s.years)]) == 1
+
+
+def _rank_parts(q: Query) -> None:
+    """哪种最多 within one report: the measure's parts compete (表四: its result columns; 表三 办理结果: the result
+    rows); a measure that already has several cells (不予处理 = 5 rows) keeps them."""
+    m = q.measures[0]
+    q.operation.over = "parts"
+    if m.table == T4 and m.columns == ["total"]:
+        m.columns = ["upheld", "corrected", "other", "pending"]
+        m.column_label = "各种结果"
+    elif m.table == T3 and m.rows in (["new"], ["total"]) and m.columns == ["total"]:
+        from assistant.executor import RESULT_ROWS
+
+        m.rows, m.row_label = list(RESULT_ROWS), "办理结果"
 
 
 def _fragments(t: Tiled, ag, reports: list[ReportInfo]) -> dict[str, list[str]]:
