@@ -224,7 +224,14 @@ class Assistant:
         cited = Cited()
         warnings: list[str] = []
         no_column = False
-        special = (unit_answer(a, self.index, scope, cited) if a.intent == "unit"
+        if a.intent == "ratio" and len(a.measures) > 1 and len(scope) <= SEVERAL_SHOWN:
+            special = executor.share_of(a, self.index, scope, cited)
+        elif a.intent in ("max", "min") and a.operation.over == "parts" and a.operation.by == "row" \
+                and len(scope) <= SEVERAL_SHOWN:
+            special = executor.rank_groups(a, self.index, scope, cited)
+        else:
+            special = None
+        special = special or (unit_answer(a, self.index, scope, cited) if a.intent == "unit"
                    else ratio_answer(a, self.index, scope, cited) if a.intent == "ratio" else None)
         if special is not None:
             text, value = special
@@ -383,6 +390,9 @@ class Assistant:
             if picked is None and unit in MONEY_UNITS:
                 log.info("narrative refusal: a sum of money asked, none stated near the question's words")
                 return None
+            if picked is not None and not _next_to_words(pool[picked[1]].text, a.quantity_words):
+                log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
+                return None  # 工作经费是多少: a number of a sentence without 经费 is no answer
             if picked is not None:
                 value, at = picked
                 sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
@@ -390,6 +400,9 @@ class Assistant:
                 no_unit = unit
             else:
                 value = number_near(sents[0].text, a.question)
+                if value is not None and not _next_to_words(sents[0].text, a.quantity_words):
+                    log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
+                    return None
         # quote only what bears on the question: drop sentences far weaker than the best one
         top = max(x.overlap for x in sents)
         sents = [sents[0]] + [x for x in sents[1:] if x.overlap >= 0.6 * top and x.overlap > 0]
@@ -673,6 +686,17 @@ def _audit_evidence(e) -> Evidence:
                     section=e.section, table=e.table, row=e.row_label, row_key=e.row, column=e.column_label,
                     column_key=e.column, value=e.display if e.kind == "cell" else None,
                     number=e.value if e.state == "number" else None, quote=e.quote)
+
+
+def _next_to_words(sentence: str, words: list[str]) -> bool:
+    """Each of the question's own quantity words (those the template has no cell for) shares two characters in a
+    row with the sentence a narrative number is taken from."""
+    text = key(sentence)
+    for w in words:
+        w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
+        if len(w) >= 2 and not any(w[i:i + 2] in text for i in range(len(w) - 1)):
+            return False
+    return True
 
 
 def numbers_supported(answer: Answer) -> bool:

@@ -142,3 +142,57 @@ def _result_groups() -> list[tuple[str, list[str]]]:
     out = [(label, [r.key for r in T3_ROWS_2021 if r.group == g] + (["other"] if g == "other" else []))
            for g, label in RESULT_GROUPS.items()]
     return out + [("（七）总计", ["total"])]
+
+
+def rank_groups(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None]:
+    """Which of the six result categories (（一）予以公开 … （六）其他处理) is largest (smallest) in one report."""
+    m = a.measures[0]
+    highest = a.operation.rank != "min"
+    wide = Measure(T3, list(RESULT_ROWS), m.columns, "办理结果", m.column_label)
+    lines, value = [], None
+    for rv in lookup(index, scope, wide):
+        by_row: dict[str, list] = {}
+        for c in rv.cells:
+            by_row.setdefault(c.row, []).append(c)
+        sums = []
+        for group, keys in _result_groups()[:-1]:
+            cells = [c for k in keys for c in by_row.get(k, [])]
+            if cells and all(c.state.value == "number" for c in cells):
+                sums.append((group, sum(c.value for c in cells), cells))
+        if not sums:
+            lines.append(f"{name(rv.info)}报告的表三未填报（空白），无法比较。")
+            continue
+        best = (max if highest else min)(v for _, v, _ in sums)
+        top = [g for g, v, _ in sums if v == best]
+        shown = "；".join(f"{g} {fmt(v)} 件{cited.add([cell_evidence(rv.info, c) for c in cs if c.value] or [cell_evidence(rv.info, cs[0])])}"
+                         for g, v, cs in sorted(sums, key=lambda x: -x[1]))
+        col = f"（{m.column_label}）" if m.column_label and m.column_label != "总计" else ""
+        lines.append(f"{name(rv.info)}办理结果{col}中{'最多' if highest else '最少'}的是{'、'.join(top)}：{fmt(best)} 件。"
+                     f"各类：{shown}。")
+        value = best
+    return "\n".join(lines), value if len(scope) == 1 else None
+
+
+def share_of(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, float | None]:
+    """A share whose base the question names (结转下年度占新收加上年结转的百分之几): the first measure over the sum of
+    the others, rounded as asked (one decimal by default); every cell cited."""
+    digits = a.operation.rounding if a.operation.rounding is not None else 1
+    lines, value = [], None
+    for steps in plan(index, scope, a.measures):
+        num, base = steps[0], steps[1:]
+        if any(s.value.blank for s in steps):
+            lines.append(f"{name(num.info)}：所需单元格有未填报的，无法计算比例。")
+            continue
+        den = sum(s.value.value for s in base)  # type: ignore[misc]
+        n = num.value.value
+        marks = cited.add(num.value.evidence()) + "".join(cited.add(s.value.evidence()) for s in base)
+        base_label = "加".join(_label(s.measure) for s in base)
+        if not den:
+            lines.append(f"{name(num.info)}{_label(num.measure)} {fmt(n)} 件，{base_label}为 0，比例无从计算。{marks}")
+            continue
+        v = round(100 * n / den, digits)  # type: ignore[operator]
+        value = v
+        parts = " + ".join(fmt(s.value.value) for s in base)  # type: ignore[arg-type]
+        lines.append(f"{name(num.info)}{_label(num.measure)} {fmt(n)} 件，占{base_label}（{parts} = {fmt(den)} 件）的 "
+                     f"{v:.{digits}f}%（{fmt(n)} ÷ {fmt(den)}）。{marks}")
+    return "\n".join(lines), value if len(scope) == 1 else None

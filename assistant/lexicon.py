@@ -65,6 +65,9 @@ class LexiconFile(BaseModel):
     content_year_markers: list[str]
     narrative_topics: list[str]
     filler: list[str]
+    particles: list[str] = Field(default_factory=list, description="one-character fillers that always split words "
+                                                                   "(的, 了, 是 …); other one-character fillers only "
+                                                                   "when nothing else tiles there")
     measure_suffixes: list[str] = Field(description="endings that make a left-over word look like a quantity")
     not_in_template: list[str] = Field(description="quantities the template has no cell for (named in refusals)")
 
@@ -152,6 +155,7 @@ class Lexicon:
     def __init__(self, data: LexiconFile):
         self.data = data
         self._pinyin: dict | None = None
+        self._words: dict[tuple[str, str, str], list[str]] = {}
         self.variants = dict(data.char_variants)
         self._table = str.maketrans(self.variants) if self.variants else None
         self.surfaces: dict[str, list[Meaning]] = {}
@@ -189,6 +193,7 @@ class Lexicon:
         self.suffixes = tuple(sorted({self.norm(s) for s in data.measure_suffixes}, key=len, reverse=True))
         self.not_in_template = tuple(sorted({self.norm(s) for s in data.not_in_template}, key=len, reverse=True))
         self.year_markers = frozenset(self.norm(s) for s in data.content_year_markers)
+        self.particles = frozenset(self.norm(s) for s in data.particles)
 
     def _add(self, words, meaning: Meaning) -> None:
         for w in words:
@@ -201,7 +206,7 @@ class Lexicon:
             self.labels.setdefault((meaning.kind, meaning.table, meaning.key), w)
 
     def pinyin_index(self) -> dict[tuple[str, ...], list[tuple[str, list[Meaning]]]] | None:
-        """Filler and operation surfaces of 2-4 characters by their toneless pinyin (None without pypinyin)."""
+        """Surfaces of 2-4 characters by their toneless pinyin (None without pypinyin)."""
         if self._pinyin is None:
             try:
                 from pypinyin import Style, lazy_pinyin
@@ -209,7 +214,7 @@ class Lexicon:
                 return None
             idx: dict[tuple[str, ...], list[tuple[str, list[Meaning]]]] = {}
             for s, ms in self.surfaces.items():
-                if 2 <= len(s) <= 4 and not s.isascii() and all(m.kind in ("filler", "op") for m in ms):
+                if 2 <= len(s) <= 4 and not s.isascii():
                     idx.setdefault(tuple(lazy_pinyin(s, style=Style.NORMAL)), []).append((s, ms))
             self._pinyin = idx
         return self._pinyin
@@ -219,9 +224,12 @@ class Lexicon:
         return (t.translate(self._table) if self._table else t).lower()
 
     def words(self, kind: str, table: str = "", key_: str = "") -> list[str]:
-        """Every surface with this meaning (for tests and for a refusal's suggestions)."""
-        return [s for s, ms in self.surfaces.items()
-                if any(m.kind == kind and (not table or m.table == table) and (not key_ or m.key == key_) for m in ms)]
+        """Every surface with this meaning (for tests, paraphrase checks and a refusal's suggestions)."""
+        k = (kind, table, key_)
+        if k not in self._words:
+            self._words[k] = [s for s, ms in self.surfaces.items() if any(
+                m.kind == kind and (not table or m.table == table) and (not key_ or m.key == key_) for m in ms)]
+        return self._words[k]
 
     def op_words(self, op: str) -> tuple[str, ...]:
         return tuple(self.norm(w) for w in self.data.operations.get(op, ()))

@@ -107,6 +107,9 @@ class Query(BaseModel):
     unplaced: list[str] = Field(default_factory=list, description="content words the reader could not place")
     measure_like: list[str] = Field(default_factory=list, description="unplaced words that read as a quantity the "
                                                                       "template does not have (a refusal names them)")
+    quantity_words: list[str] = Field(default_factory=list, description="measure-like words that read as a quantity "
+                                                                        "(经费, 访问量): a narrative number must sit "
+                                                                        "next to them")
     wants_number: bool = False
     narrative_hint: bool = False
     spans: list[Span] = Field(default_factory=list)

@@ -70,7 +70,11 @@ def _tile_segment(t: Tiled, a: int, b: int, lx: Lexicon) -> None:
         for L in range(1, min(lx.longest, b - i) + 1):
             if text[i:i + L] in lx.surfaces:
                 lo2, sp2 = best[k + L]
-                cand = (lo2, sp2 + 1)
+                # a one-character filler that is no particle (它, 先) costs like a left-over character: it never
+                # splits an unknown word (访问量 is not 访 + 问 + 量)
+                weak = L == 1 and text[i] not in lx.particles and all(
+                    m.kind == "filler" for m in lx.surfaces[text[i]])
+                cand = (lo2 + (1 if weak else 0), sp2 + 1)
                 if cand < score or (cand == score and choice and L > choice):
                     choice, score = L, cand
         best[k], step[k] = score, choice
@@ -259,7 +263,7 @@ def measures(t: Tiled, raw: str, lx: Lexicon, wants_number: bool) -> list[Measur
                 out.append(Measure(T3, keys, ckeys, label, clabel))
         return out
     if table == T4:
-        return _t4_measures(t, lx)
+        return _t4_measures(t, lx, raw)
     # 表二: each named row with the column named for it (its item's columns), else the item's first column
     out = []
     seen = set()
@@ -276,7 +280,7 @@ def measures(t: Tiled, raw: str, lx: Lexicon, wants_number: bool) -> list[Measur
     return out
 
 
-def _t4_measures(t: Tiled, lx: Lexicon) -> list[Measure]:
+def _t4_measures(t: Tiled, lx: Lexicon, raw: str) -> list[Measure]:
     """Each 表四 part named (行政复议, 直接起诉, 复议后起诉, or 行政诉讼 = both lawsuits) with the result columns named
     after it (维持、纠正 …); a column named before any part goes with the first part."""
     groups: list[tuple[int, list[str], str]] = []
@@ -298,6 +302,8 @@ def _t4_measures(t: Tiled, lx: Lexicon) -> list[Measure]:
             uniq.append(g)
     groups = uniq or [(0, ["review"], row_label(T4, "review"))]
     cols = [(s, m.key) for s, m in t.meanings("column") if m.table == T4]
+    if not cols and _RE_QUOTED_OTHER.search(raw):  # 结果属于“其他”的
+        cols = [(groups[0][0] if groups else 0, "other")]
     named = [c for c in cols if c[1] != "total"]
     if named and not any(k == "total" and _total_asked(t, s) for s, k in cols):
         cols = named
@@ -318,10 +324,10 @@ def _total_asked(t: Tiled, pos: int) -> bool:
 # ------------------------------------------------------------------ unplaced words
 
 
-def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str]]:
+def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
     """Content words no span covers, and those of them that stand where a quantity stands: a run that modifies a
     measure (撤回的申请), that is what is asked (访问量是多少), or that ends like a quantity (满意率, 经费)."""
-    words, like = [], []
+    words, like, quantity = [], [], []
     spans = sorted(t.spans)
     for s, e, run in t.left:
         core = re.sub(r"[\d.%a-z]+|[一二三四五六七八九十两几]+[种类项个条件份]?", "", run)  # 八种, 三项: counts
@@ -348,12 +354,30 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str]]:
             m.kind in ("row", "group", "hint", "column", "colset", "rowset") for m in nxt[3])
         asked = nxt is not None and not verb_gap and any(m.kind == "op" and m.key == "ask_number" for m in nxt[3]) \
             and _noun_like(core)
+        attached = [m for x in (nxt, prev) if x is not None for m in x[3] if m.kind in MEASURE_KINDS]
+        if (modifies or qualifies) and not hint and _paraphrase(core, attached, lx):
+            modifies = qualifies = False  # 本机关不掌握相关信息: 相关 is a word of the row's own label
         if hint or core.endswith(lx.suffixes) or modifies or asked or qualifies:
             like.append(hint or run)
-    return words, like
+        if hint or core.endswith(lx.suffixes):
+            quantity.append(hint or core)
+    return words, like, quantity
 
 
 _ASPECT = {"了", "过", "着", "地", "得"}
+
+
+def _paraphrase(word: str, meanings: list[Meaning], lx: Lexicon) -> bool:
+    """A left-over word sharing two characters in a row with a wording of the measure it stands by rewords that
+    measure (法律、行政法规禁止 by 其他法律行政法规禁止公开), it names no other quantity."""
+    grams = {word[i:i + 2] for i in range(len(word) - 1)}
+    for m in meanings:
+        if m.kind == "hint":
+            continue  # 申请 alone: any word next to it would pass
+        for w in lx.words(m.kind, m.table, m.key):
+            if any(g in w for g in grams):
+                return True
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -446,8 +470,9 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     scope.ambiguous = ambiguous
     _apply_filters(scope, reports, agency, year)
     ms = measures(t, q, lx, wants_number)
-    words, like = unplaced(t, lx)
-    query = Query(question=q, scope=scope, measures=ms, unplaced=words, measure_like=like, wants_number=wants_number,
+    words, like, quantity = unplaced(t, lx)
+    query = Query(question=q, scope=scope, measures=ms, unplaced=words, measure_like=like, quantity_words=quantity,
+                  wants_number=wants_number,
                   narrative_hint=t.has_op("narrative"),
                   spans=[Span(start=s, end=e, text=w, kind=_span_kind(m)) for s, e, w, m in t.spans]
                   + [Span(start=s, end=e, text=text[s:e], kind="agency") for s, e in ag.spans]
@@ -484,10 +509,8 @@ def _rank_parts(q: Query) -> None:
     if m.table == T4 and m.columns == ["total"]:
         m.columns = ["upheld", "corrected", "other", "pending"]
         m.column_label = "各种结果"
-    elif m.table == T3 and m.rows in (["new"], ["total"]) and m.columns == ["total"]:
-        from assistant.executor import RESULT_ROWS
-
-        m.rows, m.row_label = list(RESULT_ROWS), "办理结果"
+    elif m.table == T3 and m.rows in (["new"], ["total"]):
+        q.operation.by = "row"  # 办理结果中哪一类最多: the six result categories compete (executor.rank_groups)
 
 
 def _fragments(t: Tiled, ag, reports: list[ReportInfo]) -> dict[str, list[str]]:
