@@ -63,10 +63,6 @@ def _holdings(infos: list[ReportInfo]) -> str:
         parts = parts[:HOLDINGS_SHOWN] + [f"等共 {len(parts)} 个机关（reportqa reports 列出全部）"]
     return "；".join(parts)
 
-_TABLE_WORDS = {T3: ("表三", "表3", "申请", "新收", "结转"), T4: ("表四", "表4", "复议", "诉讼", "起诉"),
-                "表二": ("表二", "表2", "主动公开", "规章", "许可", "处罚", "强制", "收费")}
-
-
 class Assistant:
     """Answers questions over one index. Thread-safe; load once, ask many times."""
 
@@ -314,8 +310,11 @@ class Assistant:
 
     def _not_found(self, q: str, a: Query, scope: list[ReportInfo]) -> Answer:
         where = "、".join(sorted({name(i) for i in scope})) if len(scope) <= 4 else f"{len(scope)} 份报告"
+        words = list(dict.fromkeys(a.quantity_words or a.measure_like))
+        what = (f"报告的表格中没有{'、'.join(f'「{w}」' for w in words)}这一项，正文中也没有找到与之相邻的数字。"
+                if words else "")
         return Answer(question=q, answerable=False, intent="refusal",
-                      answer=f"在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")
+                      answer=f"{what}在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")
 
     # ---------------------------------------------------------------- narrative
 
@@ -602,13 +601,8 @@ class Assistant:
 
     def _check_answer(self, a: Query, scope: list[ReportInfo], cited: Cited,
                       warnings: list[str]) -> tuple[str, None]:
-        qk = key(a.question)
-        tables = [t for t, words in _TABLE_WORDS.items() if any(w in qk for w in words)]
-        narrative = any(w in qk for w in ("正文", "文字", "报告中说", "报告说"))
-        if not tables:
-            tables = [T3, T4]
-        if narrative and T3 not in tables and any(w in qk for w in ("申请",)):
-            tables.append(T3)
+        tables = list(dict.fromkeys(m.table for m in a.measures if m.table in (T3, T4))) or [T3, T4]
+        narrative = a.text_named  # 正文里的申请数和表三一致吗: the text's numbers too
         blocks = []
         for info in scope:
             report = self.index.get_report(info.report_id)

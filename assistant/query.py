@@ -32,7 +32,8 @@ class Measure(BaseModel):
 
     def explain(self) -> str:
         col = self.column_label or "、".join(self.columns)
-        return f"{self.table} {self.row_label} · {col}"
+        several = " 合计" if len(self.rows) > 1 and self.table != T4 else ""
+        return f"{self.table} {self.row_label}{several} · {col}"
 
 
 CellTarget = Measure  # the answer modules' older name for a measure
@@ -112,6 +113,7 @@ class Query(BaseModel):
                                                                         "next to them")
     wants_number: bool = False
     narrative_hint: bool = False
+    text_named: bool = Field(False, description="the question names the report's text (正文, 报告说)")
     spans: list[Span] = Field(default_factory=list)
 
     # ---- what the answer modules read

@@ -204,7 +204,7 @@ def _t3_rows(t: Tiled, raw: str) -> list[tuple[list[str], str]]:
     return uniq
 
 
-_GROUP_LABEL = {"withheld": "不予公开", "unable": "无法提供", "not_handled": "不予处理", "other": "其他处理"}
+_GROUP_LABEL = {"withheld": "（三）不予公开", "unable": "（四）无法提供", "not_handled": "（五）不予处理", "other": "（六）其他处理"}
 
 
 def _t3_columns(t: Tiled, raw: str, lx: Lexicon, rows: list[str]) -> list[tuple[list[str], str]]:
@@ -473,7 +473,7 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     words, like, quantity = unplaced(t, lx)
     query = Query(question=q, scope=scope, measures=ms, unplaced=words, measure_like=like, quantity_words=quantity,
                   wants_number=wants_number,
-                  narrative_hint=t.has_op("narrative"),
+                  narrative_hint=t.has_op("narrative"), text_named=t.has_op("narrative_strong"),
                   spans=[Span(start=s, end=e, text=w, kind=_span_kind(m)) for s, e, w, m in t.spans]
                   + [Span(start=s, end=e, text=text[s:e], kind="agency") for s, e in ag.spans]
                   + [Span(start=y.start, end=y.end, text=y.text, kind="year") for y in years]

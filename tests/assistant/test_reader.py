@@ -100,7 +100,7 @@ def test_operations(q, kind, extra):
 def test_explain_line():
     a, _ = m("淮安市人民政府2024年不予公开的申请合计多少件？")
     line = a.explain()
-    assert line.startswith("理解为：淮安市人民政府 · 2024 · 表三 不予公开 · 总计"), line
+    assert line.startswith("理解为：淮安市人民政府 · 2024 · 表三 （三）不予公开 合计 · 总计"), line
     d = a.explain_dict()
     assert d["scope"]["agencies"] == ["淮安市人民政府"] and d["measures"][0]["table"] == "表三" and d["text"] == line
 
