@@ -110,15 +110,24 @@ def test_explain_is_on_every_answer(qa):
 
 
 def test_cli_explain_follow_up_and_context(qa, tmp_path, monkeypatch):
-    from ui.cli import app
+    import typer
 
+    from ui import cli_ask
+
+    app = typer.Typer()
+
+    @app.callback()
+    def _root() -> None:
+        pass
+
+    cli_ask.register(app)
     monkeypatch.setenv("REPORTQA_EMBEDDING_MODEL", "fake")
     idx = str(qa.settings.index_dir)
     r = CliRunner()
     out = r.invoke(app, ["ask", "淮安市人民政府2024年不予公开的申请有多少件？", "--index", idx, "--explain"],
                    terminal_width=200)
     assert out.exit_code == 0, out.output
-    assert "理解为：淮安市人民政府 · 2024 · 表三 不予公开" in out.output
+    assert "理解为：淮安市人民政府 · 2024 · 表三 （三）不予公开 合计 · 总计" in out.output
     res = r.invoke(app, ["ask", "那洪泽区呢？", "--index", idx, "--follow-up", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout.strip().splitlines()[-1])
