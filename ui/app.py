@@ -644,8 +644,9 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
         def do_ingest(uploaded, progress=gr.Progress()):
             return h.ingest(uploaded, progress=progress)
 
+        # also the named endpoint /ingest for scripts: Client(url).predict([handle_file(path)], api_name="/ingest")
         ingest_btn.click(_safe(do_ingest), [files], [ingest_md], concurrency_id="ingest", concurrency_limit=4,
-                         api_visibility="private").then(refresh_all, None, refresh_out, api_visibility="private")
+                         api_name="ingest").then(refresh_all, None, refresh_out, api_visibility="private")
         refresh.click(refresh_all, None, refresh_out, api_visibility="private")
 
         def uploaded(fs):

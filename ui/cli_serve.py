@@ -106,16 +106,16 @@ def _serve(host, port, index, auth, auth_file, demo) -> None:
         fail(str(e))
     if auth and "--auth" in sys.argv[1:]:
         err_console.print("提示：--auth 的密码在进程列表（ps）中可见；请改用环境变量 REPORTQA_AUTH 或 --auth-file。",
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     h = host or settings.host
     p = int(port or settings.port)
-    busy = check_bindable(h, p)  # before loading anything: a busy port is one line, at once
-    if busy:
-        fail(busy)
     if not creds and not is_loopback(h):
         err_console.print(f"[yellow]警告：[/yellow]服务绑定在 {h}（本机以外可访问）且未设置登录，任何能连到这台机器的人"
                           "都能提问和上传文件。请设置 REPORTQA_AUTH_FILE（或 REPORTQA_AUTH）要求登录，"
-                          "或只绑定 127.0.0.1。", highlight=False)
+                          "或只绑定 127.0.0.1。", highlight=False, soft_wrap=True)
+    busy = check_bindable(h, p)  # before loading anything: a busy port is one line, at once
+    if busy:
+        fail(busy)
     from assistant import Assistant
     from ingest.stores.common import catalog_exists
 
@@ -136,7 +136,8 @@ def _serve(host, port, index, auth, auth_file, demo) -> None:
     app = build_app(assistant, settings)
     urls = "  ".join(shown_addresses(h, p))
     login = "login required" if creds else "no login"
-    err_console.print(f"ReportQA: {urls}  ({login}; index {settings.index_dir}; Ctrl+C to stop)", highlight=False)
+    err_console.print(f"ReportQA: {urls}  ({login}; index {settings.index_dir}; Ctrl+C to stop)", highlight=False,
+                      soft_wrap=True)
     launch(app, settings, host=h, port=p, auth=":".join(creds) if creds else None, quiet=True)
 
 
