@@ -149,7 +149,8 @@ def ingest_cmd(
     settings = make_settings(index)
     with _Progress(enabled=not json_out and err_console.is_terminal) as progress:
         result = ingest_paths(settings, paths or [], prune=prune, rebuild=rebuild, progress=progress,
-                              note=lambda m: err_console.print(escape(m), highlight=False, soft_wrap=True),
+                              note=None if json_out else
+                              lambda m: err_console.print(escape(m), highlight=False, soft_wrap=True),
                               agency=agency.strip() if agency else None, year=year)
     if json_out:
         emit_json(result.model_dump(mode="json"))
