@@ -26,6 +26,10 @@ TABLES = ("表二", "表三", "表四", "正文")
 HEADERS = ["机关", "年度", "表", "规则", "对象", "结论", "说明"]
 EVIDENCE_HEADERS = ["类别", "年度", "表", "行", "列", "数值", "状态", "页", "章节", "引文"]
 _STATE = {"number": "已填数字", "blank": "未填报", "na": "不适用", "unread": "未读出", "missing": "未找到"}
+# wide tables scroll inside their box instead of widening the page (390px phones)
+STYLE = """<style>
+#rqa-audit-grid, #rqa-audit-cells { max-width: calc(100vw - 64px); overflow-x: auto; }
+</style>"""
 _MARK = {"不通过": "✗ 不通过", "提示": "⚠ 提示", "无法核对": "? 无法核对", "通过": "✓ 通过"}
 
 
@@ -120,6 +124,7 @@ def build_audit_tab(assistant: Any) -> AuditView:
     """The 审核 tab; call inside ``gr.Tabs()`` of the app."""
     view = AuditView(assistant)
     with gr.Tab("审核", id="audit") as tab:
+        gr.HTML(STYLE, padding=False, elem_id="rqa-audit-style")
         with gr.Row():
             agency = gr.Dropdown([ALL], value=ALL, label="机关", scale=3, elem_id="rqa-audit-agency",
                                  allow_custom_value=True)
