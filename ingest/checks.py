@@ -15,4 +15,4 @@ def run_checks(report: Report) -> list[Finding]:
 
 def narrative_application_counts(report: Report) -> list[tuple[int, str, str]]:
     """(number, sentence, section path) for sentences like 受理政府信息公开申请 17 件."""
-    return [(n, sent, sec.path) for n, sent, sec in claims(report, measure("narrative.t3_new"))]
+    return [(n, sent, sec.path) for n, sent, sec, _ in claims(report, measure("narrative.t3_new"))]

@@ -18,6 +18,7 @@ from ingest.text import key
 DATA = Path(__file__).with_name("narrative.json")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;：:（）()\n、]")
 _SENT_SPLIT = re.compile(r"(?<=[。；！？\n])")
+EXCERPT = 60  # a longer sentence is shown by the clause that states the number
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,8 @@ def sentences(report: Report) -> list[tuple[object, str, str, list[str]]]:
     return got[1]
 
 
-def claims(report: Report, m: Measure) -> list[tuple[int, str, object]]:
-    """(number, sentence, section) for each distinct number the text states for the measure."""
+def claims(report: Report, m: Measure) -> list[tuple[int, str, object, str]]:
+    """(number, sentence, section, clause) for each distinct number the text states for the measure."""
     seen: set[int] = set()
     out = []
     for sec, sent, ks, clauses in sentences(report):
@@ -85,7 +86,7 @@ def claims(report: Report, m: Measure) -> list[tuple[int, str, object]]:
                 n = int(hit.group(1) or hit.group(2))
                 if n not in seen:
                     seen.add(n)
-                    out.append((n, sent.strip(), sec))
+                    out.append((n, sent.strip(), sec, clause))
     return out
 
 
@@ -98,11 +99,12 @@ def narrative_rule(rule_id: str):
         got = [fetch(report, ref) for ref in m.cells]
         cell_evs = tuple(e for _, e in got)
         out = []
-        for n, sent, sec in found:
+        for n, sent, sec, clause in found:
             quote = text_evidence(report, sec, sent)  # type: ignore[arg-type]
             evs = (quote, *cell_evs)
             subject = f"正文「{m.label}」{n}"
-            where = f"正文（{sec.path}）称「{sent[:60]}」（{n}）"  # type: ignore[attr-defined]
+            said = sent if len(sent) <= EXCERPT else f"…{clause}…"
+            where = f"正文（{sec.path}）称「{said}」（{n}）"  # type: ignore[attr-defined]
             cells_txt = "＋".join(f"{e.table}「{e.row_label}」「{e.column_label}」" for e in cell_evs)
             if not all(readable(c) for c, _ in got):
                 out.append(Outcome(Verdict.unknown, subject, f"{where}，而{cells_txt}未填报或未读出，无法核对。", evs))

@@ -200,3 +200,65 @@ def test_corpus_audit_runs_every_report_against_the_others(pdfs, seeds):
     got = audit_reports(reports)
     assert {f.report_id for f in got} == {r.id for r in reports}
     assert by(got, "cross.carried") and all(f.year == 2024 for f in by(got, "cross.carried"))
+
+
+# ---------------------------------------------------------------- real HTML, parsed
+# Truth: tests/fixtures/real/*.json (cells read off the markup by a person) and ../shared/corpus/real/SOURCES.md.
+
+
+@pytest.fixture(scope="module")
+def html(real_fixtures) -> dict[str, Report]:
+    from ingest.parse import parse_file
+
+    real = SHARED / "corpus" / "real"
+    return {p.stem: parse_file(p) for p in sorted(real.glob("*.html"))}
+
+
+def test_parsed_zrz_2023_rows_that_do_not_add_up(html):
+    got = findings_for(html["zrz_2023"])
+    rows = {f.subject: f for f in by(got, "t3.row_total", Verdict.failed)}
+    assert set(rows) == {"「三、本年度办理结果（二）部分公开」行", "「三、本年度办理结果（七）总计」行"}
+    f = rows["「三、本年度办理结果（二）部分公开」行"]
+    assert [(e.column, e.value) for e in f.evidence if e.value] == [("natural", 8), ("commercial", 1), ("total", 8)]
+    assert all(e.quote for e in f.evidence)
+    assert [f.subject for f in by(got, "t3.balance", Verdict.failed)] == ["「商业企业」列"]
+
+
+def test_parsed_hzs_2024_review_group_and_cross_year_from_hzs_2023(html):
+    r23, r24 = html["hzs_2023"], html["hzs_2024"]
+    got = findings_for(r24, list(html.values()))
+    assert [f.subject for f in by(got, "t4.total", Verdict.failed)] == ["「行政复议」"]
+    # 上年结转 0 = 2023 结转下年度 0; 规范性文件 16 + 15 − 6 = 25, printed 21
+    assert {f.verdict for f in by(got, "cross.carried")} == {Verdict.passed}
+    norm = [f for f in by(got, "t2.in_force_carry") if "规范性文件" in f.subject]
+    assert [f.verdict for f in norm] == [Verdict.failed] and "= 25" in norm[0].detail and "印为 21" in norm[0].detail
+    assert {e.source for e in norm[0].evidence} == {r23.source, r24.source}
+    # the narrative's 行政复议1起 against 表四 总计 0: a notice with the sentence
+    review = by(got, "narrative.t4_review")
+    assert [f.verdict for f in review] == [Verdict.notice]
+    assert any("行政复议1起" in e.quote for e in review[0].evidence if e.kind == "text")
+    # hzs_2023 itself is consistent
+    assert not [f for f in findings_for(r23) if f.verdict is Verdict.failed]
+
+
+def test_parsed_narrative_numbers_against_all_zero_tables(html):
+    for stem, n in (("gyz_2023", 16), ("czj_2020_article", 182)):
+        fs = by(findings_for(html[stem]), "narrative.t3_new", Verdict.notice)
+        assert len(fs) == 1, stem
+        assert f"（{n}）" in fs[0].detail and "为 0" in fs[0].detail and f"依申请公开信息数{n}条" in fs[0].detail
+    # 海坛片区 and 金井片区 2021: all zero, and the text agrees (no applications): nothing to flag
+    for stem in ("htp_2023", "jjp_2021_article"):
+        assert not [f for f in findings_for(html[stem]) if f.verdict in (Verdict.failed, Verdict.notice)], stem
+
+
+def test_parsed_jjp_2022_blank_cell_is_cannot_check(html):
+    got = findings_for(html["jjp_2022"])
+    assert [f.subject for f in by(got, "t3.balance", Verdict.unknown)] == ["「商业企业」列"]
+    assert not by(got, "t3.balance", Verdict.failed)
+
+
+def test_parsed_2019_template_reports_use_the_single_other_row(html):
+    # scj_2020: 部分公开2 + （六）其他处理3 = 5 = （七）总计
+    got = findings_for(html["scj_2020_article"])
+    assert {f.verdict for f in by(got, "t3.results_total")} == {Verdict.passed}
+    assert {f.verdict for f in by(got, "t3.row_total")} == {Verdict.passed}
