@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 from assistant.models import Answer, Citation, Evidence
 from assistant import text_arithmetic
 from assistant import executor
-from assistant.query import Measure, Query
+from assistant.query import Measure, Operation, Query
 from assistant import refusals
 from assistant.reader import read
 from assistant.scope import is_subsequence
@@ -213,10 +213,18 @@ class Assistant:
         return ans, evidence
 
     def _answer_query(self, q: str, a: Query, infos: list[ReportInfo]) -> tuple[Answer, list[Evidence]]:
-        refusal = self._scope_refusal(a, infos) or refusals.unplaced_refusal(a)
+        refusal = self._scope_refusal(a, infos)
         if refusal is not None:
             return refusal, []
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
+        unplaced = refusals.unplaced_refusal(a)
+        if unplaced is not None or (a.measures and _counted_in_text(a)):
+            # 通过网络提出的申请 / 不予公开信息数多少条: no cell holds it; the text may, next to the question's words
+            textual = self._from_text(q, a, infos)
+            if textual is not None:
+                return textual
+            if unplaced is not None:
+                return unplaced, []
         cited = Cited()
         warnings: list[str] = []
         no_column = False
@@ -261,7 +269,8 @@ class Assistant:
             if blank and len(values) == 1:
                 text += self._narrative_fallback(a, [v.info for v in blank], cited)
         else:
-            found = self._narrative(a, scope, cited)
+            found = self._narrative(a.model_copy(update={"question": a.search_text}) if a.search_text else a, scope,
+                                    cited)
             if found is None:
                 return self._not_found(q, a, scope), []
             text, value = found
@@ -282,6 +291,15 @@ class Assistant:
             if summary is not None:
                 return summary, cited.evidence
         return ans, cited.evidence
+
+    def _from_text(self, q: str, a: Query, infos: list[ReportInfo]) -> tuple[Answer, list[Evidence]] | None:
+        """The question read as a narrative one (its measure words as the words a number must sit next to):
+        an answer only when the text states a number there."""
+        words = list(dict.fromkeys(a.measure_like)) or [w for w in a.unplaced] or [m.row_label for m in a.measures]
+        text_q = a.model_copy(update={"measures": [], "measure_like": [], "quantity_words": words,
+                                      "operation": Operation(kind="narrative")})
+        ans, evidence = self._answer_query(q, text_q, infos)
+        return (ans, evidence) if ans.answerable and ans.value is not None else None
 
     # ---------------------------------------------------------------- refusals
 
@@ -411,6 +429,9 @@ class Assistant:
             info = infos.get(s.chunk.report_id)
             who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
             lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
+        if a.wants_number and a.quantity_words and value is None:
+            log.info("narrative refusal: no number next to %s", a.quantity_words)
+            return None
         head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}：")
         if no_unit:
             head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
@@ -680,6 +701,12 @@ def _audit_evidence(e) -> Evidence:
                     section=e.section, table=e.table, row=e.row_label, row_key=e.row, column=e.column_label,
                     column_key=e.column, value=e.display if e.kind == "cell" else None,
                     number=e.value if e.state == "number" else None, quote=e.quote)
+
+
+def _counted_in_text(a: Query) -> bool:
+    """A count asked in 条/篇 of 表三/表四, whose cells count 件: the text's own count is asked (不予公开信息数多少条)."""
+    unit = asked_unit(a.question)
+    return unit in ("条", "篇") and all(m.table in (T3, T4) for m in a.measures)
 
 
 def _next_to_words(sentence: str, words: list[str]) -> bool:

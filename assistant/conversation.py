@@ -37,6 +37,9 @@ def merge(q: Query, prev: Query, t: Tiled) -> Query:
             q.measures = [m.model_copy(deep=True) for m in prev.measures]
         s.from_context.append("指标")
         q.measure_like = []  # the words of the previous turn were placed there
+    if not prev.measures and not q.measures and not rows_named and not cols_named and not q.unplaced:
+        q.search_text = prev.search_text or prev.question  # 那2022年呢？ after a question about the text
+        q.quantity_words = list(prev.quantity_words)
     if not q.wants_number and prev.wants_number:
         q.wants_number = True
     if s.from_context and s.agencies:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from ingest.template import (
     RESULT_GROUPS,
     T2,
-    T2_ITEMS,
+    ALL_T2_ITEMS,
     T2_ROW_BY_KEY,
     T3,
     T3_COLUMN_BY_KEY,
@@ -91,7 +91,7 @@ class LexiconFile(BaseModel):
         tables = {T2, T3, T4}
         for part in ("tables", "table_hints", "rows", "groups", "row_sets", "columns", "column_sets"):
             need(part, tables, getattr(self, part))
-        t2_cols = {c.key for it in T2_ITEMS for c in (*it.columns_2021, *it.columns_2019)}
+        t2_cols = {c.key for it in ALL_T2_ITEMS for c in (*it.columns_2021, *it.columns_2019)}
         need("rows.表三", set(T3_ROW_BY_KEY), self.rows.get(T3, {}))
         need("rows.表二", set(T2_ROW_BY_KEY), self.rows.get(T2, {}))
         need("rows.表四", set(), self.rows.get(T4, {}))

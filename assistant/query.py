@@ -111,6 +111,8 @@ class Query(BaseModel):
     quantity_words: list[str] = Field(default_factory=list, description="measure-like words that read as a quantity "
                                                                         "(经费, 访问量): a narrative number must sit "
                                                                         "next to them")
+    search_text: str | None = Field(None, description="what a follow-up searches the text for: the earlier "
+                                                       "question's words (那2022年呢？ after a narrative question)")
     wants_number: bool = False
     narrative_hint: bool = False
     text_named: bool = Field(False, description="the question names the report's text (正文, 报告说)")

@@ -14,10 +14,10 @@ from assistant.lexicon import MEASURE_KINDS, Lexicon, Meaning, default_lexicon
 from assistant.query import Measure, Operation, Query, Scope, Span, column_label, row_label
 from assistant.scope import agencies_for_fragment, find_years, resolve_agencies
 from ingest.index import ReportInfo
-from ingest.template import T2, T2_ITEMS, T3, T3_ROWS_2021, T4
+from ingest.template import ALL_T2_ITEMS, T2, T3, T3_ROWS_2021, T4
 
 _RE_QUOTED_OTHER = re.compile(r"[“\"‘'「]其他[”\"’'」]|3[.、]?其他")
-_PUNCT = set("，,。.？?！!；;：:、“”\"'‘’「」（）()《》<>【】[]-—~～/ ")
+_PUNCT = set("，,。.？?！!；;：:、“”\"'‘’「」（）()《》<>【】[]-—~～ ")
 
 
 class Tiled:
@@ -271,11 +271,11 @@ def measures(t: Tiled, raw: str, lx: Lexicon, wants_number: bool) -> list[Measur
         if m.table != T2 or m.key in seen:
             continue
         seen.add(m.key)
-        item = next(it for it in T2_ITEMS if any(r.key == m.key for r in it.rows))
+        item = next(it for it in ALL_T2_ITEMS if any(r.key == m.key for r in it.rows))
         cols = {c.key: c for c in (*item.columns_2021, *item.columns_2019)}
         named = list(dict.fromkeys(c.key for _, c in t.meanings("column") if c.table == T2 and c.key in cols))
         rlabel = next(r.label for r in item.rows if r.key == m.key)
-        for ck in named or [item.columns_2021[0].key]:
+        for ck in named or [(item.columns_2021 or item.columns_2019)[0].key]:
             out.append(Measure(T2, [m.key], [ck], rlabel, cols[ck].label))
     return out
 
@@ -399,7 +399,8 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
     if tables & {"表三", "表四"} and has("which_rows") and (has("nonzero") or has("is_zero") or has("zero")):
         return Operation(kind="state", state="nonzero" if has("nonzero") else "zero", state_of="rows",
                          state_table=sorted(tables & {"表三", "表四"})[0])
-    if (has("which_reports") or has("which_agency")) and not has("which_rows") and (has("blank") or has("zero")):
+    one = len(scope.agencies) == 1 and bool(tables)  # 表三是不是全部填的0 (one report named)
+    if (has("which_reports") or has("which_agency") or one) and not has("which_rows") and (has("blank") or has("zero")):
         table = sorted(tables)[0] if tables else (T4 if any(m.table == T4 for _, m in t.meanings("hint")) else
                                                   T3 if any(m.table in (T3, T4) for _, m in t.meanings("hint")) else None)
         if table is not None:
@@ -442,7 +443,8 @@ def _breakdown_by(t: Tiled, m: Measure) -> str | None:
     """分别 over the result rows (各种办理结果) or over the applicant columns (按申请人类型); None: the measure's own
     parts (a group's rows, a 表四 part's columns)."""
     words = [w for _, _, w, ms in t.spans if any(x.kind == "op" and x.key == "breakdown" for x in ms)]
-    if m.table == T3 and m.rows in (["new"], ["total"]) and any(k in w for w in words for k in ("结果", "情形", "理由", "类别")):
+    if m.table == T3 and (m.rows == ["total"] or m.rows == ["new"] and any(
+            k in w for w in words for k in ("结果", "情形", "理由", "类别", "处理"))):
         return "row"
     if any(k in w for w in words for k in ("申请人", "类型")):
         return "column"
@@ -462,7 +464,7 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     years = find_years(text, q, held)
     covered = list(ag.spans) + [(y.start, y.end) for y in years]
     t = tile(text, covered, lx)
-    ambiguous = _fragments(t, ag, reports)
+    ambiguous = _fragments(t, ag, reports, lx)
     # a number is asked when a number word is written anywhere (答复了多少 and 多多少 hold 多少 inside a longer span)
     wants_number = any(w in text for w in lx.op_words("ask_number")) and not any(
         w in text for w in lx.op_words("not_number"))
@@ -513,27 +515,59 @@ def _rank_parts(q: Query) -> None:
         q.operation.by = "row"  # 办理结果中哪一类最多: the six result categories compete (executor.rank_groups)
 
 
-def _fragments(t: Tiled, ag, reports: list[ReportInfo]) -> dict[str, list[str]]:
-    """Left-over runs that are a fragment of a known agency's name (淮安, 洪泽区 without 区) become agency spans;
-    a fragment that fits several agencies is returned, so that the answer asks which one is meant."""
+def _fragments(t: Tiled, ag, reports: list[ReportInfo], lx: Lexicon) -> dict[str, list[str]]:
+    """Left-over runs (and place-like names the corpus does not hold) that are a fragment of a known agency's name
+    (淮安, 平潭审批局, 金井) become agency spans; a fragment that fits several agencies is returned, so that the answer
+    asks which one is meant. With an agency already named, only a longer fragment (比行政审批局多) counts."""
     ambiguous: dict[str, list[str]] = {}
-    if ag.found:
-        return ambiguous
+    for u in list(ag.unknown):  # 请帮忙统计一下金井片区管理局 / 2024年1月24日的海坛片区管理局: words before the name
+        hits = agencies_for_fragment(_strip_lead(u, lx), reports)
+        if hits:  # one agency, or a place whose agencies the corpus holds (平潭综合实验区的几个部门里)
+            ag.unknown.remove(u)
+            ag.found.extend(h for h in hits if h not in ag.found)
     keep = []
     for s, e, run in t.left:
-        hits = agencies_for_fragment(run, reports)
+        got = None
+        for end in range(len(run), 1, -1):  # the longest head of the run that is a fragment
+            if ag.found and end < 3:
+                break
+            every = agencies_for_fragment(run[:end], reports)
+            hits = [h for h in every if h not in ag.found]
+            if every and not hits:  # 交通与建设局: 建设局 is the rest of a name already read
+                got = (end, [])
+                break
+            if hits:
+                got = (end, hits)
+                break
+        if got is None:
+            keep.append((s, e, run))
+            continue
+        end, hits = got
         if len(hits) == 1:
             ag.found.append(hits[0])
-            ag.spans.append((s, e))
         elif hits:
-            ambiguous[run] = hits
-            ag.spans.append((s, e))
-        else:
-            keep.append((s, e, run))
+            ambiguous[run[:end]] = hits
+        ag.spans.append((s, s + end))
+        if end < len(run):
+            keep.append((s + end, e, run[end:]))
     t.left = keep
     if ag.found:
-        ag.unknown.clear()
+        ag.unknown[:] = [u for u in ag.unknown if not agencies_for_fragment(_strip_lead(u, lx), reports)]
     return ambiguous
+
+
+def _strip_lead(name: str, lx: Lexicon) -> str:
+    """A place-like name without the question's words before it (dates, filler, operation words)."""
+    name = re.sub(r"^(?:\d+[年月日号]|年度?|日)+的?", "", name)
+    changed = True
+    while changed and name:
+        changed = False
+        for L in range(min(lx.longest, len(name) - 2), 0, -1):
+            ms = lx.surfaces.get(name[:L])
+            if ms and all(m.kind in ("filler", "op") for m in ms):
+                name, changed = name[L:], True
+                break
+    return name
 
 
 def _names_operation(t: Tiled) -> bool:
@@ -577,14 +611,21 @@ def _scope(found: list[str], unknown: list[str], years, t: Tiled, reports: list[
         y = scope.content_years[0]
         if y not in pool and y - 1 in pool:
             scope.years.append(y - 1)  # 2025年打算… is written in the 2024 report
+    if any(y in pool for y in scope.years) and not (t.has_op("compare") or t.has_op("previous_year")):
+        # 2023年的年报说，针对2022年工作中…: beside a held report year, a year not held is one the text talks about
+        scope.content_years += [y for y in scope.years if y not in pool]
+        scope.years = [y for y in scope.years if y in pool]
     scope.missing_years = [y for y in scope.years if y not in pool]
     return scope
 
 
 def _content_year(y, t: Tiled, lx: Lexicon) -> bool:
     """A year the text talks about rather than a report year: next to 到 / 要 / 计划 / 前 … or a plan word."""
-    before = t.text[max(0, y.start - 2): y.start]
+    before = t.text[max(0, y.start - 4): y.start]
+    before = before[:-1] if before.endswith("的") else before  # 提到的2019年
     after = t.text[y.end: y.end + 2]
+    if re.match(r"\d{1,2}月", t.text[y.end: y.end + 3]):
+        return True  # a date (落款日期为2024年1月5日), not a report year
     near = any(before.endswith(w) or after.startswith(w) for w in lx.year_markers)
     return near or bool(t.meanings("plan"))
 

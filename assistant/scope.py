@@ -164,19 +164,22 @@ _GOV = ("人民政府", "政府")
 
 
 def agencies_for_fragment(run: str, reports: list[ReportInfo]) -> list[str]:
-    """Known agencies a left-over fragment of the question may name: 淮安 (淮安市人民政府), 洪泽 (洪泽区),
-    河东工信局 (河东区工信局). First the agencies one of whose names is the fragment with only administrative
-    levels (市/区/县 …) or 人民政府 added; else those with a name starting with it. Several: the caller asks."""
+    """Known agencies a left-over fragment of the question may name, best tier first: 淮安 (淮安市人民政府) and
+    河东工信局 (河东区工信局) add only administrative levels (市/区/县 …) or 人民政府; 洪泽区政 starts a name; 平潭审批局
+    and 金井 are a name's characters in order, starting with two of them together (平潭综合实验区行政审批局).
+    Several agencies in the best tier: the caller asks which one is meant."""
     if len(run) < 2:
         return []
-    tight, prefix = [], []
+    tiers: list[list[str]] = [[], [], []]
     for info in {r.agency: r for r in reports}.values():
         keys = _form_keys(info.agency, tuple(sorted(info.agency_variants)))
         if any(_levels_only(run, f) for f in keys):
-            tight.append(info.agency)
+            tiers[0].append(info.agency)
         elif any(f.startswith(run) for f in keys):
-            prefix.append(info.agency)
-    return tight or prefix
+            tiers[1].append(info.agency)
+        elif any(run[:2] in f and is_subsequence(run, f[f.index(run[:2]):]) for f in keys):
+            tiers[2].append(info.agency)
+    return next((t for t in tiers if t), [])
 
 
 def _levels_only(run: str, form: str) -> bool:

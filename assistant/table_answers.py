@@ -18,7 +18,7 @@ from ingest.text import format_number
 
 
 def unit(target: CellTarget) -> str:
-    if target.table == T2 and target.rows == ["fees"]:
+    if target.table == T2 and (target.rows == ["fees"] or target.columns == ["amount"]):
         return "万元"
     return "件"
 
