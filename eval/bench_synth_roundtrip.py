@@ -1,7 +1,7 @@
 """Round-trip benchmark: generate N synthetic reports, parse them, print the share of
 ground-truth cells recovered per format (and per txt layout).
 
-    python -m eval.bench_synth_roundtrip 200 [--seed 0] [--formats txt,docx,html,pdf]
+    python -m eval.bench_synth_roundtrip 250 [--seed 0] [--formats txt,docx,html,pdf,md]
                                              [--violations 0.1] [--blank 0.05] [--keep DIR] [--json]
 
 Also prints the generation speed per format (reports/s). Exit 0 when every cell,

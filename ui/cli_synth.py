@@ -49,7 +49,7 @@ def register(app: typer.Typer) -> None:
         n: int = typer.Argument(..., metavar="N", help="Number of reports to write."),
         out_dir: Path = typer.Argument(..., metavar="DIR", help="Folder to write into (created if missing)."),
         seed: int = typer.Option(0, "--seed", help="Random seed: the same seed writes the same corpus."),
-        formats: str = typer.Option("txt,docx,html,pdf", "--formats", help="Comma-separated formats; they rotate."),
+        formats: str = typer.Option("txt,docx,html,pdf,md", "--formats", help="Comma-separated formats; they rotate."),
         violations: float = typer.Option(0.0, "--violations", help="Share of reports with an injected 勾稽 error."),
         blank: float = typer.Option(0.0, "--blank", help="Share of reports with blank (unfilled) tables."),
         gold: bool = typer.Option(True, "--gold/--no-gold", help="Also write DIR/gold.jsonl."),

@@ -25,6 +25,7 @@ from ingest.template import (
 from . import narrative
 from .agencies import Agency, build_world
 from .document import (
+    Heading,
     LabelStyle,
     Para,
     Signature,
@@ -38,9 +39,26 @@ from .model import SynthReport, SynthTruth, TruthCell
 from .numbers import Tables, inject_violations, make_tables
 from .render_txt import LAYOUTS, render_text
 
+TXT_LAYOUTS = (*LAYOUTS, "webprint")
+
+# Section headings as reports number them: mostly 一、…; some 第一部分 …, some with no number at all.
+HEADING_STYLES = ("numbered",) * 8 + ("part", "bare")
+_PART = {"一": "第一部分", "—": "第一部分", "二": "第二部分", "三": "第三部分", "四": "第四部分", "五": "第五部分",
+         "六": "第六部分"}
+
+
+def restyle_heading(el, style: str):
+    """A top-level heading "一、总体情况" printed as "第一部分 总体情况" or "总体情况"; other elements unchanged."""
+    if style == "numbered" or not isinstance(el, Heading) or el.level != 1:
+        return el
+    num, sep, rest = el.text.partition("、")
+    if not sep or num not in _PART:
+        return el
+    return Heading(f"{_PART[num]} {rest}" if style == "part" else rest, 1)
+
 log = logging.getLogger(__name__)
 
-FORMATS = ("txt", "docx", "html", "pdf")
+FORMATS = ("txt", "docx", "html", "pdf", "md")
 YEARS = tuple(range(2019, 2025))
 BLANK_CHOICES = (("表三",), ("表三",), ("表三", "表四"), ("表三", "表四"), ("表四",), ("表二", "表三", "表四"))
 
@@ -195,13 +213,27 @@ def make_report(plan: _Plan, out_dir: Path, *, seed: int, violations: float, bla
     if pyrng.random() < 0.5:
         elements.append(Signature([ag.canonical, f"{year + 1}年{pyrng.randint(1, 3)}月{pyrng.randint(1, 28)}日"]))
 
+    # how this report numbers its section headings (its own RNG: the other draws stay as they were)
+    heading_style = random.Random(_sub_seed(seed, "headings", plan.index)).choice(HEADING_STYLES)
+    elements = [restyle_heading(el, heading_style) for el in elements]
+
     name = f"synth_{plan.index:04d}_{year}"
     layout, encoding = "", "utf-8"
     if fmt == "txt":
-        layout = LAYOUTS[txt_counter % len(LAYOUTS)]
+        layout = TXT_LAYOUTS[txt_counter % len(TXT_LAYOUTS)]
         encoding = "gbk" if pyrng.random() < 0.3 else "utf-8"
         path = out_dir / f"{name}.txt"
-        text = render_text(pyrng, elements, layout)
+        if layout == "webprint":  # a page saved as PDF by a browser, as its text layer reads
+            from .render_html_skins import page_title
+            from .render_webprint import webprint
+
+            encoding = "utf-8"  # radical code points have no GBK form
+            plain = render_text(pyrng, elements, pyrng.choice(("tab", "space")))
+            text = webprint(pyrng, plain, title="".join(elements[0].lines),
+                            page_title=page_title(pyrng, title, ag.host_government, "site"), source=ag.alias,
+                            year=year)
+        else:
+            text = render_text(pyrng, elements, layout)
         path.write_bytes(text.encode(encoding))
     elif fmt == "docx":
         from .render_docx import render_docx
@@ -211,11 +243,22 @@ def make_report(plan: _Plan, out_dir: Path, *, seed: int, violations: float, bla
         render_docx(pyrng, elements, path, title=title, author=ag.canonical, year=year)
     elif fmt == "html":
         from .render_html import render_html
+        from .render_html_skins import pick_skin
 
-        layout = "html"
         encoding = "gbk" if pyrng.random() < 0.2 else "utf-8"
+        skin = pick_skin(pyrng)
+        layout = f"html-{skin}"
         path = out_dir / f"{name}.html"
-        path.write_bytes(render_html(pyrng, elements, encoding).encode(encoding))
+        page = render_html(pyrng, elements, encoding, skin=skin, host=ag.host_government, year=year,
+                           source=ag.alias)
+        path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
+    elif fmt == "md":
+        from .render_md import render_md
+
+        path = out_dir / f"{name}.md"
+        text, habit = render_md(pyrng, elements)
+        layout = f"md-{habit}"
+        path.write_text(text, encoding="utf-8")
     elif fmt == "pdf":
         from .render_pdf import render_pdf
 

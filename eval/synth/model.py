@@ -44,7 +44,7 @@ class NarrativeFact(BaseModel):
 class SynthTruth(BaseModel):
     name: str
     file: str = Field(description="the report file's name, beside the truth file")
-    format: Literal["txt", "docx", "html", "pdf"]
+    format: Literal["txt", "docx", "html", "pdf", "md"]
     layout: str = Field(default="", description="txt: tab | space | vertical; otherwise the renderer's name")
     encoding: str = "utf-8"
     seed: int = 0

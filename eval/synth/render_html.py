@@ -1,57 +1,81 @@
-"""HTML rendering: a government-site article page with <table>s (rowspan/colspan)."""
+"""HTML rendering: a government-site page with <table>s (rowspan/colspan), in one of the skins of
+``render_html_skins`` (an article page, a whole saved page with the site's chrome, Word-pasted markup)."""
 
 from __future__ import annotations
 
-import html
 import random
 
+from . import render_html_skins as sk
 from .document import Heading, Para, Signature, T2Table, T3Table, T4Table, Title, grid_of
 
+TALL = 4  # a label cell spanning at least this many rows may be printed vertically
 
-def _table(rng: random.Random, el, wrap: bool) -> str:
+
+def _table(rng: random.Random, el, skin: str, wrap: bool) -> str:
     g = grid_of(el)
     cls = {T2Table: "t2", T3Table: "t3", T4Table: "t4"}[type(el)]
-    out = [f'<table class="{cls}" border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse">',
-           "<tbody>"]
+    out = [sk.table_open(skin, cls)]
     for row in g.rows:
         tds = []
         for c in row:
-            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
-                f' colspan="{c.colspan}"' if c.colspan > 1 else "")
-            body = html.escape(c.text) if c.text else "&nbsp;"
-            if wrap and c.text:
-                body = f'<p style="text-align:center"><span style="font-size:14px">{body}</span></p>'
-            tds.append(f"<td{attrs}>{body}</td>")
-        out.append("<tr>" + "".join(tds) + "</tr>")
-    out.append("</tbody></table>")
+            if skin == "cms":
+                body = sk.esc(c.text) if c.text else "&nbsp;"
+                if wrap and c.text:
+                    body = f'<p style="text-align:center"><span style="font-size:14px">{body}</span></p>'
+            else:
+                body = sk.cell_body(rng, skin, c.text, header=c.header, tall=c.rowspan >= TALL)
+            tds.append(sk.td(rng, skin, body, c.rowspan, c.colspan))
+        out.append(sk.tr(skin, tds))
+    out.append(sk.table_close(skin))
     return "\n".join(out)
 
 
-def render_html(rng: random.Random, doc: list, encoding: str) -> str:
-    wrap = rng.random() < 0.5  # cells wrapped in <p><span> as CMS editors do
-    title = next(("".join(el.lines) for el in doc if isinstance(el, Title)), "")
+def _title_html(rng: random.Random, el: Title, skin: str) -> str:
+    if skin == "word" and rng.random() < 0.5:  # the title wrapped over two centred paragraphs
+        return "".join(f'<P class=MsoNormal align=center><B><SPAN style="FONT-SIZE: 22pt">{sk.esc(x)}</SPAN></B></P>'
+                       for x in el.two_lines())
+    return '<h1 class="title">' + "<br/>".join(sk.esc(x) for x in el.lines) + "</h1>"
+
+
+def render_html(rng: random.Random, doc: list, encoding: str, *, skin: str = "cms", host: str = "政府",
+                year: int = 2024, source: str = "政府办公室") -> str:
+    wrap = rng.random() < 0.5  # cms: cells wrapped in <p><span> as CMS editors do
+    title_el = next((el for el in doc if isinstance(el, Title)), None)
+    title = "".join(title_el.lines) if title_el else ""
     charset = "gbk" if encoding.lower() in ("gbk", "gb2312", "gb18030") else "utf-8"
+    title_in_body = skin == "cms" or rng.random() < 0.6  # else the title is only in <title>
     parts = [
         "<!DOCTYPE html>",
         f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">',
-        f"<title>{html.escape(title)}</title></head><body>",
-        '<div class="header">首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>',
-        '<div class="article">',
+        f"<title>{sk.esc(sk.page_title(rng, title, host, skin))}</title></head><body>",
     ]
+    if skin == "site":
+        parts += sk.chrome_head(rng, host)
+    else:
+        parts.append('<div class="header">首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>')
+    parts.append('<div class="article">')
     for el in doc:
         if isinstance(el, Title):
-            parts.append('<h1 class="title">' + "<br/>".join(html.escape(x) for x in el.lines) + "</h1>")
-            parts.append(f'<div class="info">发布日期：{rng.randint(2020, 2025)}-0{rng.randint(1, 3)}-'
-                         f"{rng.randint(10, 28)}　来源：政府办公室</div>")
-            parts.append('<div class="TRS_Editor">')
+            if title_in_body:
+                parts.append(_title_html(rng, el, skin))
+            if skin == "cms":
+                parts.append(f'<div class="info">发布日期：{rng.randint(2020, 2025)}-0{rng.randint(1, 3)}-'
+                             f"{rng.randint(10, 28)}　来源：{sk.esc(source)}</div>")
+            elif skin == "site":
+                parts.append(sk.info_line(rng, year, source))
+            parts.append('<div class="TRS_Editor">' if skin != "word" else '<DIV class=Section1>')
         elif isinstance(el, Heading):
-            tag = "strong" if el.level == 1 else "b"
-            parts.append(f'<p style="text-indent:2em"><{tag}>{html.escape(el.text)}</{tag}></p>')
+            parts.append(sk.heading(skin, el.text, el.level))
         elif isinstance(el, Para):
-            parts.append(f'<p style="text-indent:2em">{html.escape(el.text)}</p>')
+            parts.append(sk.paragraph(skin, el.text))
         elif isinstance(el, (T2Table, T3Table, T4Table)):
-            parts.append(_table(rng, el, wrap))
+            parts.append(_table(rng, el, skin, wrap))
         elif isinstance(el, Signature):
-            parts += [f'<p style="text-align:right">{html.escape(x)}</p>' for x in el.lines]
-    parts += ["</div></div>", '<div class="footer">主办单位：政府办公室　网站标识码：0000000000</div>', "</body></html>"]
+            parts += [f'<p style="text-align:right">{sk.esc(x)}</p>' for x in el.lines]
+    parts.append("</div></div>")
+    if skin == "site":
+        parts += sk.chrome_foot(rng, host)
+    else:
+        parts.append('<div class="footer">主办单位：政府办公室　网站标识码：0000000000</div>')
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"

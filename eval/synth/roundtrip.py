@@ -116,6 +116,8 @@ def summarize(results: list[ReportResult]) -> dict[str, dict]:
         groups[r.format].append(r)
         if r.format == "txt":
             groups[f"txt/{r.layout}"].append(r)
+        elif r.layout.startswith(f"{r.format}-"):  # html skins, Markdown table habits
+            groups[f"{r.format}/{r.layout.split('-', 1)[1]}"].append(r)
     groups["all"] = list(results)
     out: dict[str, dict] = {}
     for k in sorted(groups, key=lambda k: (k == "all", k)):
