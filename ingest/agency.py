@@ -6,48 +6,24 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
-# short form -> long form of bureau names (suffix of the agency name)
-ABBREVIATIONS: dict[str, str] = {
-    "工信局": "工业和信息化局",
-    "经信局": "经济和信息化局",
-    "发改委": "发展和改革委员会",
-    "发改局": "发展和改革局",
-    "人社局": "人力资源和社会保障局",
-    "住建局": "住房和城乡建设局",
-    "市场监管局": "市场监督管理局",
-    "卫健委": "卫生健康委员会",
-    "卫健局": "卫生健康局",
-    "文旅局": "文化和旅游局",
-    "文广旅局": "文化广电和旅游局",
-    "交通局": "交通运输局",
-    "医保局": "医疗保障局",
-    "应急局": "应急管理局",
-    "自然资源局": "自然资源和规划局",
-    "生态环境局": "生态环境局",
-    "农业农村局": "农业农村局",
-    "退役军人局": "退役军人事务局",
-    "审批局": "行政审批局",
-    "政务办": "政务服务管理办公室",
-    "机关事务局": "机关事务管理局",
-    "机关事务中心": "机关事务服务中心",
-    "民宗委": "民族宗教事务委员会",
-    "民宗局": "民族宗教事务局",
-    "教体局": "教育和体育局",
-    "商务局": "商务局",
-    "科技局": "科学技术局",
-    "城管局": "城市管理局",
-    "水务局": "水务局",
-    "统计局": "统计局",
-    "区政府": "区人民政府",
-    "市政府": "市人民政府",
-    "县政府": "县人民政府",
-    "省政府": "省人民政府",
-    "镇政府": "镇人民政府",
-    "乡政府": "乡人民政府",
-}
+from ingest.text import key
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    """ingest/data/agency_abbreviations.json: abbreviations, zone names, place levels (vocabulary as data)."""
+    raw = resources.files("ingest").joinpath("data/agency_abbreviations.json").read_text(encoding="utf-8")
+    return {k: v for k, v in json.loads(raw).items() if not k.startswith("_")}
+
+
+# short form -> long form of bureau names (suffix of the agency name), and of governments (区政府 -> 区人民政府)
+ABBREVIATIONS: dict[str, str] = {**_data()["bureaus"], **_data()["governments"]}
 
 # province/city levels; a level's name holds no 区/县 (else 华源市湘坪区市场… would lose 湘坪区市 as a "city")
 _RE_PLACE_PREFIX = re.compile(r"^(?:(?:(?![区县旗镇乡])[\u4e00-\u9fff]){1,7}?(?:省|自治区|市|州|盟))+")
@@ -116,12 +92,90 @@ def _forms(name: str) -> frozenset[str]:
     for n in list(out):
         if n.endswith("街道办事处"):
             out.add(n[:-3])  # 东关街道办事处 -> 东关街道
-    # short forms of the long bureau names
+    # a place's own administration is named by the place (海坛片区管理局 -> 海坛片区, 淄博高新区管委会 -> 淄博高新区);
+    # leading places dropped while one is left (平潭综合实验区海坛片区管理局 -> 海坛片区管理局)
+    for n in list(out):
+        places, body = split_name(n)
+        if not places or n.endswith(("办公室", "办公厅")):
+            continue
+        for i in range(1, len(places)):
+            out.add("".join(places[i:]) + body)
+        if body in _data()["own_administration"]:
+            out.update("".join(places[i:]) for i in range(len(places)))
+    # short forms of the long bureau names, zone names and endings (高新技术产业开发区 -> 高新区, 管理委员会 -> 管委会)
     for short, long in ABBREVIATIONS.items():
         for n in list(out):
             if n.endswith(long) and short != long:
                 out.add(n[: -len(long)] + short)
+    for table in (_data()["zones"], _data()["suffixes"]):
+        for short, long in table.items():
+            for n in list(out):
+                if long in n:
+                    out.add(n.replace(long, short))
     return frozenset(f for f in out if len(f) >= 2)
+
+
+_RE_NOT_PLACE = re.compile(r"[和与及的、]|城乡$")
+
+
+@lru_cache(maxsize=8192)
+def split_name(name: str) -> tuple[tuple[str, ...], str]:
+    """Places and body: 平潭综合实验区海坛片区管理局 -> (平潭综合实验区, 海坛片区), 管理局; 淮安市人民政府 -> (淮安市,),
+    人民政府; 安山市住房和城乡建设局 -> (安山市,), 住房和城乡建设局 (住房和城乡 is no township)."""
+    levels = _data()["place_levels"]
+    places: list[str] = []
+    rest = name
+    while rest:
+        cut = None
+        for end in range(2, min(len(rest), 12) + 1):
+            head = rest[:end]
+            lev = next((lv for lv in levels if head.endswith(lv) and len(head) > len(lv)), None)
+            if lev is None:
+                continue
+            if _RE_NOT_PLACE.search(head) or end == len(rest):
+                break
+            cut = end
+            break
+        if cut is None:
+            break
+        places.append(rest[:cut])
+        rest = rest[cut:]
+    return tuple(places), rest
+
+
+def _short_place(place: str) -> str | None:
+    """A place without its level word where two characters are left: 洪泽区 -> 洪泽, 平潭综合实验区 -> 平潭
+    (not a development zone: 淄博高新区 without 高新区 is the city)."""
+    for lv in _data()["short_levels"]:
+        if place.endswith(lv) and len(place) - len(lv) >= 2:
+            return place[: -len(lv)]
+    return None
+
+
+@lru_cache(maxsize=8192)
+def question_forms(name: str) -> dict[str, str]:
+    """Every form of ``forms`` ("name"), plus the looser ones a question may use, each with its rule:
+    "short_place" (平潭行政审批局, 洪泽, 淮安: a place without its 县/市/区 level word), "no_place"
+    (自然资源与生态环境局, 市场监管局: no place at all). The looser ones are only safe with the context checks
+    of ``match_agencies`` (淮安 is not 淮安区; 行政审批局 after another place is that place's)."""
+    out = {f: "name" for f in forms(name)}
+    generic = set(_data()["generic_bodies"])
+    for n in list(out):
+        places, body = split_name(n)
+        if not places:
+            continue
+        if body and body not in generic and len(body) >= 3 and "政府" not in body and "府办" not in body:
+            out.setdefault(body, "no_place")
+        for i in range(len(places)):
+            short = _short_place(places[i])
+            if short is None:
+                continue
+            rest = "".join(places[i + 1:])
+            if body in _data()["own_administration"] and not n.endswith(("办公室", "办公厅")):
+                out.setdefault(short + rest, "short_place")
+            if body:
+                out.setdefault(short + rest + body, "short_place")
+    return out
 
 
 def same_agency(a: str, b: str) -> bool:
@@ -133,3 +187,154 @@ def is_subsequence(short: str, long: str) -> bool:
     """``short`` is ``long`` with characters dropped (in order): 自然资源生态环境局 in 自然资源与生态环境局."""
     it = iter(long)
     return all(ch in it for ch in short)
+
+
+# ------------------------------------------------------------------ which agencies a question names
+
+_RULE_RANK = {"name": 0, "short_place": 1, "no_place": 1, "subsequence": 2}
+_RE_PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{0,6}?)(省|市|州|盟|县|区|旗|镇|乡|街道)$")
+_LEVEL_START = tuple("省市州盟县区旗镇乡街片")
+
+
+@dataclass(frozen=True)
+class AgencyMatch:
+    """One known agency a span of the question may name. ``rule``: name | short_place | no_place | subsequence."""
+
+    agency: str
+    form: str
+    rule: str
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.form
+
+
+def _known(agencies: Iterable[str | tuple[str, Iterable[str]]]) -> list[tuple[str, tuple[str, ...]]]:
+    out = []
+    for a in agencies:
+        if isinstance(a, str):
+            out.append((a, ()))
+        else:
+            out.append((a[0], tuple(a[1])))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _all_forms(agency: str, variants: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    merged: dict[str, str] = {}
+    for n in (agency, *variants):
+        for f, rule in question_forms(key(n)).items():
+            if _RULE_RANK[rule] < _RULE_RANK.get(merged.get(f, "subsequence"), 9):
+                merged[f] = rule
+    return tuple(sorted(merged.items(), key=lambda kv: -len(kv[0])))
+
+
+def _context_ok(text: str, start: int, end: int, rule: str, places: frozenset[str] = frozenset()) -> bool:
+    """The looser forms only where the words around them do not name another place."""
+    if rule == "short_place" and end < len(text) and text[end:].startswith(_LEVEL_START):
+        return False  # 淮安 of 淮安区, 洪泽 of 洪泽湖区
+    if rule in ("no_place", "subsequence"):
+        m = _RE_PLACE_BEFORE.search(text[:start])
+        if m:
+            run, level = m.group(1), m.group(2)
+            if not run:  # 区行政审批局 / 市卫健委: the agency's own level, said without its name
+                return any(p.endswith(level) for p in places)
+            return any(p.endswith(run + level) or _short_place(p) == run for p in places)  # 淮安市行政审批局
+    return True
+
+
+def match_agencies(text: str, agencies: Iterable[str | tuple[str, Iterable[str]]]) -> list[AgencyMatch]:
+    """Every known agency that a question (or a fragment of one) may name, by the forms of
+    ``question_forms`` and, failing those, a form with characters dropped from its middle (平潭交通建设局 for
+    平潭交通与建设局: same first and last character, at least half of it, at least 4 characters).
+
+    ``agencies``: names, or (name, variants) pairs. The longest span wins; on one span the best rule wins;
+    several agencies left on one span mean the question is ambiguous — ask which (see ``ambiguous``)."""
+    qk = key(text)
+    known = _known(agencies)
+    found: list[AgencyMatch] = []
+    for agency, variants in known:
+        forms_ = _all_forms(agency, variants)
+        places = _places(agency, variants)
+        hit = False
+        refused: list[tuple[int, int]] = []  # a form refused by its context refuses the shorter ones inside it
+        for form, rule in forms_:  # longest first
+            pos = qk.find(form)
+            while pos >= 0:
+                end = pos + len(form)
+                if any(a <= pos and end <= b for a, b in refused):
+                    pass
+                elif _context_ok(qk, pos, end, rule, places):
+                    found.append(AgencyMatch(agency, form, rule, pos, end))
+                    hit = True
+                    break
+                else:
+                    refused.append((pos, end))
+                pos = qk.find(form, pos + 1)
+        if not hit:
+            found.extend(_subsequence_matches(qk, agency, forms_, places))
+    return _best(found)
+
+
+@lru_cache(maxsize=4096)
+def _places(agency: str, variants: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(p for n in (agency, *variants) for p in split_name(key(n))[0])
+
+
+def _subsequence_matches(qk: str, agency: str, forms_: tuple[tuple[str, str], ...],
+                         places: frozenset[str]) -> list[AgencyMatch]:
+    out = []
+    for form, _rule in forms_:
+        if len(form) < 5:
+            continue
+        least = max(4, (len(form) + 1) // 2)
+        for s_ in (i for i, ch in enumerate(qk) if ch == form[0]):
+            for e in range(min(len(qk), s_ + len(form) - 1), s_ + least - 1, -1):
+                span = qk[s_:e]
+                if span[-1] == form[-1] and re.fullmatch(r"[\u4e00-\u9fff]+", span) and _drops_inside(span, form) \
+                        and _context_ok(qk, s_, e, "subsequence", places):
+                    out.append(AgencyMatch(agency, form, "subsequence", s_, e))
+                    break
+    return out
+
+
+def _drops_inside(span: str, form: str) -> bool:
+    """``span`` is ``form`` with characters dropped from its body only: its places are the form's own
+    (淮安区人民政府 is not 淮安市洪泽区人民政府 with 市洪泽 dropped)."""
+    sp, sb = split_name(span)
+    fp, fb = split_name(form)
+    if any(p not in fp for p in sp):
+        return False
+    return bool(sb) and sb[-1] == fb[-1:] and is_subsequence(sb, fb)
+
+
+def _best(found: list[AgencyMatch]) -> list[AgencyMatch]:
+    found.sort(key=lambda m: (-(m.end - m.start), _RULE_RANK[m.rule], m.start))
+    kept: list[AgencyMatch] = []
+    for m in found:
+        if any(k.agency == m.agency for k in kept):
+            continue
+        same_span = [k for k in kept if (k.start, k.end) == (m.start, m.end)]
+        if same_span:
+            if _RULE_RANK[m.rule] == _RULE_RANK[same_span[0].rule]:
+                kept.append(m)  # another agency under the very same words: ambiguous
+            continue
+        if any(k.start < m.end and m.start < k.end for k in kept):
+            continue  # inside (or across) a longer match: 淮安 inside 淮安市洪泽区
+        kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.agency))
+
+
+def ambiguous(matches: list[AgencyMatch]) -> list[list[str]]:
+    """Groups of agencies that one span of the question names equally well (ask the user which one)."""
+    spans: dict[tuple[int, int], list[str]] = {}
+    for m in matches:
+        spans.setdefault((m.start, m.end), []).append(m.agency)
+    return [names for names in spans.values() if len(names) > 1]
+
+
+def candidates(fragment: str, agencies: Iterable[str | tuple[str, Iterable[str]]]) -> list[str]:
+    """The distinct agencies a fragment may name (one = resolved; several = ask; none = unknown)."""
+    return list(dict.fromkeys(m.agency for m in match_agencies(fragment, agencies)))
