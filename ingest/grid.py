@@ -193,7 +193,7 @@ def docx_grid(table, index: int = 0) -> Grid:
 
 # ------------------------------------------------------------------ Markdown
 
-_RE_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+MD_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def markdown_grids(text: str) -> tuple[list[Grid], list[tuple[int, int]]]:
@@ -203,14 +203,14 @@ def markdown_grids(text: str) -> tuple[list[Grid], list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(lines):
-        if _is_pipe_row(lines[i]):
+        if is_pipe_row(lines[i]):
             j = i
-            while j < len(lines) and _is_pipe_row(lines[j]):
+            while j < len(lines) and is_pipe_row(lines[j]):
                 j += 1
-            block = [ln for ln in lines[i:j] if not _RE_MD_SEP.match(ln)]
+            block = [ln for ln in lines[i:j] if not MD_SEPARATOR.match(ln)]
             if len(block) >= 2:
-                rows = [[(cell_text(_md_unescape(c)), 1, 1) for c in _split_pipe_row(ln)] for ln in block]
-                grids.append(build_grid(rows, "md", index=len(grids)))
+                rows = [[cell_text(_md_unescape(c)) for c in split_pipe_row(ln)] for ln in block]
+                grids.append(_markdown_grid(rows, len(grids)))
                 spans.append((i, j))
             i = j
         else:
@@ -218,12 +218,53 @@ def markdown_grids(text: str) -> tuple[list[Grid], list[tuple[int, int]]]:
     return grids, spans
 
 
-def _is_pipe_row(line: str) -> bool:
+def _markdown_grid(rows: list[list[str]], index: int) -> Grid:
+    """A pipe table as a grid. Converters write a colspan as the cell plus empty cells, and drop the cells a
+    rowspan covers, so rows come out short: a short row's cells go under the multi-column cells of the row above
+    when they are exactly as many (a header's sub-columns), else to the right end of the row (the label columns a
+    rowspan covers are at the left); the slots left over are the cells above them, carried down."""
+    width = max(len(r) for r in rows)
+    out: list[list[Slot]] = []
+    for r, cells in enumerate(rows):
+        if len(cells) == width or not out:
+            out.append([Slot(t, True, r, c) for c, t in enumerate(cells)]
+                       + [Slot("", True, r, c) for c in range(len(cells), width)])
+            continue
+        above = out[-1]
+        open_cols = _multi_column_slots(above)
+        cols = open_cols if len(open_cols) == len(cells) else list(range(width - len(cells), width))
+        row = [Slot(above[c].text, False, above[c].row0, above[c].col0, above[c].rowspan + 1, above[c].colspan)
+               for c in range(width)]
+        for c, t in zip(cols, cells):
+            row[c] = Slot(t, True, r, c)
+        out.append(row)
+    return Grid(out, "md", index=index)
+
+
+def _multi_column_slots(row: list[Slot]) -> list[int]:
+    """Columns of the row's cells written over several columns: a cell followed by empty cells."""
+    out: list[int] = []
+    c = 0
+    while c < len(row):
+        s = row[c]
+        if s.origin and s.text:
+            e = c + 1
+            while e < len(row) and row[e].origin and not row[e].text:
+                e += 1
+            if e - c > 1:
+                out.extend(range(c, e))
+            c = e
+        else:
+            c += 1
+    return out
+
+
+def is_pipe_row(line: str) -> bool:
     s = line.strip()
     return s.startswith("|") and s.count("|") >= 2
 
 
-def _split_pipe_row(line: str) -> list[str]:
+def split_pipe_row(line: str) -> list[str]:
     s = line.strip()
     if s.startswith("|"):
         s = s[1:]

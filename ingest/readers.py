@@ -235,7 +235,7 @@ _RE_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 def _read_md(p: Path, data: bytes) -> Document:
     """Markdown as converters write it (markitdown, pymupdf4llm): pipe tables read as grids and as tab lines."""
-    from ingest.grid import markdown_grids
+    from ingest.grid import MD_SEPARATOR, cell_text, is_pipe_row, markdown_grids, split_pipe_row
 
     text, enc = decode_text(data, str(p))
     if _looks_binary(text):
@@ -251,6 +251,10 @@ def _read_md(p: Path, data: bytes) -> Document:
     for i, ln in enumerate(src):
         if i in table_lines:
             out.extend(table_lines[i])
+            continue
+        if is_pipe_row(ln):  # a one-row pipe table or its separator (converters write them around stray cells)
+            if not MD_SEPARATOR.match(ln):
+                out.append("\t".join(c for c in (cell_text(x) for x in split_pipe_row(ln)) if c))
             continue
         ln = _RE_MD_HEADING.sub("", ln)
         out.append(_RE_MD_EMPHASIS.sub(r"\2", ln))
