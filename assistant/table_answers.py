@@ -53,6 +53,11 @@ class ReportValue:
         return not self.cells
 
     @property
+    def unread(self) -> bool:
+        """A cell is printed but could not be read (CellState.unread): not 0, not blank."""
+        return any(c.state is CellState.unread for c in self.cells)
+
+    @property
     def blank(self) -> bool:
         return not self.cells or any(c.state is not CellState.number for c in self.cells)
 
@@ -123,6 +128,10 @@ def answer_single(rv: ReportValue, target: CellTarget, cited: Cited) -> tuple[st
     u = unit(target)
     if rv.missing:
         return f"{name(rv.info)}报告的{target.table}没有{describe(target)}这一栏（它用另一版模板的表头），无法回答。", None
+    if rv.unread:
+        evs = [cell_evidence(rv.info, c) for c in rv.cells if c.state is CellState.unread][:1]
+        return (f"{name(rv.info)}报告的{target.table}{describe(target)}未能读取（该单元格无法解析，不是 0 也不是空白），"
+                f"请查看原文。{cited.add(evs)}"), None
     if rv.blank:
         evs = [cell_evidence(rv.info, c) for c in rv.cells[:1]]
         return f"{name(rv.info)}报告的{target.table}{describe(target)}未填报（空白），这不等于 0。{cited.add(evs)}", None
@@ -154,6 +163,9 @@ def answer_list(values: list[ReportValue], target: CellTarget, cited: Cited) -> 
     for rv in values:
         if rv.missing:
             lines.append(f"- {name(rv.info)}：无此栏目（该报告用另一版模板的表头）")
+        elif rv.unread:
+            lines.append(f"- {name(rv.info)}：未能读取（无法解析，不等于 0）"
+                         f"{cited.add([cell_evidence(rv.info, c) for c in rv.cells if c.state is CellState.unread][:1])}")
         elif rv.blank:
             lines.append(f"- {name(rv.info)}：未填报（空白，不等于 0）{cited.add([cell_evidence(rv.info, c) for c in rv.cells[:1]])}")
         else:
@@ -179,7 +191,7 @@ def answer_within_report(rv: ReportValue, target: CellTarget, index: ReportIndex
     items = []
     for c in rv.cells:
         if c.state is not CellState.number:
-            items.append(f"{_part_label(c, wide)} 未填报{cited.add([cell_evidence(rv.info, c)])}")
+            items.append(f"{_part_label(c, wide)} {c.display_value()}{cited.add([cell_evidence(rv.info, c)])}")
         elif c.value or not nonzero_only:
             items.append(f"{_part_label(c, wide)} {fmt(c.value)} {u}{cited.add([cell_evidence(rv.info, c)])}")
     zero = [_part_label(c, wide) for c in rv.cells if c.state is CellState.number and not c.value]

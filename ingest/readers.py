@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,14 @@ class Document:
     paged: bool = False  # True when page numbers are real (PDF, or TXT with form feeds)
     meta: dict = field(default_factory=dict)
     tables: list = field(default_factory=list)  # ingest.grid.Grid per table found in the file's structure
+    load_tables: Callable[[], list] | None = field(default=None, repr=False)  # PDF: ruled tables, found on demand
+
+    def grids(self) -> list:
+        """The table grids; a PDF's are searched for only when first asked (the text layer usually suffices)."""
+        if self.load_tables is not None:
+            self.tables = self.load_tables()
+            self.load_tables = None
+        return self.tables
 
     def lines(self) -> list[Line]:
         out: list[Line] = []
@@ -125,26 +134,38 @@ def _read_pdf(p: Path, data: bytes) -> Document:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
-    from ingest.grid import pdf_page_grids
-
     pages: list[str] = []
-    grids: list = []
     try:
         with pdfplumber.open(str(p)) as pdf:
             n_images = 0
-            for i, page in enumerate(pdf.pages):
-                text = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
-                pages.append(text)
+            for page in pdf.pages:
+                pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
                 n_images += len(page.images)
-                if any(w in text.replace(" ", "") for w in _PDF_TABLE_WORDS):
-                    grids += pdf_page_grids(page, i + 1, len(grids))
     except PDFSyntaxError as e:
         raise ReportError(str(p), f"damaged or unreadable PDF ({e})") from e
     chars = sum(len(t.strip()) for t in pages)
     if chars < 20:
         why = "scanned images" if n_images else "no text"
         raise ReportError(str(p), f"the PDF has no text layer ({len(pages)} pages of {why}); scanned reports need OCR, which ReportQA does not do")
-    return Document(p, "pdf", pages, paged=True, tables=grids)
+    return Document(p, "pdf", pages, paged=True, load_tables=lambda: _pdf_grids(p, pages))
+
+
+def _pdf_grids(p: Path, pages: list[str]) -> list:
+    """Ruled tables of the pages that name a template table, and of the page after one that held a table."""
+    import pdfplumber
+
+    from ingest.grid import pdf_page_grids
+
+    grids: list = []
+    try:
+        with pdfplumber.open(str(p)) as pdf:
+            for i, page in enumerate(pdf.pages):
+                text = pages[i] if i < len(pages) else ""
+                if any(w in text.replace(" ", "") for w in _PDF_TABLE_WORDS) or (grids and grids[-1].page == i):
+                    grids += pdf_page_grids(page, i + 1, len(grids))
+    except Exception as e:  # the text layer was read; a table finder failing leaves the text parser to it
+        log.info("%s: ruled tables not read (%s)", p.name, e)
+    return grids
 
 
 # ------------------------------------------------------------------ DOCX

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ingest.models import CellState, TableCell
 from ingest.readers import Line
 from ingest.template import (
+    ALL_T2_ITEMS,
     T2,
     T2_ITEMS,
     T3,
@@ -193,11 +194,14 @@ def parse_t3(lines: list[Line], start: int, end: int) -> T3Result:
         g = assignment.get(r.key)
         printed = _printed_label(body, anchors.get(r.key))
         if g is None:
+            # numbers printed on the row's own line, but not one per column: which cell is empty is unknown
+            garbled = _garbled(body, anchors, rows, ri, stray)
             if groups:
-                warnings.append(f"表三: no numbers for row {r.label}")
+                warnings.append(f"表三: {'could not read' if garbled else 'no numbers for'} row {r.label}")
             for c in T3_COLUMNS:
                 cells.append(TableCell(table=T3, row=r.key, row_label=r.label, printed_label=printed, column=c.key,
-                                       column_label=c.label, value=None, state=CellState.blank,
+                                       column_label=c.label, value=None,
+                                       state=CellState.unread if garbled else CellState.blank,
                                        page=_page_of(body, anchors.get(r.key)), quote=printed or r.label))
             continue
         quote = _row_quote(printed or r.short or r.label, g)
@@ -206,6 +210,17 @@ def parse_t3(lines: list[Line], start: int, end: int) -> T3Result:
             cells.append(TableCell(table=T3, row=r.key, row_label=r.label, printed_label=printed, column=c.key,
                                    column_label=c.label, value=v, state=CellState.number, page=page, quote=quote))
     return T3Result(cells, single_other, warnings, True)
+
+
+def _garbled(body: list[LineToks], anchors: dict[str, int], rows, ri: int, stray: list[Group]) -> bool:
+    """Numbers were printed for row ``ri`` but not one per column: a stray group starts between its label and the
+    next labelled row (or on the label's line)."""
+    start = anchors.get(rows[ri].key)
+    if start is None:
+        return False
+    nxt = min((anchors[r.key] for r in rows[ri + 1:] if anchors.get(r.key, -1) > start), default=len(body))
+    pos = {id(lt): j for j, lt in enumerate(body)}
+    return any(sg.values and start <= pos.get(id(sg.lines[0]), -1) < max(nxt, start + 1) for sg in stray)
 
 
 def _row_anchors(body: list[LineToks], rows: tuple[RowSpec, ...]) -> dict[str, int]:
@@ -333,8 +348,9 @@ def parse_t2(lines: list[Line], start: int, end: int, template: str) -> tuple[li
             j += 1
             continue
         row_item = item if item is not None and row in item.rows else _item_of_row(row)
-        cols = columns if (columns and row_item is item) else list(
-            row_item.columns_2019 if template == "2019" else row_item.columns_2021)
+        same_item = item is not None and row_item.item == item.item
+        cols = columns if (columns and same_item) else list(
+            row_item.columns_2019 if template == "2019" or not row_item.columns_2021 else row_item.columns_2021)
         nums_toks = [t for t in lt.toks if t.number is not None or t.text in _BLANK_TOKENS]
         used = [lt]
         if not nums_toks and j + 1 < len(lts) and not lts[j + 1].has_text and lts[j + 1].numbers:
@@ -350,7 +366,7 @@ def parse_t2(lines: list[Line], start: int, end: int, template: str) -> tuple[li
         if nums_toks and len(nums_toks) != len(cols):
             warnings.append(f"表二 {row.label}: {len(nums_toks)} values for {len(cols)} columns")
         quote = clean(" ".join(t.text for u in used for t in u.toks))
-        if unit_note and row_item is item:
+        if unit_note and same_item:
             quote = f"{unit_note} … {quote}"
         for ci, col in enumerate(cols):
             tok = nums_toks[ci] if ci < len(nums_toks) else None
@@ -371,7 +387,7 @@ def _item_of(k: str) -> T2Item | None:
     if not m:
         return None
     label = f"（{m.group(1)}）"
-    return next((it for it in T2_ITEMS if it.item == label), None)
+    return next((it for it in ALL_T2_ITEMS if it.item == label), None)
 
 
 def _header_columns(k: str, item: T2Item) -> list[ColumnSpec]:
@@ -409,7 +425,7 @@ def _t2_row(k: str, item: T2Item | None) -> ColumnSpec | None:
     if not k or "信息内容" in k:
         return None
     candidates = list(item.rows) if item is not None else []
-    candidates += [r for it in T2_ITEMS for r in it.rows if r not in candidates]
+    candidates += [r for it in ALL_T2_ITEMS for r in it.rows if r not in candidates]
     for r in candidates:  # the label, or a distinctive synonym (2019: 规范性文件 for 行政规范性文件)
         if any(k.startswith(key(w)) for w in (r.label, *r.synonyms) if len(w) >= 3 or w == r.label):
             return r
@@ -417,4 +433,4 @@ def _t2_row(k: str, item: T2Item | None) -> ColumnSpec | None:
 
 
 def _item_of_row(row: ColumnSpec) -> T2Item:
-    return next(it for it in T2_ITEMS if row in it.rows)
+    return next(it for it in ALL_T2_ITEMS if row in it.rows)

@@ -482,18 +482,26 @@ def merge_continuations(grids: list[Grid]) -> list[Grid]:
     """A table broken across pages (PDF) continues in the next grid of the same width without a header."""
     out: list[Grid] = []
     for g in grids:
-        if out and identify(g) is None and g.width == out[-1].width and out[-1].source == g.source == "pdf":
-            prev = out[-1]
-            base = prev.height
-            rows = [[_shift(s, base) for s in row] for row in g.rows]
+        prev = out[-1] if out else None
+        which = identify(g)
+        if (prev is not None and prev.source == g.source == "pdf" and which != T2
+                and (which is None or which == identify(prev))
+                and g.page is not None and prev.row_pages and prev.row_pages[-1] in (g.page, g.page - 1)):
+            # the value columns are the rightmost ones on every page: align the parts at the right edge
+            width = max(prev.width, g.width)
+            top = [_pad(row, width - prev.width, 0, r) for r, row in enumerate(prev.rows)]
+            rest = [_pad(row, width - g.width, prev.height, r) for r, row in enumerate(g.rows)]
             pages = (prev.row_pages or [prev.page] * prev.height) + (g.row_pages or [g.page] * g.height)
-            out[-1] = Grid(prev.rows + rows, prev.source, prev.page, pages, prev.index)
+            out[-1] = Grid(top + rest, prev.source, prev.page, pages, prev.index)
             continue
         out.append(g)
     return out
 
 
-def _shift(s, base: int):
+def _pad(row: list, n: int, base: int, r: int) -> list:
     from dataclasses import replace
 
-    return replace(s, row0=s.row0 + base)
+    from ingest.grid import Slot
+
+    return [Slot("", True, base + r, c) for c in range(n)] + [
+        replace(s, row0=s.row0 + base, col0=s.col0 + n) for s in row]

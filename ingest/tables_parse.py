@@ -51,14 +51,21 @@ class _Reading:
 
 def parse_tables(doc: Document, lines: list[Line], regions: dict[str, tuple[int, int]], template: str) -> TablesResult:
     """Cells of 表二/表三/表四. ``regions`` maps a section number (二/三/四) to its line range [start, end)."""
-    grids: dict[str, GridTable] = read_grids(doc.tables) if doc.tables else {}
     by_lines = _line_readings(lines, regions, template)
+    pdf = doc.kind == "pdf"
+    if pdf and all(_whole(by_lines[t]) for t in (T2, T3, T4)):
+        grids: dict[str, GridTable] = {}  # the text layer read every table: no need to look for ruled tables
+    else:
+        found = doc.grids()
+        grids = read_grids(found) if found else {}
     out = TablesResult(cells=[])
     for table in (T2, T3, T4):
         g = grids.get(table)
         grid_reading = _Reading(g.cells, g.expected, g.warnings, "grid") if g is not None and g.cells else None
         line_reading = by_lines.get(table)
-        best = _choose(grid_reading, line_reading, pdf=doc.kind == "pdf")
+        best = _choose(grid_reading, line_reading, pdf=pdf)
+        if best is line_reading and grid_reading is not None and line_reading is not None:
+            best = _fill_rows(line_reading, grid_reading)
         if best is None:
             expected = {T2: expected_t2({}), T3: len(t3_rows(False)) * len(T3_COLUMNS), T4: T4_EXPECTED}[table]
             out.coverage.append(TableCoverage(table=table, found=0, expected=expected, source="none"))
@@ -77,6 +84,10 @@ def parse_tables(doc: Document, lines: list[Line], regions: dict[str, tuple[int,
     return out
 
 
+def _whole(r: _Reading) -> bool:
+    return bool(r.cells) and r.read + r.blank >= r.expected and r.unread == 0 and not r.warnings
+
+
 def _choose(grid: _Reading | None, lines: _Reading | None, pdf: bool) -> _Reading | None:
     if grid is None or grid.read == 0 and grid.unread == 0:
         return lines if lines is not None and lines.cells else None
@@ -86,6 +97,31 @@ def _choose(grid: _Reading | None, lines: _Reading | None, pdf: bool) -> _Readin
         whole = grid.read + grid.blank >= grid.expected and grid.unread == 0
         return grid if whole and grid.read > lines.read else lines
     return grid if grid.read >= lines.read else lines
+
+
+def _fill_rows(lines: _Reading, grid: _Reading) -> _Reading:
+    """Rows the text layer could not read (no numbers, or not one per column) taken from the grid, where it
+    read them: the grid knows which column an empty cell is in, the text does not."""
+    grid_rows: dict[str, list[TableCell]] = {}
+    for c in grid.cells:
+        grid_rows.setdefault(c.row, []).append(c)
+    out: list[TableCell] = []
+    taken: list[str] = []
+    by_row: dict[str, list[TableCell]] = {}
+    for c in lines.cells:
+        by_row.setdefault(c.row, []).append(c)
+    for row, cells in by_row.items():
+        g = grid_rows.get(row)
+        unread_here = all(c.state is not CellState.number for c in cells)
+        if unread_here and g and any(c.state is CellState.number for c in g) and len(g) == len(cells):
+            out += g
+            taken.append(row)
+        else:
+            out += cells
+    if not taken:
+        return lines
+    note = f"{lines.cells[0].table}: 行 {'、'.join(taken)} 取自表格结构（文本行读不出）"
+    return _Reading(out, lines.expected, [*lines.warnings, note], "lines")
 
 
 def _line_readings(lines: list[Line], regions: dict[str, tuple[int, int]], template: str) -> dict:

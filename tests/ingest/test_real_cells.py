@@ -84,3 +84,25 @@ def test_real_reports_overall():
     exact = sum(s["exact"] for s in scores)
     assert expected >= 1900 and exact / expected >= GOAL
     assert sum(len(s["invented"]) for s in scores) == 0
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=lambda p: p.stem)
+def test_real_report_end_to_end(fixture):
+    """parse_file on the page as saved: identified, and its cells ≥ 99.5 % exact, 0 invented, coverage on the Report."""
+    from ingest.parse import parse_file
+
+    fx = json.loads(fixture.read_text("utf-8"))
+    path = REAL / fx["file"]
+    if not path.exists():
+        pytest.skip(f"real corpus not found at {REAL} (set REPORTQA_SHARED or put shared/ beside the checkout)")
+    r = parse_file(path)
+    assert (r.agency, r.year) == (fx["agency"], fx["year"])
+    want = expected_cells(fx)
+    got = {(c.table, c.row, c.column): (c.value if c.state is CellState.number else None) for c in r.cells}
+    exact = sum(1 for k, v in want.items() if k in got and _same(v, got[k]))
+    invented = {k: v for k, v in got.items() if v is not None and (k not in want or want[k] is None)}
+    assert not invented and exact / len(want) >= GOAL
+    cov = r.coverage
+    assert cov is not None and len(cov.sections_found) >= 5
+    assert {t.table: t.source for t in cov.tables} == {"表二": "grid", "表三": "grid", "表四": "grid"}
+    assert cov.cells_found == sum(1 for c in r.cells if c.state in (CellState.number, CellState.blank))

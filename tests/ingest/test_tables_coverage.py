@@ -97,3 +97,21 @@ def test_reports_json_carries_the_coverage(monkeypatch, tmp_path, seeds_dir):
     by_source = {r["source"]: r["coverage"] for r in reports}
     t2 = by_source[seed(seeds_dir, "000").name]["tables"]["表二"]
     assert (t2["found"], t2["expected"]) == (12, 12)
+
+
+def test_an_unread_cell_is_answered_as_unread_never_as_blank_or_zero():
+    from assistant.query import CellTarget
+    from assistant.table_answers import Cited, ReportValue, answer_single
+    from ingest.index import ReportInfo
+    from ingest.models import CellState, TableCell
+
+    info = ReportInfo(report_id="r1", agency="某某局", year=2023, source="a.html", template="2021", sections=6,
+                      cells=1, findings=0)
+    cell = TableCell(table="表三", row="new", row_label="一、本年新收政府信息公开申请数量", column="natural",
+                     column_label="自然人", value=None, state=CellState.unread, quote="一、本年新收… 见附件")
+    target = CellTarget("表三", ["new"], ["natural"], "本年新收政府信息公开申请数量", "自然人")
+    text, value = answer_single(ReportValue(info, [cell]), target, Cited())
+    assert value is None and "未能读取" in text and "未填报" not in text
+    blank = cell.model_copy(update={"state": CellState.blank})
+    text, _ = answer_single(ReportValue(info, [blank]), target, Cited())
+    assert "未填报" in text and "未能读取" not in text
