@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run test test-fast clean
+.PHONY: install browser office run test test-fast clean
 
 install: $(STAMP)
 
@@ -21,11 +21,16 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# LibreOffice for the rendition tests (real pages converted to DOCX as staff do)
+office:
+	@command -v soffice >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; }
+
 # with no ARGS, an empty index gets the demo corpus first (see reportqa serve --demo)
 run: install
 	$(BIN)/reportqa serve $(if $(ARGS),$(ARGS),--demo)
 
-test: install browser
+test: install browser office
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: install

@@ -45,3 +45,26 @@ def test_page_printed_to_pdf_by_chromium_gives_the_same_cells(tmp_path, stem):
     assert (printed.agency, printed.year) == (page.agency, page.year)
     assert _cells(printed) == _cells(page)
     assert printed.coverage.cells_found == page.coverage.cells_found
+
+
+LO_STEMS = ["hzs_2024", "czj_2020_article", "scj_2020_article", "jjp_2022", "jtj_2025_article", "htp_2023"]
+
+
+@pytest.mark.slow
+def test_pages_converted_to_docx_by_libreoffice_give_the_same_cells(tmp_path):
+    """LibreOffice (``soffice --convert-to docx``) writes the pages' tables with gridSpan/vMerge merges."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    assert exe, "LibreOffice is needed for this test: `make office` installs libreoffice-writer-nogui"
+    srcs = [REAL / f"{s}.html" for s in LO_STEMS]
+    if not all(p.exists() for p in srcs):
+        pytest.skip(f"real corpus not found at {REAL} (set REPORTQA_SHARED or put shared/ beside the checkout)")
+    subprocess.run([exe, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(tmp_path), *map(str, srcs)],
+                   capture_output=True, timeout=600, check=False)
+    for src in srcs:
+        docx = tmp_path / f"{src.stem}.docx"
+        assert docx.exists(), f"LibreOffice did not convert {src.name}"
+        page, converted = parse_file(src), parse_file(docx)
+        assert (converted.agency, converted.year) == (page.agency, page.year)
+        assert _cells(converted) == _cells(page), src.name
+        assert {t.table: t.source for t in converted.coverage.tables} == {"表二": "grid", "表三": "grid", "表四": "grid"}
