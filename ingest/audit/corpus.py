@@ -33,6 +33,20 @@ def index_findings_for(index, report: Report) -> list[AuditFinding]:
     return findings_for(report, related_reports(index, report))
 
 
+def cell_findings(findings: Iterable[AuditFinding], cells, report_id: str | None = None) -> list[AuditFinding]:
+    """The 不通过 and 提示 findings that read one of ``cells`` (TableCells, or (table, row, column) keys):
+    what a table answer over those cells should warn about."""
+    keys = {(c.table, c.row, c.column) if hasattr(c, "table") else tuple(c) for c in cells}
+    out = []
+    for f in findings:
+        if f.verdict not in (Verdict.failed, Verdict.notice):
+            continue
+        if any(e.kind == "cell" and (report_id is None or e.report_id == report_id)
+               and (e.table, e.row, e.column) in keys for e in f.evidence):
+            out.append(f)
+    return out
+
+
 def matches(f: AuditFinding, *, agency: str | None = None, year: int | None = None, table: str | None = None,
             verdicts: Iterable[Verdict | str] | None = None, rule: str | None = None) -> bool:
     if agency and agency not in f.agency:
@@ -62,5 +76,5 @@ def by_rule(findings: Iterable[AuditFinding]) -> dict[str, Counter]:
     return out
 
 
-__all__ = ["audit_reports", "by_rule", "index_findings_for", "load_reports", "matches", "related_reports",
+__all__ = ["audit_reports", "by_rule", "cell_findings", "index_findings_for", "load_reports", "matches", "related_reports",
            "sort_key"]

@@ -119,3 +119,16 @@ def test_xlsx_export_opens_with_openpyxl(cli, tmp_path):
     mine = [e for e in ev if e["序号"] == hz["序号"]]
     assert {e["类别"] for e in mine} == {"正文", "单元格"}
     assert any(e["表"] == "表三" and e["列"] == "总计" and e["数值"] == "95" for e in mine)
+
+
+def test_parent_map_from_csv(cli, tmp_path):
+    csv_path = tmp_path / "上下级.csv"
+    csv_path.write_text("上级,下级\n淮安市人民政府,淮安市洪泽区人民政府\n", encoding="utf-8")
+    rows = json.loads(cli("--json", "--all", "--parents", csv_path, "--agency", "淮安市人民政府").stdout)
+    parent = [r for r in rows if r["rule"] == "parent.sum"]
+    # 淮安市 2024 表三 新收 自然人 3001 is not 洪泽区 2024's 95 alone: 不通过, with both reports' cells
+    t3 = next(r for r in parent if r["table"] == "表三")
+    assert t3["verdict"] == "不通过" and "「自然人」3001 ≠ 下级合计 95" in t3["detail"]
+    assert {e["agency"] for e in t3["evidence"]} == {"淮安市人民政府", "淮安市洪泽区人民政府"}
+    bad = cli("--parents", tmp_path / "none.csv")
+    assert bad.exit_code == 1 and "上下级对照表" in bad.stderr

@@ -262,3 +262,15 @@ def test_parsed_2019_template_reports_use_the_single_other_row(html):
     got = findings_for(html["scj_2020_article"])
     assert {f.verdict for f in by(got, "t3.results_total")} == {Verdict.passed}
     assert {f.verdict for f in by(got, "t3.row_total")} == {Verdict.passed}
+
+
+def test_cell_findings_are_the_rules_over_an_answers_cells(pdfs):
+    from ingest.audit.corpus import cell_findings
+
+    r = pdfs["hzq2023_working"]
+    got = findings_for(r)
+    review_total = [r.cell("表四", "review", "total")]
+    assert [f.subject for f in cell_findings(got, review_total, r.id)] == ["「行政复议」"]
+    direct_total = [("表四", "direct", "total")]
+    assert cell_findings(got, direct_total) == []  # 直接起诉 adds up: nothing to warn about
+    assert cell_findings(got, review_total, "another report") == []
