@@ -16,7 +16,9 @@ for each backend in ``--backends``, one after the other, in a fresh subprocess
 2. time the raw encoder on the same machine in the same run: ``embed_passages``
    over a sample of the index's own chunk texts, batch size as in settings —
    chunks/s of the encoder alone, the ceiling of ingest throughput — before
-   and after the ingest;
+   and after the ingest; wall clock and CPU seconds (this process, all
+   threads) for both, since on a shared machine the wall clock measures the
+   neighbours as much as the code;
 3. open the Assistant, ask one untimed warm-up question, then time
    ``ask`` on up to ``--questions`` table and narrative questions of the
    synthetic gold set (p50/p95 per kind, and their answer accuracy);
@@ -58,11 +60,17 @@ log = logging.getLogger("eval.bench_scale")
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_WORK = Path(os.environ.get("REPORTQA_BENCH_DIR", "/tmp/reportqa-bench"))
-ENCODER_SAMPLE = 512
+ENCODER_SAMPLE = 256
 
 
 def _rss_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process so far, all threads (user + system)."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
 
 
 def _dir_size_mb(path: Path) -> float:
@@ -151,7 +159,8 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
     sample = random.Random(0).sample(texts, min(ENCODER_SAMPLE, len(texts)))
     enc_before = _time_encoder(embedder, sample)
     res["load_avg_before_ingest"] = os.getloadavg()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_s()
+
     def progress(done: int, total: int, _path: str) -> None:
         if done and (done % log_every == 0 or done == total):
             el = time.perf_counter() - t0
@@ -159,10 +168,12 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
                      os.getloadavg()[0])
 
     ing = ingest_paths(settings, [corpus], embedder=embedder, progress=progress)
-    secs = time.perf_counter() - t0
+    secs, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
     res["ingest"] = {"seconds": round(secs, 1), "ingested": ing.ingested, "failed": ing.failed,
                      "chunks": ing.chunks, "reports_per_s": round(ing.ingested / secs, 2),
-                     "chunks_per_s": round(ing.chunks / secs, 1),
+                     "chunks_per_s": round(ing.chunks / secs, 1), "cpu_seconds": round(cpu, 1),
+                     "reports_per_cpu_s": round(ing.ingested / max(cpu, 1e-9), 3),
+                     "chunks_per_cpu_s": round(ing.chunks / max(cpu, 1e-9), 1),
                      "failures": [f"{f.path}: {f.reason}" for f in ing.files if f.status == "failed"][:10],
                      "mean_file_seconds": {ext: round(sum(ts) / len(ts), 3) for ext, ts in _by_ext(ing.files).items()}}
     res["load_avg_after_ingest"] = os.getloadavg()
@@ -173,9 +184,11 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
     # 3. the raw encoder again, after ingest (the load of the machine may have changed meanwhile)
     enc_after = _time_encoder(embedder, sample)
     res["encoder"] = {"chunks": len(sample), "mean_chars": round(sum(map(len, sample)) / max(1, len(sample)), 1),
-                      "chunks_per_s_before": enc_before, "chunks_per_s_after": enc_after,
-                      "chunks_per_s": round((enc_before + enc_after) / 2, 1)}
+                      "chunks_per_s_before": enc_before[0], "chunks_per_s_after": enc_after[0],
+                      "chunks_per_s": round((enc_before[0] + enc_after[0]) / 2, 1),
+                      "chunks_per_cpu_s": round((enc_before[1] + enc_after[1]) / 2, 1)}
     res["ingest"]["share_of_encoder_speed"] = round(res["ingest"]["chunks_per_s"] / res["encoder"]["chunks_per_s"], 3)
+    res["ingest"]["share_of_encoder_cpu"] = round(res["ingest"]["chunks_per_cpu_s"] / res["encoder"]["chunks_per_cpu_s"], 3)
 
     # 4. warm asks
     from assistant.assistant import Assistant
@@ -208,10 +221,11 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
     return res
 
 
-def _time_encoder(embedder, texts: list[str]) -> float:
-    t0 = time.perf_counter()
+def _time_encoder(embedder, texts: list[str]) -> tuple[float, float]:
+    """(chunks per wall second, chunks per CPU second) of ``embed_passages`` over ``texts``."""
+    t0, c0 = time.perf_counter(), _cpu_s()
     embedder.embed_passages(texts)
-    return round(len(texts) / (time.perf_counter() - t0), 1)
+    return round(len(texts) / (time.perf_counter() - t0), 1), round(len(texts) / max(_cpu_s() - c0, 1e-9), 1)
 
 
 def _by_ext(outcomes) -> dict[str, list[float]]:
@@ -239,6 +253,10 @@ def _cpu_model() -> str:
     return "unknown CPU"
 
 
+def _fmt(x: float | None, spec: str, suffix: str = "") -> str:
+    return "–" if x is None else f"{x:{spec}}{suffix}"
+
+
 def _label(r: dict) -> str:
     """Model and backend of a run, as shown in the tables."""
     if r["embedding_model"] == "fake":
@@ -260,14 +278,17 @@ def render(results: list[dict]) -> str:
            "- produced by `python -m eval.bench_scale` (see its docstring for what is measured and how); the backends of one "
            "size ran one after the other in one invocation, on the same corpus\n\n",
            "## Ingest\n\n",
-           "| reports | formats | model, backend | ingest s | reports/s | chunks | chunks/s | raw encoder chunks/s | ingest / encoder | peak RSS after ingest MB | index MB | mean load |\n",
-           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
+           "| reports | formats | model, backend | ingest s | reports/s | chunks | chunks/s | raw encoder chunks/s | ingest / encoder | ingest CPU-s | reports per CPU-s | encoder chunks per CPU-s | ingest / encoder (CPU) | peak RSS after ingest MB | index MB | mean load |\n",
+           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
     for r in results:
         i, e = r["ingest"], r["encoder"]
         load = (r.get("load_avg_before_ingest", [0])[0] + r.get("load_avg_after_ingest", [0])[0]) / 2
         out.append(f"| {r['n']:,} | {'/'.join(r['formats'])} | {_label(r)} | {i['seconds']:.0f} | "
                    f"{i['reports_per_s']:.2f} | {i['chunks']:,} | {i['chunks_per_s']:.1f} | {e['chunks_per_s']:.1f} | "
-                   f"{100 * i['share_of_encoder_speed']:.0f}% | {r['rss_peak_after_ingest_mb']:.0f} | {r['index_mb']:.1f} | "
+                   f"{100 * i['share_of_encoder_speed']:.0f}% | {_fmt(i.get('cpu_seconds'), '.0f')} | "
+                   f"{_fmt(i.get('reports_per_cpu_s'), '.3f')} | {_fmt(e.get('chunks_per_cpu_s'), '.1f')} | "
+                   f"{_fmt(100 * i['share_of_encoder_cpu'] if 'share_of_encoder_cpu' in i else None, '.0f', '%')} | "
+                   f"{r['rss_peak_after_ingest_mb']:.0f} | {r['index_mb']:.1f} | "
                    f"{load:.1f} |\n")
     ratios = []
     for n in sorted({r["n"] for r in results}):
@@ -275,9 +296,12 @@ def render(results: list[dict]) -> str:
         if "torch" in by:
             for b in ("onnx", "onnx-int8"):
                 if b in by:
+                    bi, ti = by[b]["ingest"], by["torch"]["ingest"]
+                    cpu = (f"; per CPU-second {bi['reports_per_cpu_s'] / ti['reports_per_cpu_s']:.2f}×"
+                           if "reports_per_cpu_s" in bi and "reports_per_cpu_s" in ti else "")
                     ratios.append(f"- {n:,} reports: {b} ingests at "
-                                  f"**{by[b]['ingest']['reports_per_s'] / by['torch']['ingest']['reports_per_s']:.2f}×** "
-                                  f"torch's reports/s; raw encoder "
+                                  f"**{bi['reports_per_s'] / ti['reports_per_s']:.2f}×** torch's reports/s (wall clock)"
+                                  f"{cpu}; raw encoder "
                                   f"{by[b]['encoder']['chunks_per_s'] / by['torch']['encoder']['chunks_per_s']:.2f}×\n")
     if ratios:
         out += ["\n", *ratios]
