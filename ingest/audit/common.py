@@ -5,7 +5,6 @@ from __future__ import annotations
 from ingest.audit.model import Evidence, Outcome, Verdict, cell_evidence, missing_evidence, readable
 from ingest.models import CellState, Report, TableCell
 from ingest.template import (
-    T2,
     T2_ROW_BY_KEY,
     T3,
     T3_COLUMN_BY_KEY,
@@ -117,4 +116,4 @@ def table_unusable(report: Report, table: str, subject: str = "整表") -> Outco
     return None
 
 
-__all__ = ["Ref", "fetch", "fmt", "labels", "sum_outcome", "table_unusable", "unreadable_detail", "T2"]
+__all__ = ["Ref", "fetch", "find_cell", "fmt", "labels", "sum_outcome", "table_unusable", "unreadable_detail"]
