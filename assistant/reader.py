@@ -399,7 +399,8 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
     if tables & {"表三", "表四"} and has("which_rows") and (has("nonzero") or has("is_zero") or has("zero")):
         return Operation(kind="state", state="nonzero" if has("nonzero") else "zero", state_of="rows",
                          state_table=sorted(tables & {"表三", "表四"})[0])
-    one = len(scope.agencies) == 1 and bool(tables)  # 表三是不是全部填的0 (one report named)
+    # 表三是不是全部填的0 (one report named); a cell named (表二的行政处罚是填了0还是空着) is read as a value
+    one = len(scope.agencies) == 1 and bool(tables) and not t.meanings("row")
     if (has("which_reports") or has("which_agency") or one) and not has("which_rows") and (has("blank") or has("zero")):
         table = sorted(tables)[0] if tables else (T4 if any(m.table == T4 for _, m in t.meanings("hint")) else
                                                   T3 if any(m.table in (T3, T4) for _, m in t.meanings("hint")) else None)
@@ -624,7 +625,7 @@ def _content_year(y, t: Tiled, lx: Lexicon) -> bool:
     before = t.text[max(0, y.start - 4): y.start]
     before = before[:-1] if before.endswith("的") else before  # 提到的2019年
     after = t.text[y.end: y.end + 2]
-    if re.match(r"\d{1,2}月", t.text[y.end: y.end + 3]):
+    if re.match(r"年?\d{1,2}月", t.text[y.end: y.end + 4]):
         return True  # a date (落款日期为2024年1月5日), not a report year
     near = any(before.endswith(w) or after.startswith(w) for w in lx.year_markers)
     return near or bool(t.meanings("plan"))

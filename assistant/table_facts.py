@@ -54,6 +54,10 @@ def table_state_answer(a: Query, index: ReportIndex, scope: list[ReportInfo],
         return "、".join(f"{name(i)}{cited.add([cell_evidence(i, c)]) if c is not None else ''}" for i, c in items)
 
     blank, zero, other = states["blank"], states["zero"], states["other"]
+    if len(scope) == 1:  # one report: say what its table is, whichever state was asked
+        what = ("未填报（空白），这不等于 0" if blank else "已填报，各项全部为 0（不是空白）" if zero
+                else "已填报，且有非 0 的数字")
+        return f"{names(blank or zero or other)}的{table}{what}。", None
     head = f"在 {len(scope)} 份报告中，"
     if a.table_state == "blank":
         if not blank:
