@@ -1,0 +1,136 @@
+"""Tiling a question: lexicon surfaces over what the agency and year spans leave, the fewest characters left over.
+
+One homophone typo in a word (请文 for 请问, 多少见 for 多少件) is mended by pinyin (pypinyin, optional).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.lexicon import Lexicon, Meaning
+RE_QUOTED_OTHER = re.compile(r"[“\"‘'「]其他[”\"’'」]|3[.、]?其他")
+PUNCT = set("，,。.？?！!；;：:、“”\"'‘’「」（）()《》<>【】[]-—~～ ")
+
+
+class Tiled:
+    """The spans of a normalised question: (start, end, surface, meanings)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.spans: list[tuple[int, int, str, list[Meaning]]] = []
+        self.left: list[tuple[int, int, str]] = []  # left-over runs
+
+    def has_op(self, op: str) -> bool:
+        return any(m.kind == "op" and m.key == op for *_, ms in self.spans for m in ms)
+
+    def meanings(self, kind: str) -> list[tuple[int, Meaning]]:
+        return [(s, m) for s, _, _, ms in self.spans for m in ms if m.kind == kind]
+
+
+def tile(text: str, covered: list[tuple[int, int]], lx: Lexicon) -> Tiled:
+    """Tile what the agency and year spans leave with lexicon surfaces so that the fewest characters are left over
+    (then the fewest spans: longer words win), clause by clause; runs of unmatched characters are tried once more
+    with one character changed (a homophone typo in a filler or operation word)."""
+    t = Tiled(text)
+    free = [True] * len(text)
+    for s, e in covered:
+        for i in range(max(0, s), min(e, len(text))):
+            free[i] = False
+    i = 0
+    while i < len(text):
+        if not free[i] or text[i] in PUNCT:
+            i += 1
+            continue
+        j = i
+        while j < len(text) and free[j] and text[j] not in PUNCT:
+            j += 1
+        _tile_segment(t, i, j, lx)
+        i = j
+    t.spans.sort(key=lambda x: x[0])
+    _typos(t, lx)
+    return t
+
+
+def _tile_segment(t: Tiled, a: int, b: int, lx: Lexicon) -> None:
+    text = t.text
+    best: list[tuple[int, int]] = [(0, 0)] * (b - a + 1)  # (left-over characters, spans) from position i to b
+    step: list[int] = [0] * (b - a + 1)  # 0: leave the character; L: a surface of length L
+    for i in range(b - 1, a - 1, -1):
+        k = i - a
+        lo, sp = best[k + 1]
+        choice, score = 0, (lo + 1, sp)
+        for L in range(1, min(lx.longest, b - i) + 1):
+            if text[i:i + L] in lx.surfaces:
+                lo2, sp2 = best[k + L]
+                # a one-character filler that is no particle (它, 先) costs like a left-over character: it never
+                # splits an unknown word (访问量 is not 访 + 问 + 量)
+                weak = L == 1 and text[i] not in lx.particles and all(
+                    m.kind == "filler" for m in lx.surfaces[text[i]])
+                cand = (lo2 + (1 if weak else 0), sp2 + 1)
+                if cand < score or (cand == score and choice and L > choice):
+                    choice, score = L, cand
+        best[k], step[k] = score, choice
+    i, run = a, -1
+    while i < b:
+        L = step[i - a]
+        if L == 0:
+            if run < 0:
+                run = i
+            i += 1
+            continue
+        if run >= 0:
+            t.left.append((run, i, text[run:i]))
+            run = -1
+        t.spans.append((i, i + L, text[i:i + L], lx.surfaces[text[i:i + L]]))
+        i += L
+    if run >= 0:
+        t.left.append((run, b, text[run:b]))
+
+
+def _typos(t: Tiled, lx: Lexicon) -> None:
+    """A filler or operation word written with one homophone (请文 for 请问, 多少见 for 多少件) is that word: a
+    window over a left-over run (and the filler next to it) of the same length, one character different, same
+    pinyin."""
+    if not t.left:
+        return
+    filler_at = {i for s, e, _, ms in t.spans if all(m.kind == "filler" for m in ms) for i in range(s, e)}
+    for s, e, run in list(t.left):
+        if run.isascii():
+            continue
+        fixed = _homophone(t.text, s, e, filler_at, lx)
+        if fixed is None:
+            continue
+        a, b, ms = fixed
+        t.spans = [x for x in t.spans if x[1] <= a or x[0] >= b]
+        t.spans.append((a, b, t.text[a:b], ms))
+        t.left.remove((s, e, run))
+        if a > s:
+            t.left.append((s, a, t.text[s:a]))
+        if b < e:
+            t.left.append((b, e, t.text[b:e]))
+    t.spans.sort(key=lambda x: x[0])
+    t.left.sort()
+
+
+@lru_cache(maxsize=8192)
+def _pinyin(text: str) -> tuple[str, ...]:
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(text, style=Style.NORMAL))
+
+
+def _homophone(text: str, s: int, e: int, filler_at: set[int], lx: Lexicon) -> tuple[int, int, list[Meaning]] | None:
+    index = lx.pinyin_index()
+    if index is None:
+        return None
+    for L in (4, 3, 2):
+        for a in range(max(0, s - L + 1), min(e, len(text) - L + 1)):
+            b = a + L
+            if any(not (s <= i < e or i in filler_at) for i in range(a, b)):
+                continue
+            part = text[a:b]
+            for surf, ms in index.get(_pinyin(part), ()):
+                if sum(x != y for x, y in zip(surf, part)) == 1:
+                    return a, b, ms
+    return None
