@@ -57,7 +57,7 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
             modifies = qualifies = False  # 本机关不掌握相关信息: 相关 is a word of the row's own label
         if hint or core.endswith(lx.suffixes) or modifies or asked or qualifies:
             like.append(hint or run)
-        if hint or core.endswith(lx.suffixes):
+        if hint or core.endswith(lx.suffixes) or modifies:  # 行政裁决本年处理决定数量: the row of the quantity
             quantity.append(hint or core)
     return words, like, quantity
 
