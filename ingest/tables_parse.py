@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from ingest.models import CellState, TableCell, TableCoverage
 from ingest.readers import Document, Line
 from ingest.tables import parse_t2, parse_t3, parse_t4
-from ingest.tables_grid import GridTable, expected_t2, read_grids
+from ingest.tables_grid import GridTable, read_grids
+from ingest.tables_grid_t2 import expected_t2
 from ingest.template import ALL_T2_ITEMS, T2, T3, T3_COLUMNS, T4, T4_COLUMNS, T4_GROUPS, t3_rows
 
 T4_EXPECTED = len(T4_GROUPS) * len(T4_COLUMNS)

@@ -40,6 +40,10 @@ def _report_tree(report) -> Tree:
         add(secs, s)
     n_blank = sum(1 for c in report.cells if c.state is CellState.blank)
     tree.add(f"table cells: {len(report.cells)} ({n_blank} blank)")
+    if report.coverage is not None:  # parse coverage (helper tables' hook): found / expected per table
+        parts = [f"{t.table} {t.found}/{t.expected}" + (f" ({t.unread} unread)" if t.unread else "") + f" [{t.source}]"
+                 for t in report.coverage.tables]
+        tree.add(escape("coverage: " + " · ".join(parts)))
     if report.findings:
         f_node = tree.add(f"[yellow]findings ({len(report.findings)})[/yellow]")
         for f in report.findings:
@@ -75,7 +79,7 @@ def _table_grids(report) -> list[Table]:
 
 
 def parse_cmd(
-    file: Path = typer.Argument(..., help="A report file: .pdf .docx .html .htm .txt"),
+    file: Path = typer.Argument(..., help="A report file: .pdf .docx .html .htm .md .txt"),
     json_out: bool = JsonOpt,
     index: Path | None = IndexOpt,
 ) -> None:

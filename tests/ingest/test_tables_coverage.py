@@ -115,3 +115,17 @@ def test_an_unread_cell_is_answered_as_unread_never_as_blank_or_zero():
     blank = cell.model_copy(update={"state": CellState.blank})
     text, _ = answer_single(ReportValue(info, [blank]), target, Cited())
     assert "未填报" in text and "未能读取" not in text
+
+
+def test_parse_prints_the_coverage(monkeypatch, seeds_dir):
+    import typer
+    from typer.testing import CliRunner
+
+    from ui import cli_index
+
+    monkeypatch.setenv("REPORTQA_EMBEDDING_MODEL", "fake")
+    app = typer.Typer(pretty_exceptions_enable=False)
+    cli_index.register(app)
+    res = CliRunner().invoke(app, ["parse", str(seed(seeds_dir, "001"))], catch_exceptions=False)
+    assert res.exit_code == 0
+    assert "coverage: 表二 10/10 [lines] · 表三 175/175 [lines] · 表四 15/15 [lines]" in res.stdout

@@ -12,7 +12,8 @@ import pytest
 from ingest.grid import Grid, build_grid, html_grids, markdown_grids
 from ingest.models import CellState
 from ingest.readers import read_document
-from ingest.tables_grid import identify, read_grids, read_t2, read_t3, read_t4, read_value
+from ingest.tables_grid import identify, read_grids, read_t3, read_t4, read_value
+from ingest.tables_grid_t2 import read_t2
 from ingest.template import T3_COLUMNS, T4_COLUMNS, t3_rows
 from tests.conftest import SHARED
 from tests.ingest.tables_layouts import t3_html, t4_html, zero_t3
@@ -308,3 +309,41 @@ def test_real_tables_as_a_markdown_file_read_back_the_same(tmp_path, stem):
     assert "|" not in doc.text and "\t" in doc.text  # pipe rows became tab-separated lines for the text parser
     want, got = read_grids(html.tables), read_grids(doc.tables)
     assert {k: _cells(v) for k, v in got.items()} == {k: _cells(v) for k, v in want.items()}
+
+
+# ------------------------------------------------------------------ more invented variants of the real layouts
+
+
+def test_t3_with_two_label_columns_th_cells_and_other_header_words():
+    html = t3_html(VALUES).replace("<td", "<th").replace("</td>", "</th>")
+    html = html.replace("总计</th>", "合计</th>").replace("勾稽", "钩稽")
+    (g,) = _grids(html)
+    got = _cells(read_t3(g))
+    assert got[("new", "total")] == 31 and got[("unable_not_held", "natural")] == 4 and len(got) == 175
+    # the label columns merged into two: group and leaf share one column
+    import re
+
+    two = re.sub(r'<td rowspan="(\d+)">（[一二三四五六]）[^<]*</td>', "", t3_html(VALUES))
+    two = two.replace('colspan="3"', 'colspan="2"').replace('rowspan="3" colspan="2"', 'rowspan="3" colspan="2"')
+    (g2,) = _grids(two)
+    got2 = _cells(read_t3(g2))
+    assert got2[("partial", "natural")] == 6 and got2[("unable_not_held", "total")] == 4
+    assert got2[("withheld_secret", "natural")] == 0 and len(got2) == 175
+
+
+def test_t4_printed_transposed_groups_as_rows():
+    html = ("<table><tr><td></td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>"
+            "<tr><td>行政复议</td><td>2</td><td>0</td><td>1</td><td>0</td><td>3</td></tr>"
+            "<tr><td>行政诉讼（未经复议直接起诉）</td><td>0</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>"
+            "<tr><td>行政诉讼（复议后起诉）</td><td>0</td><td>0</td><td>0</td><td>&nbsp;</td><td>0</td></tr></table>")
+    (g,) = _grids(html)
+    assert identify(g) == "表四"
+    got = _cells(read_t4(g))
+    assert got[("review", "upheld")] == 2 and got[("review", "total")] == 3 and got[("direct", "corrected")] == 1
+    assert got[("after_review", "pending")] == "blank" and len(got) == 15
+
+
+@pytest.mark.parametrize("row_label", ["（七）总计", "七、总计", "总计", "（七） 总 计"])
+def test_t3_total_row_however_numbered(row_label):
+    (g,) = _grids(t3_html(VALUES).replace("（七）总计", row_label))
+    assert _cells(read_t3(g))[("total", "natural")] == 28
