@@ -28,8 +28,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from ui import render  # noqa: E402
+from ui import conversations as conv  # noqa: E402
+from ui import render, scope_view  # noqa: E402
 from ui.audit_tab import build_audit_tab  # noqa: E402
+from ui.chat import MAX_QUESTION_CHARS, ChatMixin, ExportMixin  # noqa: E402
+from ui.i18n import TOAST_CSS, chinese_toasts, force_zh_cn  # noqa: E402
 from ui.feedback import FeedbackStore, feedback_path  # noqa: E402
 from ui.serve_safety import LoginGuard, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
 from ui.upload_flow import ALLOWED_SUFFIXES, Uploads, scrub  # noqa: E402
@@ -40,9 +43,9 @@ AGENCY_ALL = "全部机关"
 YEAR_ALL = "全部年度"
 ASSISTANT_CONCURRENCY = 2  # two CPU cores: two answers computed at a time, the rest wait in the queue
 QUEUE_MAX_SIZE = 64
-MAX_QUESTION_CHARS = 1000  # longer questions are refused with a message, never cut
 WATCH_S = 5  # how often an open page looks whether the report list changed (uploads by others, the CLI)
 
+DEMO_LABEL = "示例（虚构）"
 TITLE = "政府信息公开年报问答"
 SUBTITLE = ("基于已入库的《政府信息公开工作年度报告》回答问题。每个数字都注明出处："
             "机关 · 年度 · 表 · 行 · 列 · 页，点击引用卡片可查看原表或原文。")
@@ -61,6 +64,7 @@ element.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === 
 
 SOURCE_JS = """
 watch('value', () => {
+  if (element.querySelector('.rqa-source')) element.scrollIntoView({block: 'start', behavior: 'smooth'});
   const hit = element.querySelector('.rqa-hit');
   if (!hit) return;
   const box = hit.closest('.rqa-table-wrap');
@@ -72,6 +76,28 @@ watch('value', () => {
   }
 });
 """
+
+# In <head>: Gradio's own widgets in Chinese whatever the browser's language (svelte-i18n reads navigator.language),
+# and 「[n]」 markers in answers as links: the click goes to the hidden #rqa-jump box (answer id, n), the server
+# answers with that answer's cards and source n, and SOURCE_JS scrolls the source into view.
+HEAD = """<script>
+(() => {
+  try {
+    Object.defineProperty(Navigator.prototype, 'language', {get: () => 'zh-CN', configurable: true});
+    Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['zh-CN', 'zh'], configurable: true});
+  } catch (e) {}
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a.rqa-ref');
+    if (!a) return;
+    e.preventDefault(); e.stopPropagation();
+    const m = (a.getAttribute('href') || '').match(/^#rqa-cite-([0-9a-zA-Z]+)-(\\d+)$/);
+    const box = document.querySelector('#rqa-jump textarea, #rqa-jump input');
+    if (!m || !box) return;
+    box.value = m[1] + '-' + m[2] + '~' + Date.now();
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  }, true);
+})();
+</script>"""
 
 EXAMPLES_JS = """
 element.addEventListener('click', (e) => {
@@ -110,12 +136,13 @@ def _agency(value: Any) -> str | None:
     return None if v in ("", AGENCY_ALL) else v
 
 
-def examples_html(questions: Sequence[str]) -> str:
+def examples_html(questions: Sequence[str], demo: bool = False) -> str:
     if not questions:
         return '<div class="rqa-empty">入库报告后，这里会给出示例问题。</div>'
     chips = "".join(f'<button type="button" class="rqa-chip" data-q="{render.esc(q)}">{render.esc(q)}</button>'
                     for q in questions)
-    return f'<div class="rqa-chips"><span class="rqa-k">试试：</span>{chips}</div>'
+    tag = f'<span class="rqa-chip-s rqa-demo">{DEMO_LABEL}</span>' if demo else ""
+    return f'<div class="rqa-chips">{tag}<span class="rqa-k">试试：</span>{chips}</div>'
 
 
 EXTRA_CSS = """
@@ -126,11 +153,13 @@ EXTRA_CSS = """
 """
 
 
-class Handlers:
+class Handlers(ChatMixin, ExportMixin):
     """The app's event handlers as plain methods (unit-testable without a browser)."""
 
-    def __init__(self, assistant: Any, settings: Any, *, gold_dir: Path | None = None):
+    def __init__(self, assistant: Any, settings: Any, *, gold_dir: Path | None = None,
+                 demo_assistant: Any = None):
         self.assistant = assistant
+        self.demo_assistant = demo_assistant  # 示例（虚构） reports in their own index, used while ours is empty
         self.settings = settings
         self.feedback = FeedbackStore(feedback_path(settings))
         self.gold_dir = gold_dir if gold_dir is not None else default_gold_dir()
@@ -141,28 +170,60 @@ class Handlers:
 
     # ------------------------------------------------------------------ catalogue
 
+    def user_has_reports(self) -> bool:
+        try:
+            return bool(self.assistant.reports())
+        except Exception:  # noqa: BLE001
+            log.exception("cannot list reports")
+            return False
+
+    def is_demo(self) -> bool:
+        """True while the demo index stands in for an empty user index."""
+        return self.demo_assistant is not None and not self.user_has_reports()
+
+    def qa(self) -> Any:
+        """The assistant questions go to: the user's index, or the demo index while that is empty."""
+        return self.demo_assistant if self.is_demo() else self.assistant
+
+    def remove_demo(self) -> str:
+        """Drop the demo index (files included); the app then shows only the user's index."""
+        from ui.demo import remove_demo_index
+
+        qa, self.demo_assistant = self.demo_assistant, None
+        if qa is None:
+            return "没有示例数据。"
+        remove_demo_index(self.settings, qa)
+        gr.Info("示例（虚构）数据已移除。")
+        return "示例（虚构）数据已移除：问答、筛选和报告列表只显示您入库的报告。"
+
     def report_infos(self) -> list[Any]:
         try:
-            return list(self.assistant.reports())
+            return list(self.qa().reports())
         except Exception:  # an empty or missing index: show nothing rather than fail the page
             log.exception("cannot list reports")
             return []
 
-    def filter_choices(self) -> tuple[list[str], list[str]]:
+    def filter_choices(self) -> tuple[list, list]:
         infos = self.report_infos()
         agencies = sorted({r.agency for r in infos})
         years = sorted({int(r.year) for r in infos}, reverse=True)
+        if self.is_demo():
+            return ([AGENCY_ALL, *((f"{a}（{DEMO_LABEL}）", a) for a in agencies)],
+                    [YEAR_ALL, *((f"{y}（{DEMO_LABEL}）", str(y)) for y in years)])
         return [AGENCY_ALL, *agencies], [YEAR_ALL, *map(str, years)]
 
     def examples(self, n: int = 6) -> list[str]:
         try:
-            return list(self.assistant.example_questions(n))
+            return list(self.qa().example_questions(n))
         except Exception:
             log.exception("cannot draw example questions")
             return []
 
     def status_line(self) -> str:
         infos = self.report_infos()
+        if self.is_demo():
+            return (f"**当前显示{DEMO_LABEL}数据**：{len(infos)} 份虚构报告，机关名称和数字均为编造，仅供试用。"
+                    "在「报告」页上传您自己的年报后自动切换到您的报告；示例数据不会写入您的索引，可在「报告」页移除。")
         if not infos:
             return "索引中还没有报告：请在「报告」页上传年报文件。"
         years = sorted({int(r.year) for r in infos})
@@ -173,6 +234,8 @@ class Handlers:
         infos = self.report_infos()
         keyed = sorted(infos, key=lambda r: (str(r.agency), -int(r.year)))
         rows = render.report_rows(keyed)
+        if self.is_demo():
+            rows = [[f"{DEMO_LABEL} {r[0]}", *r[1:]] for r in rows]
         return rows, [r.report_id for r in keyed]
 
     # ------------------------------------------------------------------ asking
@@ -185,102 +248,32 @@ class Handlers:
         if len(q) > MAX_QUESTION_CHARS:
             raise gr.Error(f"问题过长（最多 {MAX_QUESTION_CHARS} 字）。", print_exception=False)
         try:
-            answer = self.assistant.ask(q, agency=_agency(agency), year=_year(year))
+            demo = self.is_demo()
+            answer = (self.demo_assistant if demo else self.assistant).ask(q, agency=_agency(agency), year=_year(year))
         except Exception as e:  # noqa: BLE001
             log.exception("ask failed")
             raise gr.Error(_friendly(e), print_exception=False) from None
-        return render.as_dict(answer)
+        d = render.as_dict(answer)
+        if demo:
+            d["demo"] = True  # extension: the answer comes from the 示例（虚构） reports
+        return d
 
-    def chat(self, question: str, history: list | None, agency: Any, year: Any,
-             answers: dict | None) -> Iterator[tuple]:
-        """Stream one answer into the chat; outputs (chatbot, box, cards, source, answers, current, fb_row)."""
-        history = list(history or [])
-        answers = dict(answers or {})
-        q = (question or "").strip()
-        if not q:
-            gr.Warning("请输入问题。")
-            yield history, question, gr.skip(), gr.skip(), answers, gr.skip(), gr.skip()
-            return
-        if len(q) > MAX_QUESTION_CHARS:  # said, never cut silently; the text stays in the box to shorten
-            gr.Warning(f"问题过长：{len(q)} 字，最多 {MAX_QUESTION_CHARS} 字，请精简后再问。")
-            yield history, question, gr.skip(), gr.skip(), answers, gr.skip(), gr.skip()
-            return
-        history.append({"role": "user", "content": render.user_markdown(q)})
-        history.append({"role": "assistant", "content": "正在查找相关报告…"})
-        idx = len(history) - 1
-        yield history, "", render.CARDS_EMPTY, render.SOURCE_EMPTY, answers, None, gr.update(visible=False)
-        text = ""
-        final: Any = None
-        try:
-            for item in self.assistant.ask_stream(q, agency=_agency(agency), year=_year(year)):
-                if isinstance(item, str):
-                    text += item
-                    history[idx] = {"role": "assistant", "content": render.stream_markdown(text)}
-                    yield history, gr.skip(), gr.skip(), gr.skip(), answers, gr.skip(), gr.skip()
-                else:
-                    final = item
-        except Exception as e:  # noqa: BLE001 - shown as a message in the chat
-            log.exception("ask_stream failed")
-            history[idx] = {"role": "assistant", "content": f"✗ {render.esc(_friendly(e))}"}
-            yield history, gr.skip(), gr.skip(), gr.skip(), answers, None, gr.skip()
-            return
-        if final is None:
-            history[idx] = {"role": "assistant", "content": "✗ 没有得到答案，请重试。"}
-            yield history, gr.skip(), gr.skip(), gr.skip(), answers, None, gr.skip()
-            return
-        a = render.as_dict(final)
-        entry = {"id": uuid.uuid4().hex, "answer": a}
-        answers[idx] = entry
-        history[idx] = {"role": "assistant", "content": render.answer_markdown(a)}
-        yield history, gr.skip(), render.citation_cards_html(a), render.SOURCE_EMPTY, answers, entry, gr.skip()
-
-    def select_message(self, answers: dict | None, evt: gr.SelectData) -> tuple:
-        """Clicking an earlier answer in the chat shows its citation cards."""
-        idx = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else None)
-        entry = (answers or {}).get(idx)
-        if entry is None:
-            return gr.skip(), gr.skip(), gr.skip()
-        return render.citation_cards_html(entry["answer"]), render.SOURCE_EMPTY, entry
-
-    def open_citation(self, current: dict | None, cite: int | None) -> str:
-        """The source panel for citation ``cite`` of the answer shown in the cards."""
-        if not current:
-            return render.SOURCE_EMPTY
-        a = current["answer"]
-        c = next((c for c in a.get("citations") or [] if c.get("id") == cite), None)
-        if c is None:
-            return render.source_error_html("找不到这条引用。")
-        try:
-            report = self.assistant.get_report(self._report_id(c))
-        except Exception as e:  # noqa: BLE001
-            log.info("source panel: %s", e)
-            return render.source_error_html(f"无法打开原报告：{_friendly(e)}")
-        return render.source_panel_html(report, c)
-
-    def _report_id(self, c: dict) -> str:
+    def _report_id(self, c: dict, qa: Any = None) -> str:
         if c.get("report_id"):
             return c["report_id"]
-        for r in self.report_infos():
+        for r in (qa or self.assistant).reports():
             if r.agency == c.get("agency") and int(r.year) == int(c.get("year") or 0) and r.source == c.get("source"):
                 return r.report_id
         from ingest.errors import ReportQAError
 
         raise ReportQAError(f"已入库的报告中没有 {c.get('agency')} {c.get('year')}年（{c.get('source')}）")
 
-    def on_card(self, current: dict | None, evt: gr.EventData) -> str:
-        data = getattr(evt, "_data", None) or {}
-        try:
-            cite = int(data.get("cite"))
-        except (TypeError, ValueError):
-            return gr.skip()
-        return self.open_citation(current, cite)
-
     # ------------------------------------------------------------------ feedback
 
     def like(self, answers: dict | None, evt: gr.LikeData) -> tuple:
         """👍 records at once; 👎 records at once and opens the correction box."""
         idx = evt.index if isinstance(evt.index, int) else (evt.index[0] if evt.index else None)
-        entry = (answers or {}).get(idx)
+        entry = (answers or {}).get(str(idx))
         if entry is None:
             return gr.skip(), gr.skip(), gr.skip()
         if evt.liked is True:
@@ -347,7 +340,7 @@ class Handlers:
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         try:
             rid = (ids or [])[int(row)]
-            return render.report_detail_markdown(self.assistant.get_report(rid))
+            return render.report_detail_markdown(self.qa().get_report(rid))
         except Exception as e:  # noqa: BLE001
             return f"⚠ {render.esc(_friendly(e))}"
 
@@ -508,9 +501,12 @@ def _safe(fn: Callable) -> Callable:
     return wrapper
 
 
-def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) -> gr.Blocks:
-    """The whole app; ``assistant`` is shared by all sessions (its ask is thread-safe)."""
-    h = Handlers(assistant, settings, gold_dir=gold_dir)
+def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
+              demo_assistant: Any = None) -> gr.Blocks:
+    """The whole app; ``assistant`` is shared by all sessions (its ask is thread-safe). ``demo_assistant``:
+    示例（虚构） reports in their own index, answered from while ``assistant``'s index is empty."""
+    chinese_toasts()  # 注意 / 提示 / 出错 as toast titles, every call site
+    h = Handlers(assistant, settings, gold_dir=gold_dir, demo_assistant=demo_assistant)
     agencies, years = h.filter_choices()
 
     with gr.Blocks(title=f"{TITLE} · ReportQA", analytics_enabled=False) as app:
@@ -518,7 +514,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
         gr.Markdown(f"# {TITLE}\n{SUBTITLE}", elem_id="rqa-title")
         status = gr.Markdown(h.status_line(), elem_id="rqa-status")
 
-        answers = gr.State({})  # chat message index -> {"id", "answer"}
+        answers = gr.State({})  # str(chat message index) -> {"id", "answer", "demo"}
+        store = gr.BrowserState(conv.empty(), storage_key="reportqa-conversations")  # conversations (ui/conversations.py)
         current = gr.State(None)  # the answer whose cards are shown
         pending = gr.State(None)  # the 👎 answer awaiting a correction
         report_ids = gr.State(h.reports_table()[1])
@@ -527,14 +524,22 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
             # ---------------------------------------------------------- 问答
             with gr.Tab("问答", id="ask"):
                 with gr.Row(equal_height=False):
-                    with gr.Column(scale=11, min_width=420):
+                    with gr.Column(scale=11, min_width=320):
+                        with gr.Row(elem_id="rqa-convs"):
+                            convs_dd = gr.Dropdown([], value=None, label="对话（保存在本浏览器中）", scale=4,
+                                                   elem_id="rqa-conv-list")
+                            conv_name = gr.Textbox(placeholder="新名称", show_label=False, scale=2, min_width=90,
+                                                   elem_id="rqa-conv-name", container=False)
+                            conv_rename = gr.Button("重命名", size="sm", scale=0, min_width=64, elem_id="rqa-conv-rename")
+                            conv_delete = gr.Button("删除", size="sm", scale=0, min_width=56, variant="stop",
+                                                    elem_id="rqa-conv-delete")
                         with gr.Row():
                             agency_dd = gr.Dropdown(agencies, value=AGENCY_ALL, label="机关", scale=3,
                                                     elem_id="rqa-agency")
                             year_dd = gr.Dropdown(years, value=YEAR_ALL, label="年度", scale=1, elem_id="rqa-year")
                         chatbot = gr.Chatbot(
                             label="对话", elem_id="rqa-chat", height=520, layout="bubble",
-                            feedback_options=("Like", "Dislike"), buttons=["copy"],
+                            feedback_options=("Like", "Dislike"), buttons=[],
                             placeholder="请输入关于政府信息公开年报的问题，例如某机关某年收到多少申请、"
                                         "因某种原因不予公开多少件、行政复议结果如何……",
                         )
@@ -542,11 +547,22 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                             box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8,
                                              elem_id="rqa-question", autofocus=True)
                             send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rqa-send")
-                        examples = gr.HTML(examples_html(h.examples()), js_on_load=EXAMPLES_JS, elem_id="rqa-examples")
+                        with gr.Row(elem_id="rqa-actions"):
+                            copy_txt = gr.Button("复制文本", size="sm", min_width=70, elem_id="rqa-copy-text")
+                            copy_md = gr.Button("复制 Markdown", size="sm", min_width=90, elem_id="rqa-copy-md")
+                            dl_answer = gr.DownloadButton("导出回答", size="sm", min_width=70, elem_id="rqa-dl-answer",
+                                                          interactive=False)
+                            dl_csv = gr.DownloadButton("导出表格 CSV", size="sm", min_width=90, elem_id="rqa-dl-csv",
+                                                       interactive=False)
+                            dl_conv = gr.DownloadButton("导出对话", size="sm", min_width=70, elem_id="rqa-dl-conv",
+                                                        interactive=False)
+                        plain_box = gr.Textbox(visible="hidden", elem_id="rqa-plain")
+                        md_box = gr.Textbox(visible="hidden", elem_id="rqa-md")
+                        examples = gr.HTML(examples_html(h.examples(), demo=h.is_demo()), js_on_load=EXAMPLES_JS, elem_id="rqa-examples")
                         with gr.Row(elem_id="rqa-feedback"):
                             gr.Markdown("点击每个回答下方的 赞 / 踩 图标评价答案；点“踩”后可填写正确答案，用于改进评测集。",
                                         elem_id="rqa-fb-hint")
-                            clear = gr.Button("清空对话", size="sm", elem_id="rqa-clear", scale=0, min_width=90)
+                            clear = gr.Button("新对话", size="sm", elem_id="rqa-clear", scale=0, min_width=90)
                         with gr.Row(visible=False, elem_id="rqa-correct-row") as correct_row:
                             correct_box = gr.Textbox(label="正确答案（可选）", placeholder="例如：105 或 一句话的正确答案",
                                                      scale=6, elem_id="rqa-correct")
@@ -557,6 +573,7 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                         cards = gr.HTML(render.CARDS_EMPTY, js_on_load=CARDS_JS, elem_id="rqa-cards")
                         gr.Markdown("#### 原文")
                         source = gr.HTML(render.SOURCE_EMPTY, js_on_load=SOURCE_JS, elem_id="rqa-source")
+                        jump_box = gr.Textbox(visible="hidden", elem_id="rqa-jump")  # '<answer id>-<n>' from a [n] click
 
             # ---------------------------------------------------------- 报告
             with gr.Tab("报告", id="reports"):
@@ -572,6 +589,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                     with gr.Column(scale=2):
                         ingest_btn = gr.Button("入库", variant="primary", elem_id="rqa-ingest")
                         refresh = gr.Button("刷新列表", size="sm")
+                        demo_rm = gr.Button(f"移除{DEMO_LABEL}数据", size="sm", variant="stop", elem_id="rqa-demo-remove",
+                                            visible=h.demo_assistant is not None)
                         ingest_md = gr.Markdown("", elem_id="rqa-ingest-result")
 
             app.rqa_audit = build_audit_tab(h.assistant)  # 审核 (ui/audit_tab.py)
@@ -596,19 +615,38 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                                          max_height=400, column_widths=["13%", "7%", "24%", "8%", "28%", "20%"])
 
         # ------------------------------------------------------------------ events
-        chat_out = [chatbot, box, cards, source, answers, current, correct_row]
+        chat_out = [chatbot, box, cards, source, answers, current, correct_row, store, convs_dd]
+        chat_in = [box, chatbot, agency_dd, year_dd, answers, store]
         chat_kw = dict(concurrency_id="assistant", concurrency_limit=ASSISTANT_CONCURRENCY, api_visibility="private")
-        box.submit(h.chat, [box, chatbot, agency_dd, year_dd, answers], chat_out, **chat_kw)
-        send.click(h.chat, [box, chatbot, agency_dd, year_dd, answers], chat_out, **chat_kw)
+        box.submit(h.chat, chat_in, chat_out, **chat_kw)
+        send.click(h.chat, chat_in, chat_out, **chat_kw)
 
-        def from_example(q_box: str, history, agency, year, ans, evt: gr.EventData):
+        def from_example(q_box: str, history, agency, year, ans, st, evt: gr.EventData):
             q = (getattr(evt, "_data", None) or {}).get("q") or ""
-            yield from h.chat(q, history, agency, year, ans)
+            yield from h.chat(q, history, agency, year, ans, st)
 
-        examples.click(from_example, [box, chatbot, agency_dd, year_dd, answers], chat_out, **chat_kw)
+        examples.click(from_example, chat_in, chat_out, **chat_kw)
 
         cards.click(_safe(h.on_card), [current], [source], api_visibility="private")
-        chatbot.select(_safe(h.select_message), [answers], [cards, source, current], api_visibility="private")
+
+        def exports(cur, ans, st):
+            plain, md, f_md, f_csv, f_conv = h.export_views(cur, ans, st)
+            return (plain, md, gr.update(value=f_md, interactive=bool(f_md)),
+                    gr.update(value=f_csv, interactive=bool(f_csv)), gr.update(value=f_conv, interactive=bool(f_conv)))
+
+        current.change(_safe(exports), [current, answers, store], [plain_box, md_box, dl_answer, dl_csv, dl_conv],
+                       api_visibility="private", show_progress="hidden")
+        copy_js = ("(t) => { if (!t) return; navigator.clipboard.writeText(t).then(() => {"
+                   " document.body.dataset.rqaCopied = t; }); }")
+        copy_txt.click(None, [plain_box], None, js=copy_js, api_visibility="private")
+        copy_md.click(None, [md_box], None, js=copy_js, api_visibility="private")
+        chatbot.select(_safe(h.select_message), [answers], [cards, current], api_visibility="private")
+        jump_box.change(_safe(h.jump), [answers, jump_box], [cards, source, current], api_visibility="private")
+        show_out = [chatbot, answers, current, cards, source, correct_row, store, convs_dd]
+        convs_dd.input(_safe(h.switch_conversation), [store, convs_dd], show_out, api_visibility="private")
+        conv_rename.click(_safe(h.rename_conversation), [store, convs_dd, conv_name], [store, convs_dd, conv_name],
+                          api_visibility="private")
+        conv_delete.click(_safe(h.delete_conversation), [store, convs_dd], show_out, api_visibility="private")
         chatbot.like(_safe(h.like), [answers], [correct_row, pending, correct_box], api_visibility="private")
         correct_send.click(_safe(h.submit_correction), [pending, correct_box], [correct_row, pending, correct_box],
                            api_visibility="private")
@@ -616,17 +654,14 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
                            api_visibility="private")
         correct_skip.click(lambda: (gr.update(visible=False), None, ""), None, [correct_row, pending, correct_box],
                            api_visibility="private")
-        def reset():
-            return [], {}, None, render.CARDS_EMPTY, render.SOURCE_EMPTY, gr.update(visible=False)
-
-        reset_out = [chatbot, answers, current, cards, source, correct_row]
-        clear.click(reset, None, reset_out, api_visibility="private")
-        chatbot.clear(reset, None, reset_out, api_visibility="private")
+        clear.click(_safe(h.new_conversation), [store], show_out, api_visibility="private")
+        chatbot.clear(_safe(h.new_conversation), [store], show_out, api_visibility="private")
+        app.load(h.restore, [store], [chatbot, answers, store, convs_dd], api_visibility="private")
 
         def refresh_all():
             rows, ids = h.reports_table()
             ag, yr = h.filter_choices()
-            return (rows, ids, gr.update(choices=ag), gr.update(choices=yr), examples_html(h.examples()),
+            return (rows, ids, gr.update(choices=ag), gr.update(choices=yr), examples_html(h.examples(), demo=h.is_demo()),
                     h.status_line())
 
         refresh_out = [reports_df, report_ids, agency_dd, year_dd, examples, status]
@@ -648,6 +683,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None) ->
         ingest_btn.click(_safe(do_ingest), [files], [ingest_md], concurrency_id="ingest", concurrency_limit=4,
                          api_name="ingest").then(refresh_all, None, refresh_out, api_visibility="private")
         refresh.click(refresh_all, None, refresh_out, api_visibility="private")
+        demo_rm.click(lambda: (h.remove_demo(), gr.update(visible=False)), None, [ingest_md, demo_rm],
+                      api_visibility="private").then(refresh_all, None, refresh_out, api_visibility="private")
 
         def uploaded(fs):
             names = [Path(getattr(f, "name", f)).name for f in (fs or [])]
@@ -708,6 +745,8 @@ def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int 
         mcp_server=False,
         footer_links=["api"],
         theme=theme(),
-        css=render.CSS + EXTRA_CSS,
+        css=render.CSS + EXTRA_CSS + scope_view.CSS + TOAST_CSS,
+        head=HEAD,
+        i18n=force_zh_cn(),
         allowed_paths=[],
     )

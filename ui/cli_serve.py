@@ -16,50 +16,25 @@ from ingest.errors import ReportQAError
 from ui.cli_common import IndexOpt, JsonOpt, console, emit_json, err_console, fail, make_settings, user_errors
 
 
-DEMO_REPORTS = 24  # synthetic reports in the demo corpus (all formats, 2019-2024, a few 勾稽 findings and blanks)
+def open_demo_if_empty(assistant, settings):
+    """--demo: while the user's index is empty, the 示例（虚构） reports from their own index
+    (<cache_dir>/demo-index, built once); never written into the user's index. None otherwise."""
+    from ui.demo import demo_index_dir, open_demo, removed_marker
 
-
-def _shared_corpus() -> Path | None:
-    """../shared/corpus beside the checkout (REPORTQA_SHARED overrides ../shared), if present."""
-    root = Path(__file__).resolve().parents[1]
-    corpus = Path(os.environ.get("REPORTQA_SHARED", root.parent / "shared")) / "corpus"
-    return corpus if corpus.is_dir() else None
-
-
-def _demo_corpus(settings) -> list[Path]:
-    """What --demo ingests: REPORTQA_DEMO_DIR if set; else a synthetic corpus (generated once into the cache
-    folder by ``eval.synth``) plus the real reports of ../shared/corpus when it is there."""
-    env = os.environ.get("REPORTQA_DEMO_DIR")
-    if env:
-        return [Path(env)]
-    out = Path(settings.cache_dir) / "demo-corpus"
-    if len(list(out.glob("*.truth.json"))) < DEMO_REPORTS:
-        from eval.synth.generate import generate
-
-        err_console.print(f"demo: generating {DEMO_REPORTS} synthetic reports into {out} …", highlight=False)
-        generate(DEMO_REPORTS, out, seed=0, violations=0.1, blank=0.05)
-    shared = _shared_corpus()
-    return [out] + ([shared] if shared else [])
-
-
-def add_demo_corpus(assistant, settings) -> int:
-    """Ingest the demo corpus into an empty index (an index holding reports is left as it is).
-    Returns the number of reports ingested."""
     have = len(assistant.reports())
     if have:
-        err_console.print(f"demo: the index at {settings.index_dir} already holds {have} reports; serving those "
-                          "(the demo corpus goes only into an empty index)", highlight=False)
-        return 0
-    corpus = _demo_corpus(settings)
-    missing = [c for c in corpus if not c.exists()]
-    if missing:
-        fail(f"--demo: {missing[0]}: no such folder (REPORTQA_DEMO_DIR must name a folder of reports)")
-    err_console.print(f"demo: ingesting {', '.join(map(str, corpus))} into {settings.index_dir} "
-                      "(the first time, embedding takes a minute or two) …", highlight=False)
-    res = assistant.ingest(corpus)
-    err_console.print(f"demo: {res.ingested} ingested, {res.unchanged} unchanged, {res.failed} failed",
-                      highlight=False)
-    return res.ingested
+        err_console.print(f"示例数据：索引 {settings.index_dir} 已有 {have} 份报告，不使用示例数据。", highlight=False)
+        return None
+    if removed_marker(settings).exists():
+        err_console.print(f"示例数据已被移除（删除 {removed_marker(settings)} 可恢复）。", highlight=False)
+        return None
+    try:
+        qa = open_demo(settings, note=lambda m: err_console.print(m, highlight=False))
+    except FileNotFoundError as e:
+        fail(f"--demo：{e}")
+    err_console.print(f"示例数据：{len(qa.reports())} 份虚构报告（{demo_index_dir(settings)}），"
+                      "在您的索引为空时使用，界面中标注「示例（虚构）」。", highlight=False)
+    return qa
 
 
 def _warm_up(assistant) -> None:
@@ -81,9 +56,10 @@ def serve(
                                                   "REPORTQA_AUTH or --auth-file).", envvar="REPORTQA_AUTH"),
     auth_file: Path = typer.Option(None, "--auth-file", help="File holding 'user:password' (env REPORTQA_AUTH_FILE).",
                                    envvar="REPORTQA_AUTH_FILE"),
-    demo: bool = typer.Option(False, "--demo", help="When the index holds no reports, ingest a demo corpus first: "
-                                                    "REPORTQA_DEMO_DIR, else 24 synthetic reports (generated once "
-                                                    "into the cache folder) plus ../shared/corpus if present."),
+    demo: bool = typer.Option(False, "--demo", help="While the index holds no reports, answer from 示例（虚构） "
+                                                    "reports kept in their own index (<cache>/demo-index: "
+                                                    "REPORTQA_DEMO_DIR, else 24 synthetic reports); never "
+                                                    "written into your index; removable in the 报告 tab."),
 ) -> None:
     """Start the web app (问答 / 报告 / 评测). Binds 127.0.0.1 unless --host is given; never a share link."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -126,14 +102,13 @@ def _serve(host, port, index, auth, auth_file, demo) -> None:
         err_console.print(f"no index at {settings.index_dir} yet: creating an empty one", highlight=False)
         ingest_paths(settings, [])
     assistant = Assistant(settings)
-    if demo:
-        add_demo_corpus(assistant, settings)
+    demo_qa = open_demo_if_empty(assistant, settings) if demo else None
 
     from ui.app import build_app, launch
 
     err_console.print("loading models …", highlight=False)
-    _warm_up(assistant)  # before listening: the first user's question must not pay for model loading
-    app = build_app(assistant, settings)
+    _warm_up(demo_qa or assistant)  # before listening: the first user's question must not pay for model loading
+    app = build_app(assistant, settings, demo_assistant=demo_qa)
     urls = "  ".join(shown_addresses(h, p))
     login = "login required" if creds else "no login"
     err_console.print(f"ReportQA: {urls}  ({login}; index {settings.index_dir}; Ctrl+C to stop)", highlight=False,

@@ -76,9 +76,14 @@ def no_links(escaped: str) -> str:
     return escaped
 
 
-def _inline(text: str) -> str:
-    """Escape HTML, disable links, turn ``[n]`` into citation badges."""
+def _inline(text: str, answer_id: str | None = None) -> str:
+    """Escape HTML, disable links, turn ``[n]`` into citation badges; with ``answer_id`` the badges are links
+    (``#rqa-cite-<answer id>-<n>``) that the page's script turns into "open and scroll to source n"."""
     out = no_links(esc(_REF.sub(lambda m: f"\0{m.group(1)}\0", text)))
+    if answer_id:
+        aid = re.sub(r"[^0-9a-zA-Z]", "", str(answer_id))
+        return re.sub("\0(\\d{1,3})\0", lambda m: f'<a class="rqa-ref" href="#rqa-cite-{aid}-{m.group(1)}" '
+                      f'title="查看来源 {m.group(1)}">[{m.group(1)}]</a>', out)
     return re.sub("\0(\\d{1,3})\0", r'<sup class="rqa-ref">[\1]</sup>', out)
 
 
@@ -106,19 +111,22 @@ def citation_label(c: Mapping[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def answer_markdown(answer: Any) -> str:
-    """The final bubble: the answer, its warnings said plainly, a compact source list."""
+def answer_markdown(answer: Any, answer_id: str | None = None, *, demo: bool = False) -> str:
+    """The final bubble: scope chips and the 理解为 line, the answer, its warnings said plainly, a source list."""
+    from ui import scope_view
+
     a = as_dict(answer)
-    body = _inline(a.get("answer") or "（没有答案）")
+    body = _inline(a.get("answer") or "（没有答案）", answer_id)
     if not a.get("answerable", True):
         body = f'<div class="rqa-refusal">{body}</div>'
-    lines = [body]
-    for w in a.get("warnings") or []:
+    head = scope_view.scope_chips_html(a, demo=demo)
+    lines = [head + body if head else body]
+    for w in scope_view.other_warnings(a):
         lines.append(f'<div class="rqa-warn">⚠ {no_links(esc(w))}</div>')
     cites = a.get("citations") or []
     if cites:
         items = "".join(f'<li><b>[{esc(c.get("id"))}]</b> {esc(citation_label(c))}</li>' for c in cites)
-        lines.append(f'<details class="rqa-srclist"><summary>来源（{len(cites)} 处，点击右侧卡片查看原文）</summary>'
+        lines.append(f'<details class="rqa-srclist"><summary>来源（{len(cites)} 处，点击 [n] 或引用卡片查看原文）</summary>'
                      f"<ol>{items}</ol></details>")
     return "\n\n".join(lines)
 
@@ -181,7 +189,7 @@ def citation_cards_html(answer: Any, active: int | None = None) -> str:
 
 # ---------------------------------------------------------------------- source panel: tables
 
-SOURCE_EMPTY = '<div class="rqa-empty">点击左侧的引用卡片，在这里查看原表或原文段落。</div>'
+SOURCE_EMPTY = '<div class="rqa-empty">点击回答中的 [n] 或上方的引用卡片，在这里查看原表或原文段落。</div>'
 
 # 表三's applicant columns: 法人或其他组织 groups five of them (as printed).
 _T3_LEGAL = {"commercial", "research", "social", "legal", "other"}
@@ -478,6 +486,8 @@ CSS = """
 #rqa-title h1 { font-size: 1.45rem; margin: 0.2rem 0 0; }
 #rqa-title p { color: var(--body-text-color-subdued); margin: 0.15rem 0 0.4rem; }
 .rqa-ref { color: var(--color-accent); font-weight: 600; font-size: 0.78em; }
+a.rqa-ref { text-decoration: none; vertical-align: super; cursor: pointer; padding: 0 1px; }
+a.rqa-ref:hover { text-decoration: underline; }
 .rqa-warn { background: #fff7e6; border-left: 4px solid #f59e0b; color: #7c4a03; padding: 6px 10px;
   border-radius: 4px; margin: 6px 0; font-size: 0.92em; }
 .dark .rqa-warn { background: #3b2a0a; color: #fcd9a0; }

@@ -49,13 +49,23 @@ class FakeAssistant:
         self.delay = delay
         self._reports = {r.id: r for r in (make_report(),)}
         self.asked: list[tuple[str, str | None, int | None]] = []
+        self.contexts: list[dict | None] = []  # the context= of each ask (follow-ups)
         self.ingested: list[Path] = []
 
     # --- questions
-    def ask(self, question: str, *, agency: str | None = None, year: int | None = None) -> Answer:
+    def ask(self, question: str, *, agency: str | None = None, year: int | None = None,
+            context: dict | None = None) -> Answer:
         self.asked.append((question, agency, year))
+        self.contexts.append(context)
         if self.delay:
             time.sleep(self.delay)
+        ans = self._ask(question)
+        ans.explain = _explain(question, agency, year, context, ans)
+        for f in ans.explain["scope"]["overridden"]:
+            ans.warnings.append(f"问题中已指明范围，已忽略筛选条件「{f}」。")
+        return ans
+
+    def _ask(self, question: str) -> Answer:
         rep = next(iter(self._reports.values()))
         if "火星" in question:
             return Answer(question=question, answer="已索引的报告中没有这方面的信息。", answerable=False,
@@ -75,8 +85,9 @@ class FakeAssistant:
                       answerable=True, value=105, citations=[cit], warnings=["表四的勾稽关系不成立：合计 11，而总计印为 0。"],
                       intent="cell", agency=rep.agency, year=rep.year, latency_ms=3.0)
 
-    def ask_stream(self, question: str, *, agency: str | None = None, year: int | None = None) -> Iterator[str | Answer]:
-        final = self.ask(question, agency=agency, year=year)
+    def ask_stream(self, question: str, *, agency: str | None = None, year: int | None = None,
+                   context: dict | None = None) -> Iterator[str | Answer]:
+        final = self.ask(question, agency=agency, year=year, context=context)
         text = final.answer
         for i in range(0, len(text), 6):
             yield text[i:i + 6]
@@ -116,3 +127,40 @@ class FakeAssistant:
     def example_questions(self, n: int = 6) -> list[str]:
         return ["淮安市2024年因属于行政查询事项不予公开的申请有几件？", "淮安市人民政府2024年依申请公开情况如何？",
                 "火星市2024年收到多少申请？"][:n]
+
+
+def _explain(question: str, agency: str | None, year: int | None, context: dict | None, ans: Answer) -> dict:
+    """A Query-like explain dict: the question's own 淮安市 / 20xx年 win over the filters; a follow-up (那…呢)
+    carries the previous turn's agency over."""
+    import re
+
+    scope: dict = {"agencies": [], "years": [], "overridden": [], "from_context": [], "filters": {}}
+    named_agency = "淮安市人民政府" if "淮安市" in question else None
+    m = re.search(r"(20\d\d)年", question)
+    named_year = int(m.group(1)) if m else None
+    prev = (context or {}).get("scope") or {}
+    if named_agency:
+        scope["agencies"] = [named_agency]
+        if agency and agency != named_agency:
+            scope["overridden"].append(f"机关：{agency}")
+    elif agency:
+        scope["agencies"] = [agency]
+    elif prev.get("agencies"):
+        scope["agencies"] = list(prev["agencies"])
+        scope["from_context"].append("机关")
+    if named_year:
+        scope["years"] = [named_year]
+        if year and year != named_year:
+            scope["overridden"].append(f"年度：{year}")
+    elif year:
+        scope["years"] = [year]
+    elif prev.get("years"):
+        scope["years"] = list(prev["years"])
+        scope["from_context"].append("年度")
+    text = "理解为：" + " · ".join(["、".join(scope["agencies"]) or "全部机关",
+                                  "、".join(map(str, scope["years"])) or "全部年度", ans.intent or "取值"])
+    if scope["overridden"]:
+        text += f"（问题中的范围优先，忽略了筛选条件：{'、'.join(scope['overridden'])}）"
+    if scope["from_context"]:
+        text += f"（沿用上一问：{'、'.join(scope['from_context'])}）"
+    return {"question": question, "scope": scope, "text": text}

@@ -210,10 +210,11 @@ def handlers(tmp_path):
 def test_chat_streams_then_shows_final_answer_and_cards(handlers):
     steps = list(handlers.chat("淮安市2024年因属于行政查询事项不予公开的申请有几件？", [], "全部机关", "全部年度", {}))
     assert len(steps) >= 3  # placeholder, deltas, final
-    history, _, cards, _, answers, current, _ = steps[-1]
+    history, _, cards, _, answers, current, _, store, _ = steps[-1]
     assert history[-1]["role"] == "assistant" and "105" in history[-1]["content"]
     assert 'data-cite="1"' in cards and current["answer"]["value"] == 105
-    assert answers[len(history) - 1] is current
+    assert answers[str(len(history) - 1)] is current
+    assert store["items"][store["current"]]["history"] == history  # saved for the browser
     assert handlers.assistant.asked[-1] == ("淮安市2024年因属于行政查询事项不予公开的申请有几件？", None, None)
     list(handlers.chat("q", [], "淮安市人民政府", "2024", {}))
     assert handlers.assistant.asked[-1] == ("q", "淮安市人民政府", 2024)
@@ -252,7 +253,8 @@ def test_ingest_checks_type_and_size_and_reports_each_file(handlers, tmp_path):
 def test_like_records_feedback(handlers):
     import gradio as gr
 
-    *_, answers, current, _ = list(handlers.chat("淮安市2024年因属于行政查询事项不予公开的申请有几件？", [], None, None, {}))[-1]
+    *_, answers, current, _, _, _ = list(handlers.chat("淮安市2024年因属于行政查询事项不予公开的申请有几件？", [], None, None,
+                                                         {}))[-1]
     idx = next(iter(answers))
     row, pending, _ = handlers.like(answers, gr.LikeData(None, {"index": idx, "value": "", "liked": False}))
     assert pending is current
