@@ -32,8 +32,8 @@ from ingest.sections import Heading
 from ingest.text import key
 
 # how far each source is trusted (an override is final)
-WEIGHTS = {"override": 100, "title": 3, "html_title": 3, "period": 3, "signature": 2, "first_lines": 1, "filename": 1}
-SOURCE_NAMES = {"override": "指定", "title": "标题", "html_title": "网页标题", "period": "统计期限", "signature": "落款",
+WEIGHTS = {"override": 100, "title": 3, "html_title": 3, "doc_title": 3, "period": 3, "signature": 2, "first_lines": 1, "filename": 1}
+SOURCE_NAMES = {"override": "指定", "title": "标题", "html_title": "网页标题", "doc_title": "文档属性标题", "period": "统计期限", "signature": "落款",
                 "first_lines": "首行", "filename": "文件名"}
 _RE_PERIOD = re.compile(r"统计(?:期限|期间|时限|时间|区间|范围)[^。]{0,16}?(?P<y1>(?:19|20)\d{2})年0?1月0?1日[^。]{0,8}?"
                         r"(?:至|到|—|-|~|～)(?:(?P<y2>(?:19|20)\d{2})年)?12月31日")
@@ -108,10 +108,12 @@ def identify(doc: Document, lines: list[Line], headings: list[Heading], *, agenc
     if hit is not None:
         claims.append(Claim("title", hit.agency, hit.year, hit.title, hit.lines))
         title, title_lines = hit.title, hit.lines
-    html = from_html_title(doc.meta.get("html_title", ""))
-    if html is not None:
-        claims.append(html)
-        title = title or _html_title_segment(doc.meta.get("html_title", ""), html.year)
+    for field_ in ("html_title", "doc_title"):  # the page's <title>; a PDF's or DOCX's document title
+        html = from_html_title(doc.meta.get(field_) or "")
+        if html is not None:
+            html.source = field_
+            claims.append(html)
+            title = title or _html_title_segment(doc.meta.get(field_, ""), html.year)
     if hit is None or not hit.agency:
         first = _first_lines_claim(lines, keys, first_heading)
         if first is not None:
@@ -132,7 +134,7 @@ def identify(doc: Document, lines: list[Line], headings: list[Heading], *, agenc
         claims.append(fn)
 
     warnings: list[str] = []
-    agency_name, agency_from = _pick_agency(claims)
+    agency_name, agency_from = _pick_agency(claims, warnings)
     report_year, year_from = _pick_year(claims, warnings)
     if agency_name is None:
         raise ReportError(path, "看起来是政府信息公开工作年度报告，但未能确定机关名称（标题、网页标题、落款和文件名中都没有）；"
@@ -186,7 +188,7 @@ def _same(a: str, b: str) -> bool:
     return len(short) >= 4 and short[-1] == long[-1] and agency_names.is_subsequence(short, long)
 
 
-def _pick_agency(claims: list[Claim]) -> tuple[str | None, str]:
+def _pick_agency(claims: list[Claim], warnings: list[str]) -> tuple[str | None, str]:
     """The agency most sources agree on (weighted), in its fullest form among them."""
     named = [c for c in claims if c.agency]
     if not named:
@@ -204,6 +206,11 @@ def _pick_agency(claims: list[Claim]) -> tuple[str | None, str]:
             groups.append([c])
     best = max(groups, key=lambda g: (sum(WEIGHTS[c.source] for c in g), -named.index(g[0])))
     top = max(best, key=lambda c: (len(c.agency or ""), WEIGHTS[c.source]))
+    others = [c for g in groups if g is not best for c in g if WEIGHTS[c.source] >= 2]
+    if others:
+        said = "，".join(f"{SOURCE_NAMES[c.source]}为“{c.agency}”" for c in others)
+        warnings.append(f"机关名称的来源不一致：取“{top.agency}”（{'、'.join(SOURCE_NAMES[c.source] for c in best)}），但{said}；"
+                        f"可用 --agency 指定")
     return top.agency, "+".join(dict.fromkeys(c.source for c in best))
 
 

@@ -14,7 +14,7 @@ from importlib import resources
 
 from ingest import agency as agency_names
 from ingest.readers import Line
-from ingest.text import clean, key
+from ingest.text import clean, key, normalise
 
 _RE_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<rest>(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报))")
 _RE_SEP = re.compile(r"[>›»|｜丨_]+|—{1,2}|--|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])")
@@ -200,11 +200,28 @@ def _cn_int(token: str) -> int:
     return (int(_CN_DIGIT[tens]) if tens else 1) * 10 + (int(_CN_DIGIT[ones]) if ones else 0)
 
 
+_RE_SPLIT_DATE = re.compile(r"^(?P<name>.*?)年月日$")
+_RE_THREE_NUMBERS = re.compile(r"^\s*(\d{4})\s+(\d{1,2})\s+(\d{1,2})\s*$")
+
+
+def _split_date(keys: list[str], lines: list[Line], i: int) -> str:
+    """A date whose digits a PDF text layer put on the next line ("年 月 日" / "2026 1 22", a browser's
+    print in another font) is read whole; any other line as it is."""
+    k = keys[i]
+    m = _RE_SPLIT_DATE.match(k)
+    if m and i + 1 < len(lines):
+        nums = _RE_THREE_NUMBERS.match(normalise(lines[i + 1].text))
+        if nums:
+            y, mo, d = nums.groups()
+            return f"{m.group('name')}{y}年{mo}月{d}日"
+    return k
+
+
 def find_signature(lines: list[Line], keys: list[str], start: int, end: int) -> tuple[Claim, int] | None:
     """The agency name and date closing the report (after the last section heading): the first date line,
     with the name on it or just above it. Returns the claim (year = the date's year) and the date's line."""
     for i in range(start, end):
-        k = keys[i]
+        k = _split_date(keys, lines, i)
         if not k or len(k) > 50:
             continue
         m = _RE_DATE.search(k)
@@ -221,7 +238,8 @@ def find_signature(lines: list[Line], keys: list[str], start: int, end: int) -> 
         if name is None and m.start():
             continue  # a dated sentence, not a signature
         year = _cn_int(m.group("y"))
-        return Claim("signature", name, year, " ".join(clean(lines[j].text) for j in used), tuple(used)), i
+        last = i + 1 if k != keys[i] else i  # the date's digits on the next line
+        return Claim("signature", name, year, " ".join(clean(lines[j].text) for j in used), tuple(used)), last
     return None
 
 

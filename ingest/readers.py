@@ -138,6 +138,7 @@ def _read_pdf(p: Path, data: bytes) -> Document:
     try:
         with pdfplumber.open(str(p)) as pdf:
             n_images = 0
+            doc_title = str((pdf.metadata or {}).get("Title") or "")  # a browser's "save as PDF" keeps <title>
             for page in pdf.pages:
                 pages.append(page.extract_text(x_tolerance=1.5, y_tolerance=3) or "")
                 n_images += len(page.images)
@@ -147,7 +148,8 @@ def _read_pdf(p: Path, data: bytes) -> Document:
     if chars < 20:
         why = "scanned images" if n_images else "no text"
         raise ReportError(str(p), f"the PDF has no text layer ({len(pages)} pages of {why}); scanned reports need OCR, which ReportQA does not do")
-    return Document(p, "pdf", pages, paged=True, load_tables=lambda: _pdf_grids(p, pages))
+    return Document(p, "pdf", pages, paged=True, load_tables=lambda: _pdf_grids(p, pages),
+                    meta={"doc_title": doc_title})
 
 
 def _pdf_grids(p: Path, pages: list[str]) -> list:
@@ -192,7 +194,8 @@ def _read_docx(p: Path, data: bytes) -> Document:
             table = Table(child, d)
             lines.extend(_docx_table_lines(table))
             grids.append(docx_grid(table, len(grids)))
-    return Document(p, "docx", ["\n".join(lines)], paged=False, tables=grids)
+    return Document(p, "docx", ["\n".join(lines)], paged=False, tables=grids,
+                    meta={"doc_title": d.core_properties.title or ""})
 
 
 def _docx_table_lines(table) -> list[str]:

@@ -323,3 +323,25 @@ def test_site_navigation_and_footer_are_not_report_text(name):
     for chrome in ("闽政通APP", "友情链接", "扫一扫在手机上查看", "网站标识码", "QQ空间", "来源：", "当前位置"):
         assert chrome not in text, chrome
     assert r.sections[0].canonical == "前言" and r.sections[0].text.startswith(("根据", "本报告"))
+
+
+def test_sources_that_disagree_on_the_agency_are_said():
+    """The page's <title> names another agency than the title line and the signature (a renamed agency, a
+    page template copied): the two that agree win, and the warning names the other."""
+    lines = _lines("gyz_2023.html")
+    ident = _ident(_doc(lines, html_title="平潭综合实验区投资促进局2023年度政府信息公开工作年度报告_政府信息公开年报"))
+    assert ident.agency == "平潭综合实验区国有资产管理局"
+    assert any("机关名称的来源不一致" in w and "投资促进局" in w for w in ident.warnings)
+    quiet = _ident(_doc(lines))
+    assert not [w for w in quiet.warnings if "不一致" in w]
+
+
+def test_a_signature_date_split_from_its_digits():
+    """A browser's PDF prints the date's digits in another font: "年 ⽉ ⽇" on one line, "2026 1 22" on the next."""
+    lines = _lines("jtj_2025_article.html")
+    end = next(j for j in range(len(lines) - 1, 0, -1) if lines[j].strip().startswith("2026年"))
+    lines[end:end + 1] = ["年 \u2f49 \u2f47", "2026 1 22"]  # ⽉ ⽇ KANGXI RADICAL MOON / SUN
+    lines = [t for t in lines if "统计期限" not in t]
+    ident = _ident(_doc(lines, "report.txt"))
+    assert (ident.agency, ident.year) == TRUTH["real/jtj_2025_article.html"]
+    assert ident.agency_from == "signature" and ident.body_end == lines.index("2026 1 22") + 1
