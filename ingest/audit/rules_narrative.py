@@ -16,7 +16,7 @@ from ingest.models import Report
 from ingest.text import key
 
 DATA = Path(__file__).with_name("narrative.json")
-_CLAUSE_SPLIT = re.compile(r"[，,。；;：:（）()\n、]")
+_CLAUSE_SPLIT = re.compile(r"[，,。；;：:（）()\n]")
 _SENT_SPLIT = re.compile(r"(?<=[。；！？\n])")
 EXCERPT = 60  # a longer sentence is shown by the clause that states the number
 
@@ -31,6 +31,18 @@ class Measure:
     exclude: tuple[str, ...]
     cells: tuple[tuple[str, str, str], ...]
     pattern: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _list_split() -> re.Pattern:
+    """、 after a counted item (1起、) separates items; 、 inside a phrase (公民、法人) does not."""
+    units = json.loads(DATA.read_text(encoding="utf-8"))["units"]
+    one_char = "".join(re.escape(u) for u in units if len(u) == 1)  # a look-behind has a fixed width
+    return re.compile(rf"(?<=\d[{one_char}])、")
+
+
+def clauses_of(text_key: str) -> list[str]:
+    return [c for part in _CLAUSE_SPLIT.split(text_key) for c in _list_split().split(part)]
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +77,7 @@ def sentences(report: Report) -> list[tuple[object, str, str, list[str]]]:
             for sent in _SENT_SPLIT.split(sec.text):
                 if sent.strip():
                     ks = key(sent)
-                    rows.append((sec, sent, ks, _CLAUSE_SPLIT.split(ks)))
+                    rows.append((sec, sent, ks, clauses_of(ks)))
         got = (report.sections, rows)
         _SENTENCES[id(report)] = got
     return got[1]

@@ -192,6 +192,9 @@ def test_carried_equals_last_years_forward():
     ("发生政府信息公开行政复议2起。", "narrative.t4_review", 2),
     ("政府信息公开行政诉讼5件，其中结果维持4件。", "narrative.t4_litigation", 5),
     ("截至2024年底，现行有效行政规范性文件40件。", "narrative.t2_in_force", 40),
+    ("本年度共收到公民、法人和其他组织提出的政府信息公开申请12件。", "narrative.t3_new", 12),
+    ("因政府信息公开引发行政复议2起、行政诉讼5起。", "narrative.t4_review", 2),
+    ("因政府信息公开引发行政复议2起、行政诉讼5起。", "narrative.t4_litigation", 5),
 ])
 def test_narrative_numbers_are_compared_with_their_cells(text, rule, number):
     g = good_t3()
