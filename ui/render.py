@@ -434,7 +434,22 @@ def source_error_html(message: str) -> str:
 
 # ---------------------------------------------------------------------- reports tab
 
-REPORT_HEADERS = ["机关", "年度", "来源文件", "模板", "章节", "表格单元格", "一致性问题", "整表未填报", "文件指纹"]
+REPORT_HEADERS = ["机关", "年度", "来源文件", "模板", "章节", "表格单元格", "一致性问题", "整表未填报", "解析覆盖", "文件指纹"]
+
+
+def coverage_text(coverage: Any) -> str:
+    """Parse coverage (ReportInfo.coverage) as staff read it: 表格单元格 found/expected, unread and sections."""
+    if not coverage:
+        return "—"
+    tables = coverage.get("tables") or {}
+    unread = sum(int(t.get("unread") or 0) for t in tables.values())
+    short = [f"{name}缺{t['expected'] - t['found']}" for name, t in tables.items() if t.get("found", 0) < t.get("expected", 0)]
+    text = f"{coverage.get('cells_found', 0)}/{coverage.get('cells_expected', 0)}"
+    if unread:
+        text += f"（{unread} 格未能读取）"
+    if short:
+        text += "；" + "、".join(short)
+    return text
 
 
 def report_rows(reports: Iterable[Any]) -> list[list[Any]]:
@@ -446,6 +461,7 @@ def report_rows(reports: Iterable[Any]) -> list[list[Any]]:
             _get(r, "agency"), _get(r, "year"), _get(r, "source"), f"{_get(r, 'template')}版",
             f"{_get(r, 'sections')}/6", _get(r, "cells"),
             f"{findings} 处" if findings else "无", "、".join(blank) if blank else "—",
+            coverage_text(_get(r, "coverage")),
             (_get(r, "sha256") or "")[:8] or "—",  # same-named files are told apart by their content hash
         ])
     rows.sort(key=lambda x: (str(x[0]), -int(x[1] or 0)))

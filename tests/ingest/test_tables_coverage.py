@@ -129,3 +129,15 @@ def test_parse_prints_the_coverage(monkeypatch, seeds_dir):
     res = CliRunner().invoke(app, ["parse", str(seed(seeds_dir, "001"))], catch_exceptions=False)
     assert res.exit_code == 0
     assert "coverage: 表二 10/10 [lines] · 表三 175/175 [lines] · 表四 15/15 [lines]" in res.stdout
+
+
+def test_reports_tab_shows_the_coverage():
+    from ui.render import REPORT_HEADERS, coverage_text
+
+    assert REPORT_HEADERS[-2:] == ["解析覆盖", "文件指纹"]  # the hash stays last
+    full = {"cells_found": 200, "cells_expected": 200, "tables": {"表三": {"found": 175, "expected": 175, "unread": 0}}}
+    assert coverage_text(full) == "200/200"
+    part = {"cells_found": 183, "cells_expected": 186, "tables": {
+        "表二": {"found": 7, "expected": 10, "unread": 0}, "表三": {"found": 161, "expected": 161, "unread": 1}}}
+    assert coverage_text(part) == "183/186（1 格未能读取）；表二缺3"
+    assert coverage_text(None) == "—"
