@@ -156,6 +156,7 @@ class Lexicon:
         self.data = data
         self._pinyin: dict | None = None
         self._words: dict[tuple[str, str, str], list[str]] = {}
+        self._op_words: dict[str, tuple[str, ...]] = {}
         self.variants = dict(data.char_variants)
         self._table = str.maketrans(self.variants) if self.variants else None
         self.surfaces: dict[str, list[Meaning]] = {}
@@ -232,7 +233,9 @@ class Lexicon:
         return self._words[k]
 
     def op_words(self, op: str) -> tuple[str, ...]:
-        return tuple(self.norm(w) for w in self.data.operations.get(op, ()))
+        if op not in self._op_words:
+            self._op_words[op] = tuple(self.norm(w) for w in self.data.operations.get(op, ()))
+        return self._op_words[op]
 
     def key_set(self, kind: str, table: str, name: str) -> KeySet:
         return (self.data.row_sets if kind == "rowset" else self.data.column_sets)[table][name]
