@@ -10,7 +10,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.query import analyse
+from assistant.reader import read
 from assistant.retrieval import hybrid_search
 
 
@@ -29,7 +29,7 @@ class ReportQARetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         infos = self.assistant.reports()
-        a = analyse(query, infos)
+        a = read(query, infos)
         scope = {i.report_id for i in infos if (not a.agencies or i.agency in a.agencies)
                  and (not a.years or i.year in a.years)}
         kinds = ("text", "row") if self.include_rows else ("text",)
