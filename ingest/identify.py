@@ -261,18 +261,19 @@ def _body_start(lines: list[Line], keys: list[str], start: int, first_heading: i
 
 
 def _footer_start(lines: list[Line], keys: list[str], after: int, run: int = 5) -> int:
-    """No signature date: the site footer starts at the first run of short furniture-like lines after the
-    last heading (附件下载 / 扫一扫 / 友情链接 …)."""
-    count, first = 0, None
+    """No signature date: the site footer starts at the first furniture line (附件下载 / 扫一扫 / 关闭 /
+    友情链接 …) of a run of short lines after the last heading; a short list in the text is no footer."""
+    count, furniture = 0, None
     for i in range(after, len(lines)):
         k = keys[i]
         if not k:
             continue
-        if is_furniture(lines[i].text) or len(k) <= 14 and not any(p in k for p in "。；：:，") and "\t" not in lines[i].text:
-            first = i if count == 0 else first
+        furn = is_furniture(lines[i].text)
+        if furn or len(k) <= 14 and not any(p in k for p in "。；：:，") and "\t" not in lines[i].text:
             count += 1
-            if count >= run:
-                return first  # type: ignore[return-value]
+            furniture = i if furniture is None and furn else furniture
+            if count >= run and furniture is not None:
+                return furniture
         else:
-            count = 0
+            count, furniture = 0, None
     return len(lines)

@@ -345,3 +345,22 @@ def test_a_signature_date_split_from_its_digits():
     ident = _ident(_doc(lines, "report.txt"))
     assert (ident.agency, ident.year) == TRUTH["real/jtj_2025_article.html"]
     assert ident.agency_from == "signature" and ident.body_end == lines.index("2026 1 22") + 1
+
+
+def test_first_lines_name_the_agency_when_nothing_else_does():
+    """No title line, no <title>, no signature name, no name in the file name: the agency standing alone
+    in the first lines (the year from 统计期限)."""
+    lines = _lines("jjp_2021_article.html")
+    lines = [t for t in lines if t.strip() not in ("平潭综合实验区金井片区管理局",)]
+    ident = _ident(_doc(["平潭综合实验区金井片区管理局", *lines], "a.txt"))
+    assert (ident.agency, ident.year) == TRUTH["real/jjp_2021_article.html"]
+    assert ident.agency_from == "first_lines" and "period" in ident.year_from
+
+
+def test_a_short_list_at_the_end_is_not_site_footer():
+    lines = _lines("hzs_2023.html")
+    end = next(j for j, t in enumerate(lines) if t.strip() == "附件下载")
+    items = ["1.无。", "2.无", "3.无", "4.无", "5.无", "6.无"]
+    doc = _doc(lines[:end] + items + lines[end:])
+    ident = _ident(doc)
+    assert ident.body_end == end + len(items)  # the list stays, the footer from 附件下载 on goes
