@@ -20,6 +20,8 @@ _RE_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})年度?(?P<rest>(?:政府)?信�
 _RE_SEP = re.compile(r"[>›»|｜丨_]+|—{1,2}|--|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])")
 _RE_LABEL_END = re.compile(r"^(?:【[^】]{1,20}】|（[^）]{1,20}）|\[[^\]]{1,20}\]|[^：:]{1,12}[：:])")
 _RE_NAME = re.compile(r"[\u4e00-\u9fff（）()]+")
+# a browser's print header before the page title: "2024/1/5 10:23 …" (spaces already removed by key())
+_RE_PRINT_STAMP = re.compile(r"^\d{2,4}[/.-]\d{1,2}[/.-]\d{1,2}(?:[上下]午)?(?:\d{1,2}:\d{2}(?::\d{2})?)?")
 _RE_AGENCY_END = re.compile(r"(?:局|中心|委员会|办事处|人民政府|政府|办公室|办公厅|厅|委|所|站|院|处|管委会|管理委员会|街道|镇|乡"
                             r"|区|县|市|州|旗|盟|公司|队|会|部|署|馆|社)$")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
@@ -60,7 +62,7 @@ def is_furniture(text: str) -> bool:
 
 def clean_name(raw: str) -> str | None:
     """A candidate agency name without site labels and furniture; None when it is no name at all."""
-    name = key(raw).strip("：:，,。、 ")
+    name = _RE_PRINT_STAMP.sub("", key(raw)).strip("：:，,。、 ")
     labels = sorted(vocab()["name_labels"], key=len, reverse=True)
     changed = True
     while changed and name:
@@ -149,8 +151,12 @@ def _title_at(lines: list[Line], keys: list[str], i: int) -> TitleHit | None:
     prev = next((j for j in range(i - 1, max(-1, i - 4), -1) if keys[j]), None)
     if prev is not None and len(keys[prev]) <= 30 and not is_furniture(lines[prev].text):
         above = clean_name(keys[prev])
+        wrapped = clean_name(keys[prev] + head) if agency is None and head else None
         if agency is None and looks_like_agency(above):
             agency = above
+            used.insert(0, prev)
+        elif looks_like_agency(wrapped):  # wrapped inside the name: "…工业和信息化" / "局2019年…"
+            agency = wrapped
             used.insert(0, prev)
         elif agency and above and not looks_like_agency(above) and not _RE_TITLE.search(keys[prev]):
             joined = clean_name(above + agency)
