@@ -214,7 +214,10 @@ def parse_t3(lines: list[Line], start: int, end: int) -> T3Result:
 
 def _garbled(body: list[LineToks], anchors: dict[str, int], rows, ri: int, stray: list[Group]) -> bool:
     """Numbers were printed for row ``ri`` but not one per column: a stray group starts between its label and the
-    next labelled row (or on the label's line)."""
+    next labelled row (or on the label's line); or the table has numbers it could not place (two or more in a
+    group that is not a row), so a row left without numbers may be theirs: not known to be blank."""
+    if any(len(sg.values) >= 2 for sg in stray):
+        return True
     start = anchors.get(rows[ri].key)
     if start is None:
         return False

@@ -141,3 +141,23 @@ def test_reports_tab_shows_the_coverage():
         "表二": {"found": 7, "expected": 10, "unread": 0}, "表三": {"found": 161, "expected": 161, "unread": 1}}}
     assert coverage_text(part) == "183/186（1 格未能读取）；表二缺3"
     assert coverage_text(None) == "—"
+
+
+def test_a_text_row_with_a_number_missing_is_unread_not_blank(tmp_path, seeds_dir):
+    """Text where one of seven numbers is missing: which column is empty is unknown, so the row is unread."""
+    import re
+
+    for prefix in ("000", "001", "002"):
+        src = seed(seeds_dir, prefix).read_text("utf-8")
+        m = re.search(r"^(\s*2\.\s*重复申请)((?:\s+\d+){7})\s*$", src, flags=re.M)
+        assert m, prefix
+        nums = m.group(2).split()
+        broken = src[:m.start()] + m.group(1) + " " + " ".join(nums[:6]) + src[m.end():]
+        p = tmp_path / f"{prefix}.txt"
+        p.write_text(broken, "utf-8")
+        r = parse_file(p)
+        row = [c for c in r.cells if c.table == "表三" and c.row == "not_handled_repeat"]
+        assert len(row) == 7 and all(c.state.value == "unread" for c in row), prefix
+        cov = r.coverage.table("表三")
+        assert cov.unread >= 7 and cov.found <= cov.expected - 7
+        assert any("could not read" in w for w in r.warnings)
