@@ -72,12 +72,16 @@ def is_report(signals: dict[str, int]) -> bool:
     if not signals["disclosure"]:
         return False
     s, t, p = signals["sections"], signals["table_labels"], signals["period"]
-    return s >= 3 or t >= 6 or (p and (s >= 1 or t >= 3)) or (s >= 2 and t >= 3)
+    # table words alone are not enough: a text about reports (a list of sources, a notice) names them too
+    return s >= 3 or (s >= 1 and (t >= 3 or bool(p))) or (bool(p) and t >= 6)
 
 
 def refusal(signals: dict[str, int]) -> str:
     if not signals["disclosure"]:
         return "不是政府信息公开工作年度报告：全文没有“信息公开”字样"
+    if signals["table_labels"] >= 6 and not signals["sections"]:
+        return (f"不是政府信息公开工作年度报告：提到了 {signals['table_labels']} 个年报表格栏目，但没有年报模板的章节标题"
+                f"{'' if signals['period'] else '和统计期限说明'}，像是谈论年报的文字，而不是年报本身")
     return ("不是政府信息公开工作年度报告：年报模板的六个章节标题只找到 {sections} 个，表格栏目（本年新收政府信息公开申请数量、"
             "本年制发件数、行政复议……）只找到 {table_labels} 个，{p}").format(
         **signals, p="有统计期限说明但不足以认定" if signals["period"] else "也没有统计期限说明")

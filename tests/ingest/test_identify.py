@@ -364,3 +364,12 @@ def test_a_short_list_at_the_end_is_not_site_footer():
     doc = _doc(lines[:end] + items + lines[end:])
     ident = _ident(doc)
     assert ident.body_end == end + len(items)  # the list stays, the footer from 附件下载 on goes
+
+
+@pytest.mark.parametrize("name", ["real/SOURCES.md", "SOURCES.md"])
+def test_a_text_about_reports_is_not_a_report(name):
+    """../shared/corpus/**/SOURCES.md names the tables' rows (本年新收…, 行政复议…) of the reports it lists,
+    but has no section of a report: refused, and the reason says why."""
+    with pytest.raises(ReportError) as ei:
+        parse_file(_need(CORPUS / name))
+    assert ei.value.reason.startswith("不是政府信息公开工作年度报告") and "章节标题" in ei.value.reason
