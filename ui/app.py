@@ -64,7 +64,10 @@ element.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === 
 
 SOURCE_JS = """
 watch('value', () => {
-  if (element.querySelector('.rqa-source')) element.scrollIntoView({block: 'start', behavior: 'smooth'});
+  if (element.querySelector('.rqa-source') && element.offsetParent !== null) {
+    element.scrollIntoView({block: 'start', inline: 'nearest', behavior: 'smooth'});
+    setTimeout(() => { document.scrollingElement.scrollLeft = 0; }, 400);
+  }
   const hit = element.querySelector('.rqa-hit');
   if (!hit) return;
   const box = hit.closest('.rqa-table-wrap');
@@ -146,6 +149,18 @@ def examples_html(questions: Sequence[str], demo: bool = False) -> str:
 
 
 EXTRA_CSS = """
+.rqa-phone-only { display: none !important; }
+@media (max-width: 760px) {
+  .rqa-phone-only { display: block !important; }
+  #rqa-source { display: none !important; }
+  #rqa-source-m:empty { display: none !important; }
+  #rqa-source-m, #rqa-source-m .rqa-source { min-width: 0 !important; max-width: calc(100vw - 28px); }
+  #rqa-source-m * { max-width: 100%; }
+  #rqa-source-m .rqa-table-wrap { width: calc(100vw - 64px); max-width: calc(100vw - 64px); overflow-x: auto; }
+  #rqa-source-m table.rqa-table { max-width: none; width: max-content; }
+  html, body, .gradio-container { overflow-x: hidden; }
+  #rqa-convs > * { min-width: 100% !important; }
+}
 .rqa-chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .rqa-chip { border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
   border-radius: 14px; padding: 3px 11px; font-size: 0.86em; cursor: pointer; color: var(--body-text-color); }
@@ -333,7 +348,11 @@ class Handlers(ChatMixin, ExportMixin):
         n_ok = sum(1 for o in outcomes if o.get("status") == "ingested")
         n_same = sum(1 for o in outcomes if o.get("status") == "unchanged")
         n_bad = sum(1 for o in outcomes if o.get("status") == "failed")
-        head = f"**入库完成：** 新入库 {n_ok} 个，未变化 {n_same} 个，失败 {n_bad} 个。"
+        if n_bad:  # never 「入库完成」 when a file failed: the failures lead
+            head = (f"**✗ {n_bad} 个文件未能入库**（共 {len(outcomes)} 个）：新入库 {n_ok} 个，未变化 {n_same} 个。"
+                    "失败原因见下。")
+        else:
+            head = f"**✓ 入库完成：** 新入库 {n_ok} 个，未变化 {n_same} 个。"
         return head + "\n\n" + render.ingest_result_markdown(outcomes)
 
     def report_detail(self, ids: list[str] | None, evt: gr.SelectData) -> str:
@@ -363,8 +382,16 @@ class Handlers(ChatMixin, ExportMixin):
             raise gr.Error("金标准文件须为 .jsonl。", print_exception=False)
         try:
             import eval.runner as runner  # lazy: only the 评测 tab needs it
+            from eval.metrics import GoldError, load_gold
         except ImportError:
             raise gr.Error("评测模块（eval.runner）不可用。", print_exception=False) from None
+        from ui.eval_view import gold_error_sentence
+
+        shown = Path(getattr(upload, "orig_name", None) or path.name).name
+        try:
+            load_gold(path)  # a bad file: one sentence naming the line and the field, before anything runs
+        except GoldError as e:
+            raise gr.Error(gold_error_sentence(str(e), path, shown), print_exception=False) from None
 
         def cb(*args: Any) -> None:  # progress(system, done, total) or progress(done, total)
             nums = [x for x in args if isinstance(x, int)]
@@ -527,22 +554,31 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
                     with gr.Column(scale=11, min_width=320):
                         with gr.Row(elem_id="rqa-convs"):
                             convs_dd = gr.Dropdown([], value=None, label="对话（保存在本浏览器中）", scale=4,
-                                                   elem_id="rqa-conv-list")
-                            conv_name = gr.Textbox(placeholder="新名称", show_label=False, scale=2, min_width=90,
-                                                   elem_id="rqa-conv-name", container=False)
-                            conv_rename = gr.Button("重命名", size="sm", scale=0, min_width=64, elem_id="rqa-conv-rename")
-                            conv_delete = gr.Button("删除", size="sm", scale=0, min_width=56, variant="stop",
-                                                    elem_id="rqa-conv-delete")
+                                                   min_width=220, elem_id="rqa-conv-list")
+                            with gr.Column(scale=3, min_width=220, elem_id="rqa-conv-tools"):
+                                with gr.Row():
+                                    clear = gr.Button("新对话", size="sm", variant="primary", min_width=64,
+                                                      elem_id="rqa-clear")
+                                    conv_delete = gr.Button("删除", size="sm", variant="stop", min_width=56,
+                                                            elem_id="rqa-conv-delete")
+                                with gr.Row():
+                                    conv_name = gr.Textbox(placeholder="新名称", show_label=False, scale=3,
+                                                           min_width=90, elem_id="rqa-conv-name", container=False)
+                                    conv_rename = gr.Button("重命名", size="sm", scale=1, min_width=64,
+                                                            elem_id="rqa-conv-rename")
                         with gr.Row():
                             agency_dd = gr.Dropdown(agencies, value=AGENCY_ALL, label="机关", scale=3,
                                                     elem_id="rqa-agency")
                             year_dd = gr.Dropdown(years, value=YEAR_ALL, label="年度", scale=1, elem_id="rqa-year")
                         chatbot = gr.Chatbot(
-                            label="对话", elem_id="rqa-chat", height=520, layout="bubble",
+                            label="对话", show_label=False, elem_id="rqa-chat", height=520, layout="bubble",
                             feedback_options=("Like", "Dislike"), buttons=[],
                             placeholder="请输入关于政府信息公开年报的问题，例如某机关某年收到多少申请、"
                                         "因某种原因不予公开多少件、行政复议结果如何……",
                         )
+                        # on a phone the source opens here, under the answer (CSS shows one of the two panels)
+                        source_m = gr.HTML("", js_on_load=SOURCE_JS, elem_id="rqa-source-m",
+                                           elem_classes=["rqa-phone-only"])
                         with gr.Row():
                             box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8,
                                              elem_id="rqa-question", autofocus=True)
@@ -562,7 +598,6 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
                         with gr.Row(elem_id="rqa-feedback"):
                             gr.Markdown("点击每个回答下方的 赞 / 踩 图标评价答案；点“踩”后可填写正确答案，用于改进评测集。",
                                         elem_id="rqa-fb-hint")
-                            clear = gr.Button("新对话", size="sm", elem_id="rqa-clear", scale=0, min_width=90)
                         with gr.Row(visible=False, elem_id="rqa-correct-row") as correct_row:
                             correct_box = gr.Textbox(label="正确答案（可选）", placeholder="例如：105 或 一句话的正确答案",
                                                      scale=6, elem_id="rqa-correct")
@@ -626,8 +661,10 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
             yield from h.chat(q, history, agency, year, ans, st)
 
         examples.click(from_example, chat_in, chat_out, **chat_kw)
+        for ev in (box.submit, send.click, examples.click, clear.click, convs_dd.input, conv_delete.click):
+            ev(lambda: "", None, [source_m], api_visibility="private", queue=False, show_progress="hidden")
 
-        cards.click(_safe(h.on_card), [current], [source], api_visibility="private")
+        cards.click(_safe(h.on_card), [current], [source, source_m], api_visibility="private")
 
         def exports(cur, ans, st):
             plain, md, f_md, f_csv, f_conv = h.export_views(cur, ans, st)
@@ -641,7 +678,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
         copy_txt.click(None, [plain_box], None, js=copy_js, api_visibility="private")
         copy_md.click(None, [md_box], None, js=copy_js, api_visibility="private")
         chatbot.select(_safe(h.select_message), [answers], [cards, current], api_visibility="private")
-        jump_box.change(_safe(h.jump), [answers, jump_box], [cards, source, current], api_visibility="private")
+        jump_box.change(_safe(h.jump), [answers, jump_box], [cards, source, source_m, current],
+                        api_visibility="private")
         show_out = [chatbot, answers, current, cards, source, correct_row, store, convs_dd]
         convs_dd.input(_safe(h.switch_conversation), [store, convs_dd], show_out, api_visibility="private")
         conv_rename.click(_safe(h.rename_conversation), [store, convs_dd, conv_name], [store, convs_dd, conv_name],

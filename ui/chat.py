@@ -94,7 +94,7 @@ class ChatMixin:
         answers[str(idx)] = entry
         history[idx] = {"role": "assistant", "content": render.answer_markdown(a, entry["id"], demo=demo)}
         store = conv.save(store, history, answers)
-        yield (history, gr.skip(), render.citation_cards_html(a), render.SOURCE_EMPTY, answers, entry, gr.skip(),
+        yield (history, gr.skip(), render.citation_cards_html(a, demo=demo), render.SOURCE_EMPTY, answers, entry, gr.skip(),
                store, gr.update(choices=conv.choices(store), value=store["current"]))
 
     # ------------------------------------------------------------------ citations
@@ -104,11 +104,11 @@ class ChatMixin:
         entry = (answers or {}).get(str(_idx(evt)))
         if entry is None:
             return gr.skip(), gr.skip()
-        return render.citation_cards_html(entry["answer"]), entry
+        return render.citation_cards_html(entry["answer"], demo=bool(entry.get("demo"))), entry
 
     def jump(self, answers: dict | None, target: str) -> tuple:
         """A 「[n]」 marker was clicked (``target`` = '<answer id>-<n>'): that answer's cards with n active, the
-        source panel for n; (cards, source, current)."""
+        source panel for n; (cards, source, source under the chat on a phone, current)."""
         aid, _, n = (target or "").split("~")[0].rpartition("-")
         hit = conv.find_entry(answers, aid)
         try:
@@ -116,9 +116,11 @@ class ChatMixin:
         except ValueError:
             cite = None
         if hit is None or cite is None:
-            return gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         entry = hit[1]
-        return (render.citation_cards_html(entry["answer"], active=cite), self.open_citation(entry, cite), entry)
+        cards = render.citation_cards_html(entry["answer"], active=cite, demo=bool(entry.get("demo")))
+        source = self.open_citation(entry, cite)
+        return cards, source, source, entry
 
     def open_citation(self, current: dict | None, cite: int | None) -> str:
         """The source panel for citation ``cite`` of the answer shown in the cards."""
@@ -136,15 +138,17 @@ class ChatMixin:
         except Exception as e:  # noqa: BLE001
             log.info("source panel: %s", e)
             return render.source_error_html(f"无法打开原报告：{_friendly(e)}")
-        return render.source_panel_html(report, c)
+        return render.source_panel_html(report, c, demo=bool(current.get("demo")))
 
-    def on_card(self, current: dict | None, evt: gr.EventData) -> str:
+    def on_card(self, current: dict | None, evt: gr.EventData) -> tuple:
+        """A card was clicked: the source panel (and its phone copy under the chat)."""
         data = getattr(evt, "_data", None) or {}
         try:
             cite = int(data.get("cite"))
         except (TypeError, ValueError):
-            return gr.skip()
-        return self.open_citation(current, cite)
+            return gr.skip(), gr.skip()
+        html = self.open_citation(current, cite)
+        return html, html
 
     # ------------------------------------------------------------------ conversations
 

@@ -141,13 +141,14 @@ CARDS_EMPTY = ('<div class="rqa-empty">提问后，这里会列出答案所依�
                "点击卡片可查看原表（单元格高亮）或原文段落。</div>")
 
 
-def citation_cards_html(answer: Any, active: int | None = None) -> str:
-    """Numbered, clickable cards (``data-cite`` = citation id) for one answer."""
+def citation_cards_html(answer: Any, active: int | None = None, *, demo: bool = False) -> str:
+    """Numbered, clickable cards (``data-cite`` = citation id) for one answer; ``demo``: labelled 示例（虚构）."""
     a = as_dict(answer)
     cites = a.get("citations") or []
     if not a:
         return CARDS_EMPTY
-    head = f'<div class="rqa-cards-q">问：{esc(a.get("question"))}</div>'
+    tag = '<span class="rqa-chip-s rqa-demo">示例（虚构）</span> ' if demo else ""
+    head = f'<div class="rqa-cards-q">{tag}问：{esc(a.get("question"))}</div>'
     if not cites:
         msg = "本答案没有引用。" if a.get("answerable", True) else "已索引的报告中没有找到可以回答这个问题的内容。"
         return f'<div class="rqa-cards">{head}<div class="rqa-empty">{msg}</div></div>'
@@ -381,10 +382,11 @@ def _section_for(report: Any, section: str | None, quote: str) -> Any | None:
     return None
 
 
-def source_panel_html(report: Any, citation: Mapping[str, Any]) -> str:
+def source_panel_html(report: Any, citation: Mapping[str, Any], *, demo: bool = False) -> str:
     """The cited table with the cell highlighted, or the cited paragraph with the sentence highlighted."""
     c = citation
-    head_bits = [esc(_get(report, "agency")), f"{esc(_get(report, 'year'))}年", esc(_get(report, "source"))]
+    head_bits = ['<span class="rqa-chip-s rqa-demo">示例（虚构）</span>'] if demo else []
+    head_bits += [esc(_get(report, "agency")), f"{esc(_get(report, 'year'))}年", esc(_get(report, "source"))]
     if c.get("page"):
         head_bits.append(f"第{esc(c.get('page'))}页")
     head = (f'<div class="rqa-src-head"><span class="rqa-num">{esc(c.get("id"))}</span>'

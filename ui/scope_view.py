@@ -87,6 +87,8 @@ CSS = """
 .rqa-override { background: #fff1f2; border-left: 4px solid #e11d48; color: #881337; padding: 5px 9px;
   border-radius: 4px; margin: 4px 0 6px; font-size: 0.9em; }
 .rqa-explain { font-size: 0.8em; color: var(--body-text-color-subdued); margin: 0 0 6px; }
-.rqa-explain summary { cursor: pointer; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.rqa-explain { max-width: 100%; min-width: 0; }
+.rqa-explain summary { cursor: pointer; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 36em; }
+@media (max-width: 760px) { .rqa-explain summary { white-space: normal; max-width: 100%; } }
 .rqa-explain[open] summary { white-space: normal; }
 """

@@ -107,13 +107,21 @@ def test_follow_up_chain_marker_jump_and_reload(browser, server, width):
         _shot(pg, f"chat-followup-{width}")
         pg.evaluate("window.scrollTo(0, 0)")
         pg.locator("#rqa-chat a.rqa-ref").last.click()
-        hit = pg.wait_for_selector("#rqa-source td.rqa-hit")
+        panel = "#rqa-source" if width > 760 else "#rqa-source-m"  # on a phone: inline, under the answer
+        hit = pg.wait_for_selector(f"{panel} td.rqa-hit")
         assert hit.inner_text().strip() == "105"
         pg.wait_for_timeout(800)  # smooth scroll
-        box = pg.locator("#rqa-source").bounding_box()
+        box = pg.locator(panel).bounding_box()
         top = pg.evaluate("window.scrollY")
         assert box["y"] < 900 and box["y"] + box["height"] > 0, (box, top)  # the source is on screen
         assert pg.locator("#rqa-cards .rqa-card.active").count() == 1
+        if width <= 760:  # the inline panel sits between the chat and the question box, and fits the screen
+            chat = pg.locator("#rqa-chat").bounding_box()
+            ask = pg.locator("#rqa-question").bounding_box()
+            assert chat["y"] < box["y"] < ask["y"]
+            assert pg.evaluate("document.scrollingElement.scrollLeft") == 0
+            send = pg.locator("#rqa-send").bounding_box()
+            assert send["x"] + send["width"] <= width  # nothing pushed off the right edge
         _shot(pg, f"chat-source-{width}")
 
         pg.reload()

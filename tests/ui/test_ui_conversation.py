@@ -75,8 +75,9 @@ def test_marker_links_carry_answer_and_citation_and_jump_opens_the_source(handle
     hist, _, _, _, answers, _, _, _, _ = _final(handlers, Q, [], {}, None)
     entry = answers[str(len(hist) - 1)]
     assert f'href="#rqa-cite-{entry["id"]}-1"' in hist[-1]["content"]
-    cards, source, current = handlers.jump(answers, f"{entry['id']}-1~123")
+    cards, source, source_phone, current = handlers.jump(answers, f"{entry['id']}-1~123")
     assert current is entry and 'class="rqa-card active"' in cards and "rqa-hit" in source
+    assert source_phone == source  # the same panel opens under the answer on a phone
     assert all(x is not None and not isinstance(x, str) for x in handlers.jump(answers, "nope-1"))
 
 

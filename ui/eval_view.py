@@ -1,0 +1,35 @@
+"""The 评测 tab's messages: a bad gold file as one Chinese sentence naming the line and the field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_PYDANTIC = (("Field required", "缺少该字段"), ("Input should be a valid string", "应为文字"),
+             ("Input should be a valid integer", "应为整数"), ("Input should be a valid boolean", "应为 true 或 false"),
+             ("Input should be a valid list", "应为列表"), ("Input should be a valid dictionary", "应为对象"),
+             ("Extra inputs are not permitted", "不是金标准文件的字段"), ("Input should be", "取值不对，应为"))
+
+
+def gold_error_sentence(message: str, path: Path, shown_name: str) -> str:
+    """``<path>:12: citations.0.year: Field required`` -> 金标准文件 x.jsonl 第 12 行的「citations.0.year」字段有误：缺少该字段。
+    No folder names (an upload's temporary path means nothing to the user)."""
+    text = str(message)
+    for p in sorted({str(path), path.as_posix(), path.name}, key=len, reverse=True):
+        text = text.replace(p, "")
+    text = text.lstrip(":").strip()
+    m = re.match(r"^(\d+):\s*(.*)$", text)
+    if not m:
+        reason = {"no such gold file": "文件不存在", "no questions": "文件中没有任何题目"}.get(text, text)
+        return f"金标准文件 {shown_name} 无法使用：{reason}。"
+    line, rest = m.group(1), m.group(2)
+    if rest.startswith("not JSON"):
+        return f"金标准文件 {shown_name} 第 {line} 行不是有效的 JSON（每行须是一个 JSON 对象）。"
+    if rest.startswith("duplicate id"):
+        return f"金标准文件 {shown_name} 第 {line} 行的「id」与前面的题目重复。"
+    field, _, msg = rest.partition(": ")
+    for en, zh in _PYDANTIC:
+        if msg.startswith(en):
+            msg = zh + msg[len(en):]
+            break
+    return f"金标准文件 {shown_name} 第 {line} 行的「{field or '整行'}」字段有误：{msg.rstrip('。')}。"
