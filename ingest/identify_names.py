@@ -164,7 +164,9 @@ def _title_at(lines: list[Line], keys: list[str], i: int) -> TitleHit | None:
                 agency = joined
                 used.insert(0, prev)
     title = "".join(clean(lines[j].text) for j in sorted(used))
-    return TitleHit(agency, int(m.group("year")), title, tuple(sorted(used)), whole=len(tail) <= 2)
+    # a browser's print header (time stamp + page title) names the report, but a title in the page wins
+    whole = len(tail) <= 2 and not _RE_PRINT_STAMP.match(keys[i])
+    return TitleHit(agency, int(m.group("year")), title, tuple(sorted(used)), whole=whole)
 
 
 # ------------------------------------------------------------------ other sources
