@@ -12,9 +12,15 @@ client connects and makes one untimed call first (opening gradio_client's event
 stream costs seconds under load; its maximum is reported apart); then all
 clients start together (a barrier) and every timed call is counted.
 
+With ``--upload`` (the default when the script starts its own server: a report of the
+corpus, grown to 1 MiB and left out of the index) one client uploads it through the
+``/ingest`` endpoint ``--upload-after`` seconds into the run; latencies are then also
+given for the requests that ran while the upload was being ingested, beside those that
+did not, for all questions and for table questions (gold type ``table``).
+
 Prints requests, errors, wall time, throughput and latency p50/p95/max (end to end,
 as the client sees it, queueing included) and the assistant's own latency_ms p50/p95.
-Exit code 1 when any request failed.
+Exit code 1 when any request failed (the upload included).
 """
 
 from __future__ import annotations
@@ -46,15 +52,53 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def gold_questions(paths: list[Path]) -> list[str]:
-    qs: list[str] = []
+    return [q for q, _ in gold_items(paths)]
+
+
+def gold_items(paths: list[Path]) -> list[tuple[str, str]]:
+    """(question, gold type) of each distinct question."""
+    seen: dict[str, str] = {}
     for p in paths:
         for line in p.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if line:
-                q = json.loads(line).get("question")
-                if q and q not in qs:
-                    qs.append(q)
-    return qs
+                d = json.loads(line)
+                q = d.get("question")
+                if q and q not in seen:
+                    seen[q] = str(d.get("type") or "")
+    return list(seen.items())
+
+
+UPLOAD_SEED = "004_"  # the report uploaded mid-run when the script builds its own index (left out of it)
+
+
+def grow_report(src: Path, out: Path, size: int = 1024 * 1024) -> Path:
+    """``src``'s text followed by numbered, report-like work items, up to ``size`` bytes (UTF-8)."""
+    text = src.read_text(encoding="utf-8").rstrip() + "\n"
+    lines, n, i = [], len(text.encode()), 0
+    while n < size:
+        i += 1
+        line = (f"{i}. 第{i}项工作：本单位召开第{i}次政务公开专题会议，研究部署公开目录第{i % 97}类事项的更新与维护，"
+                f"形成会议纪要{i % 13 + 1}份。")
+        lines.append(line)
+        n += len(line.encode()) + 1
+    out.write_text(text + "\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def corpus_files(corpus: list[Path], leave_out: str | None) -> tuple[list[Path], Path | None]:
+    """The files to index (folders expanded) without the seed named ``leave_out``; and that seed."""
+    files: list[Path] = []
+    left: Path | None = None
+    for c in corpus:
+        for f in sorted(c.rglob("*")) if c.is_dir() else [c]:
+            if not f.is_file() or f.suffix.lower() not in (".pdf", ".docx", ".html", ".htm", ".txt"):
+                continue
+            if leave_out and f.name.startswith(leave_out) and f.parent.name == "seeds":
+                left = f
+            else:
+                files.append(f)
+    return files, left
 
 
 def _free_port() -> int:
@@ -123,21 +167,24 @@ class RawClient:
         self.http.close()
 
 
-def run_load(url: str, questions: list[str], clients: int, per_client: int, auth: tuple[str, str] | None,
-             seed: int = 0, raw: bool = False) -> dict:
+def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: int, per_client: int,
+             auth: tuple[str, str] | None, seed: int = 0, raw: bool = False, upload: Path | None = None,
+             upload_after: float = 3.0) -> dict:
     from gradio_client import Client
 
-    latencies: list[float] = []
+    items = [(q, "") if isinstance(q, str) else q for q in questions]
+    done: list[tuple[float, float, float, str]] = []  # (start, end, ms, gold type), perf_counter seconds
     slowest: list[tuple[float, int, int, str, float | None]] = []  # (ms, client, n-th request, question, server ms)
     server_ms: list[float] = []
     first_ms: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
+    barrier = threading.Barrier(clients + 1 + (1 if upload else 0))
+    up: dict = {}
 
     def worker(k: int) -> None:
         rng = random.Random(seed + k)
-        order = [questions[rng.randrange(len(questions))] for _ in range(per_client)]
+        order = [items[rng.randrange(len(items))] for _ in range(per_client)]
         try:
             client = RawClient(url, auth) if raw else Client(url, auth=auth, verbose=False)
         except Exception as e:  # noqa: BLE001
@@ -147,14 +194,14 @@ def run_load(url: str, questions: list[str], clients: int, per_client: int, auth
             return
         t0 = time.perf_counter()
         try:  # untimed first call: opens the client's event stream (session start), reported apart
-            client.predict(questions[0], None, None, api_name="/ask")
+            client.predict(items[0][0], None, None, api_name="/ask")
         except Exception as e:  # noqa: BLE001 - the timed pass will show it
             with lock:
                 errors.append(f"client {k}: warm-up: {type(e).__name__}: {str(e)[:200]}")
         with lock:
             first_ms.append((time.perf_counter() - t0) * 1000)
         barrier.wait()
-        for i, q in enumerate(order):
+        for i, (q, kind) in enumerate(order):
             t0 = time.perf_counter()
             try:
                 got = client.predict(q, None, None, api_name="/ask")
@@ -162,9 +209,10 @@ def run_load(url: str, questions: list[str], clients: int, per_client: int, auth
                 err = None if ok else f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
             except Exception as e:  # noqa: BLE001
                 got, err = None, f"client {k}: {type(e).__name__}: {str(e)[:200]}"
-            ms = (time.perf_counter() - t0) * 1000
+            t1 = time.perf_counter()
+            ms = (t1 - t0) * 1000
             with lock:
-                latencies.append(ms)
+                done.append((t0, t1, ms, kind))
                 slowest.append((ms, k, i, q, got.get("latency_ms") if isinstance(got, dict) else None))
                 slowest.sort(reverse=True)
                 del slowest[3:]
@@ -174,7 +222,29 @@ def run_load(url: str, questions: list[str], clients: int, per_client: int, auth
                     server_ms.append(float(got["latency_ms"]))
         client.close() if hasattr(client, "close") else None
 
+    def uploader() -> None:
+        from gradio_client import handle_file
+
+        try:
+            client = Client(url, auth=auth, verbose=False)
+        except Exception as e:  # noqa: BLE001
+            up["error"] = f"upload: connect: {type(e).__name__}: {e}"
+            barrier.wait()
+            return
+        barrier.wait()
+        time.sleep(upload_after)
+        up["start"] = time.perf_counter()
+        try:
+            up["summary"] = str(client.predict([handle_file(str(upload))], api_name="/ingest"))
+            if "新入库 1 个" not in up["summary"]:
+                up["error"] = f"upload: not ingested: {up['summary'][:200]}"
+        except Exception as e:  # noqa: BLE001
+            up["error"] = f"upload: {type(e).__name__}: {str(e)[:200]}"
+        up["end"] = time.perf_counter()
+
     threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(clients)]
+    if upload:
+        threads.append(threading.Thread(target=uploader, daemon=True))
     for t in threads:
         t.start()
     barrier.wait()
@@ -182,18 +252,36 @@ def run_load(url: str, questions: list[str], clients: int, per_client: int, auth
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
+    if up.get("error"):
+        errors.append(up["error"])
+    latencies = [ms for _, _, ms, _ in done]
     n = len(latencies)
-    return {
+    res = {
         "url": url, "clients": clients, "questions_per_client": per_client, "requests": n, "errors": len(errors),
         "error_examples": errors[:5], "wall_s": round(wall, 2), "throughput_rps": round(n / wall, 2) if wall else None,
-        "latency_ms": {"p50": _r(percentile(latencies, 50)), "p95": _r(percentile(latencies, 95)),
-                       "max": _r(max(latencies) if latencies else None),
-                       "mean": _r(statistics.fmean(latencies) if latencies else None)},
+        "latency_ms": _stats(latencies),
+        "table_latency_ms": _stats([ms for _, _, ms, kind in done if kind == "table"]),
         "assistant_latency_ms": {"p50": _r(percentile(server_ms, 50)), "p95": _r(percentile(server_ms, 95))},
         "first_call_ms_max": _r(max(first_ms) if first_ms else None),
         "slowest": [{"ms": _r(ms), "client": k, "request": i, "question": q, "assistant_ms": a}
                     for ms, k, i, q, a in slowest],
     }
+    if upload and "start" in up:
+        a, b = up["start"], up["end"]
+        during = [(ms, kind) for s0, s1, ms, kind in done if s1 > a and s0 < b]  # overlapping the upload
+        apart = [(ms, kind) for s0, s1, ms, kind in done if not (s1 > a and s0 < b)]
+        res["upload"] = {
+            "file": upload.name, "bytes": upload.stat().st_size, "seconds": round(b - a, 2),
+            "ingested": "新入库 1 个" in up.get("summary", ""),
+            "during": {"all": _stats([m for m, _ in during]), "table": _stats([m for m, k in during if k == "table"])},
+            "apart": {"all": _stats([m for m, _ in apart]), "table": _stats([m for m, k in apart if k == "table"])},
+        }
+    return res
+
+
+def _stats(ms: list[float]) -> dict:
+    return {"n": len(ms), "p50": _r(percentile(ms, 50)), "p95": _r(percentile(ms, 95)),
+            "max": _r(max(ms) if ms else None), "mean": _r(statistics.fmean(ms) if ms else None)}
 
 
 def _r(x: float | None) -> float | None:
@@ -213,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, help="index folder to build/reuse (default: a temporary folder)")
     ap.add_argument("--corpus", nargs="*", type=Path, help="files/folders to ingest (default ../shared/corpus)")
     ap.add_argument("--embedding", help="embedding model for the started server (e.g. 'fake'); default: settings")
+    ap.add_argument("--upload", type=Path, help="a report file uploaded through /ingest mid-run (default when the "
+                    "script builds its own index: a seed report grown to 1 MiB, left out of the index)")
+    ap.add_argument("--no-upload", action="store_true", help="no upload during the run")
+    ap.add_argument("--upload-after", type=float, default=3.0, help="seconds into the run the upload starts")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
     args = ap.parse_args(argv)
@@ -220,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     gold_dir = ROOT / "eval" / "gold"
     corpus_gold = [p for p in (gold_dir / "seeds.jsonl", gold_dir / "pdfs.jsonl") if p.exists()]
     gold = args.gold or corpus_gold or sorted(gold_dir.glob("*.jsonl"))
-    questions = gold_questions(gold)
+    questions = gold_items(gold)
     if not questions:
         raise SystemExit("no questions found in the gold files")
     auth = None
@@ -230,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
 
     proc = None
     tmp = None
+    upload: Path | None = None
     try:
         url = args.url
         if not url:
@@ -240,8 +333,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.index is None:
                 tmp = tempfile.TemporaryDirectory(prefix="reportqa-load-")
             index = args.index or Path(tmp.name) / "index"
-            proc, url = start_server(index, corpus, args.embedding, index.parent / "bench_load_server.log")
-        res = run_load(url, questions, args.clients, args.questions, auth, args.seed)
+            leave_out = None if (args.upload or args.no_upload) else UPLOAD_SEED
+            files, left = corpus_files(corpus, leave_out)
+            if left is not None:
+                upload = grow_report(left, index.parent / "年报（1MB 上传）.txt")
+            proc, url = start_server(index, files, args.embedding, index.parent / "bench_load_server.log")
+        upload = None if args.no_upload else (args.upload or upload)
+        res = run_load(url, questions, args.clients, args.questions, auth, args.seed, upload=upload,
+                       upload_after=args.upload_after)
         if args.raw:
             res["raw_http"] = run_load(url, questions, args.clients, args.questions, auth, args.seed, raw=True)
         res["embedding"] = args.embedding or ("server's own" if args.url else "settings default")
@@ -263,6 +362,16 @@ def main(argv: list[str] | None = None) -> int:
               f"{res['errors']} errors, {res['wall_s']} s, {res['throughput_rps']} req/s")
         print(f"latency (client, queueing included): p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms")
         print(f"assistant latency_ms: p50 {srv['p50']} ms, p95 {srv['p95']} ms")
+        tl = res["table_latency_ms"]
+        print(f"table questions: {tl['n']} requests, p50 {tl['p50']} ms, p95 {tl['p95']} ms, max {tl['max']} ms")
+        if "upload" in res:
+            u = res["upload"]
+            print(f"upload {u['file']} ({u['bytes'] / 2**20:.2f} MiB): {u['seconds']} s, "
+                  f"{'ingested' if u['ingested'] else 'NOT ingested'}")
+            for name in ("during", "apart"):
+                a, t = u[name]["all"], u[name]["table"]
+                print(f"  {name + ' the upload:':18} all {a['n']} req p50 {a['p50']} / p95 {a['p95']} / max {a['max']} ms"
+                      f" · table {t['n']} req p50 {t['p50']} / p95 {t['p95']} / max {t['max']} ms")
         print(f"first call per client (untimed warm-up, clients connecting one after another): "
               f"max {res['first_call_ms_max']} ms")
         if "raw_http" in res:

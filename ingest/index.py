@@ -37,6 +37,9 @@ from ingest.stores.vector import ChromaVectorStore, record_key
 
 log = logging.getLogger(__name__)
 
+BM25_SYNC_MAX_S = 0.25  # a BM25 rebuild that last took longer than this runs in the background, the stale one serving
+BM25_SECONDS_PER_CHUNK = 2e-4  # estimated rebuild cost of a BM25 loaded from disk (measured ~0.1-0.9 ms a chunk)
+
 
 class UnknownReportError(ReportQAError, KeyError):
     """No committed report has this id."""
@@ -161,40 +164,67 @@ class ReportIndex:
             current = self._bm25
         if bm25_in_sync(current, committed):
             return current  # type: ignore[return-value]
-        if current is not None and self._bm25_cost > 0.5 and \
-                time.monotonic() - self._bm25_built_at < 20 * self._bm25_cost:
-            # a big corpus being ingested commit by commit: rebuilding after every commit would cost each
-            # question seconds; the stale BM25 (masked to committed reports) serves until the next rebuild
+        if current is not None and self._bm25_cost > BM25_SYNC_MAX_S:
+            # an expensive rebuild (a big corpus, or one just grown by a big upload): questions are not made
+            # to wait for it. The stale BM25 (masked to committed reports, so nothing removed is returned)
+            # serves while one background thread rebuilds; a new report's chunks join BM25 when it is done
+            # (its table cells and dense vectors are searchable at once)
+            if self._bm25_build.acquire(blocking=False):
+                threading.Thread(target=self._rebuild_in_background, name="reportqa-bm25", daemon=True).start()
             return current
-        with self._bm25_build:  # one rebuild at a time; questions that need no BM25 go on meanwhile
+        return self._rebuild_bm25(committed)
+
+    def _rebuild_in_background(self) -> None:
+        try:
+            self._rebuild_bm25(self.committed_ids(), locked=True)
+        except Exception:  # noqa: BLE001 - the next question tries again
+            log.exception("background BM25 rebuild failed")
+        finally:
+            self._bm25_build.release()
+
+    def _rebuild_bm25(self, committed: set[str], *, locked: bool = False) -> BM25Index:
+        if not locked:
+            self._bm25_build.acquire()
+        try:
+            return self._rebuild_bm25_locked(committed)
+        finally:
+            if not locked:
+                self._bm25_build.release()
+
+    def _rebuild_bm25_locked(self, committed: set[str]) -> BM25Index:
+        """Load or rebuild BM25 for ``committed`` (``_bm25_build`` held). A swap bumps ``version``, so callers
+        caching derived data (the assistant's vocabulary) drop what the stale one gave them."""
+        with self._lock:
+            if bm25_in_sync(self._bm25, committed):
+                return self._bm25  # type: ignore[return-value]
+        on_disk = BM25Index.load(self.index_dir)
+        if bm25_in_sync(on_disk, committed):
+            self._bm25_cost = max(self._bm25_cost, len(on_disk) * BM25_SECONDS_PER_CHUNK)  # type: ignore[arg-type]
             with self._lock:
-                if bm25_in_sync(self._bm25, committed):
-                    return self._bm25  # type: ignore[return-value]
-            on_disk = BM25Index.load(self.index_dir)
-            if bm25_in_sync(on_disk, committed):
-                with self._lock:
-                    self._bm25 = on_disk
-                return on_disk  # type: ignore[return-value]
-            log.info("BM25 index out of date with the catalog; rebuilding it")
-            t0 = time.monotonic()
-            reader = Catalog(self.index_dir, readonly=True)
+                self._bm25 = on_disk
+                self.version += 1
+            return on_disk  # type: ignore[return-value]
+        log.info("BM25 index out of date with the catalog; rebuilding it")
+        t0 = time.monotonic()
+        reader = Catalog(self.index_dir, readonly=True)
+        try:
+            built = build_bm25(reader)
+        finally:
+            reader.close()
+        self._bm25_cost = time.monotonic() - t0
+        self._bm25_built_at = time.monotonic()
+        with self._lock:
+            self._bm25 = built
+            self.version += 1
+        lock = IndexLock(self.index_dir)
+        if lock.try_acquire():  # persist only when no ingest is writing
             try:
-                built = build_bm25(reader)
+                built.save(self.index_dir)
+            except OSError as e:  # read-only folder: keep it in memory
+                log.info("cannot save the rebuilt BM25 index: %s", e)
             finally:
-                reader.close()
-            self._bm25_cost = time.monotonic() - t0
-            self._bm25_built_at = time.monotonic()
-            with self._lock:
-                self._bm25 = built
-            lock = IndexLock(self.index_dir)
-            if lock.try_acquire():  # persist only when no ingest is writing
-                try:
-                    built.save(self.index_dir)
-                except OSError as e:  # read-only folder: keep it in memory
-                    log.info("cannot save the rebuilt BM25 index: %s", e)
-                finally:
-                    lock.release()
-            return built
+                lock.release()
+        return built
 
     # ------------------------------------------------------------------ reports
 
