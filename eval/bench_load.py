@@ -16,7 +16,8 @@ With ``--upload`` (the default when the script starts its own server: a report o
 corpus, grown to 1 MiB and left out of the index) one client uploads it through the
 ``/ingest`` endpoint ``--upload-after`` seconds into the run; latencies are then also
 given for the requests that ran while the upload was being ingested, beside those that
-did not, for all questions and for table questions (gold type ``table``).
+did not, for all questions and for table questions (gold type ``table``); and the same
+load is first run without the upload, so both are measured side by side in one run.
 
 Prints requests, errors, wall time, throughput and latency p50/p95/max (end to end,
 as the client sees it, queueing included) and the assistant's own latency_ms p50/p95.
@@ -339,8 +340,16 @@ def main(argv: list[str] | None = None) -> int:
                 upload = grow_report(left, index.parent / "年报（1MB 上传）.txt")
             proc, url = start_server(index, files, args.embedding, index.parent / "bench_load_server.log")
         upload = None if args.no_upload else (args.upload or upload)
+        baseline = None
+        if upload is not None:  # the same load without the upload first: side by side in one run
+            baseline = run_load(url, questions, args.clients, args.questions, auth, args.seed)
         res = run_load(url, questions, args.clients, args.questions, auth, args.seed, upload=upload,
                        upload_after=args.upload_after)
+        if baseline is not None:
+            res["baseline_without_upload"] = {k: baseline[k] for k in (
+                "requests", "errors", "error_examples", "wall_s", "throughput_rps", "latency_ms", "table_latency_ms",
+                "assistant_latency_ms")}
+            res["errors"] += baseline["errors"]
         if args.raw:
             res["raw_http"] = run_load(url, questions, args.clients, args.questions, auth, args.seed, raw=True)
         res["embedding"] = args.embedding or ("server's own" if args.url else "settings default")
@@ -362,6 +371,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{res['errors']} errors, {res['wall_s']} s, {res['throughput_rps']} req/s")
         print(f"latency (client, queueing included): p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms")
         print(f"assistant latency_ms: p50 {srv['p50']} ms, p95 {srv['p95']} ms")
+        if "baseline_without_upload" in res:
+            b = res["baseline_without_upload"]
+            print(f"same load without the upload, just before: {b['requests']} requests, {b['errors']} errors, "
+                  f"{b['throughput_rps']} req/s; all p50 {b['latency_ms']['p50']} / p95 {b['latency_ms']['p95']} ms"
+                  f" · table p50 {b['table_latency_ms']['p50']} / p95 {b['table_latency_ms']['p95']} ms"
+                  f" · assistant p95 {b['assistant_latency_ms']['p95']} ms")
         tl = res["table_latency_ms"]
         print(f"table questions: {tl['n']} requests, p50 {tl['p50']} ms, p95 {tl['p95']} ms, max {tl['max']} ms")
         if "upload" in res:
