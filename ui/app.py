@@ -398,16 +398,33 @@ class Handlers(ChatMixin, ExportMixin):
             if progress is not None and len(nums) >= 2:
                 progress((nums[0], max(nums[1], 1)), desc="正在评测", unit="题")
 
+        from ui.eval_view import eval_assistant, gold_corpus
+
+        corpus = gold_corpus(shown)
+        if not corpus:
+            raise gr.Error("找不到评测语料（../shared/corpus）：评测只在由金标准集语料建立的独立索引上运行，"
+                           "不使用在线索引。", print_exception=False)
+
+        def on_ingest(done: int, total: int, _name: str = "") -> None:
+            if progress is not None:
+                progress((done, max(total, 1)), desc="正在建立评测索引", unit="份")
+
         try:
+            qa, built, where = eval_assistant(self.settings, corpus, on_ingest)
             if hasattr(runner, "run_gold"):
-                result = _call_run_gold(runner.run_gold, path, self.assistant, self.settings, cb)
+                result = _call_run_gold(runner.run_gold, path, qa, self.settings, cb)
             else:
                 result = runner.evaluate(self.settings, path, systems=("reportqa",), progress=cb,
-                                         factory=lambda name, settings, corpus: _SharedSystem(self.assistant))
+                                         factory=lambda name, settings, corpus: _SharedSystem(qa))
         except Exception as e:  # noqa: BLE001
             log.exception("eval failed")
             raise gr.Error(f"评测失败：{_friendly(e)}", print_exception=False) from None
-        return eval_views(result, path.name)
+        summary, *rest = eval_views(result, shown)
+        names = "、".join(p.name for p in corpus)
+        note = (f"\n\n评测索引：由金标准集的语料（{render.esc(names)}）单独建立，共 {len(qa.reports())} 份报告"
+                f"（本次新入库 {built.ingested}，失败 {built.failed}）；在线索引中的报告和上传不影响分数。")
+        return (summary + note, *rest)
+
 
 
 class _SharedSystem:
@@ -639,7 +656,9 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
                     gold_up = gr.File(label="或上传金标准文件（.jsonl，优先使用）", file_types=[".jsonl"], scale=2,
                                      elem_id="rqa-gold-upload")
                     run_btn = gr.Button("运行评测", variant="primary", scale=1, elem_id="rqa-eval-run")
-                eval_md = gr.Markdown("选择金标准文件后点“运行评测”：逐题提问并与标准答案比对（题目多时需要几分钟）。",
+                eval_md = gr.Markdown("选择金标准文件后点“运行评测”：逐题提问并与标准答案比对（题目多时需要几分钟）。"
+                                      "评测在由金标准集语料单独建立的评测索引上运行，从不使用在线索引，"
+                                      "因此同事的上传不会改变分数。",
                                       elem_id="rqa-eval-summary")
                 metrics_df = gr.Dataframe(headers=["分组"] + [label for _, label in METRIC_COLUMNS],
                                           interactive=False, label="指标", elem_id="rqa-metrics")

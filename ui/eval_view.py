@@ -33,3 +33,39 @@ def gold_error_sentence(message: str, path: Path, shown_name: str) -> str:
             msg = zh + msg[len(en):]
             break
     return f"金标准文件 {shown_name} 第 {line} 行的「{field or '整行'}」字段有误：{msg.rstrip('。')}。"
+
+
+# The reports each bundled gold set was written over (folders of ../shared/corpus); any other gold file is run over
+# the whole shared corpus. The evaluation never touches the live index: scores do not move with uploads.
+GOLD_CORPORA = {"seeds": ("seeds",), "pdfs": ("raw",), "phrasing": ("seeds", "raw", "real")}
+
+
+def shared_corpus() -> Path | None:
+    """../shared/corpus beside the checkout (REPORTQA_SHARED names ../shared), if present."""
+    import os
+
+    root = Path(__file__).resolve().parents[1]
+    corpus = Path(os.environ.get("REPORTQA_SHARED", root.parent / "shared")) / "corpus"
+    return corpus if corpus.is_dir() else None
+
+
+def gold_corpus(gold_name: str) -> list[Path]:
+    base = shared_corpus()
+    if base is None:
+        return []
+    parts = GOLD_CORPORA.get(Path(gold_name).stem)
+    paths = [base / p for p in parts] if parts else [base]
+    return [p for p in paths if p.exists()]
+
+
+def eval_assistant(settings, corpus: list[Path], progress=None):
+    """An Assistant over ``<cache_dir>/eval-index/<corpus hash>``, built from ``corpus`` (unchanged files skipped)."""
+    import hashlib
+
+    from assistant import Assistant
+    from ingest.indexer import ingest_paths
+
+    key = hashlib.sha256("\n".join(sorted(str(p.resolve()) for p in corpus)).encode()).hexdigest()[:12]
+    es = settings.model_copy(update={"index_dir": Path(settings.cache_dir) / "eval-index" / key})
+    res = ingest_paths(es, corpus, progress=progress)
+    return Assistant(es), res, es.index_dir

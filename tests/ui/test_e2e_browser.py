@@ -79,6 +79,7 @@ def server(tmp_path_factory, seeds_dir, raw_dir):
     port = _free_port()
     env = {**os.environ, "REPORTQA_EMBEDDING_MODEL": "fake", "REPORTQA_FEEDBACK_FILE": str(base / "feedback.jsonl"),
            "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "REPORTQA_CACHE_DIR": str(base / "cache"),
            "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
     log = base / "server.log"  # a file, not a pipe: an unread pipe would block the server once full
     with log.open("w", encoding="utf-8") as out:
@@ -194,17 +195,19 @@ def test_upload_in_reports_tab_lists_the_report(page, server):
 def test_eval_tab_runs_an_uploaded_gold_file(page, server):
     from playwright.sync_api import expect
 
-    gold = server["dir"] / "mini.jsonl"
+    gold = server["dir"] / "pdfs.jsonl"  # named as the bundled set: its corpus (the three PDFs) makes the eval index
     lines = [json.loads(x) for x in (ROOT / "eval" / "gold" / "pdfs.jsonl").read_text(encoding="utf-8").splitlines()]
     pick = [g for g in lines if g["id"].startswith("sz24-t3-")][:3]
     assert pick, "pdfs.jsonl has no sz24-t3 questions"
     gold.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in pick), encoding="utf-8")
     page.get_by_role("tab", name="评测").click()
     page.set_input_files("#rqa-gold-upload input[type=file]", str(gold))
-    page.locator("#rqa-eval-summary").get_by_text("已上传 mini.jsonl").wait_for()  # the upload reached the server
+    page.locator("#rqa-eval-summary").get_by_text("已上传 pdfs.jsonl").wait_for()  # the upload reached the server
     page.click("#rqa-eval-run")
     page.locator("#rqa-eval-summary").get_by_text("答案准确率").wait_for(timeout=120_000)
-    assert f"共 {len(pick)} 题" in page.inner_text("#rqa-eval-summary")
+    summary = page.inner_text("#rqa-eval-summary")
+    assert f"共 {len(pick)} 题" in summary
+    assert "评测索引" in summary and "共 3 份报告" in summary  # its own index, never the live one (7 reports)
     expect(page.locator("#rqa-metrics")).to_contain_text("全部")
     page.wait_for_timeout(800)  # let the chart draw
     _shot(page, server, "eval.png")

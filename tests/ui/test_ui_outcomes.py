@@ -53,3 +53,26 @@ def test_bad_gold_file_is_one_sentence_naming_line_and_field(handlers, tmp_path,
     if field:
         assert f"「{field}」" in msg
     assert "upload-dir-7f3a" not in msg and "/" not in msg and msg.count("。") == 1
+
+
+def test_eval_runs_on_its_own_index_never_the_live_one(tmp_path, monkeypatch, seeds_dir):
+    from pathlib import Path
+
+    from ui.app import Handlers
+
+    monkeypatch.setenv("REPORTQA_SHARED", str(seeds_dir.parents[1]))
+    settings = Settings(index_dir=tmp_path / "idx", cache_dir=tmp_path / "cache", embedding_model="fake")
+    live = FakeAssistant(settings)
+    h = Handlers(live, settings, gold_dir=tmp_path)
+    gold_lines = (Path(__file__).resolve().parents[2] / "eval" / "gold" / "seeds.jsonl").read_text(
+        encoding="utf-8").splitlines()[:3]
+    up = tmp_path / "up" / "seeds.jsonl"  # named as the bundled set: its corpus is the seeds folder
+    up.parent.mkdir()
+    up.write_text("\n".join(gold_lines) + "\n", encoding="utf-8")
+    summary, table, chart, misses = h.run_eval(None, str(up))
+    assert live.asked == []  # the live index was never asked
+    assert "评测索引" in summary and "seeds" in summary and "共 5 份报告" in summary
+    assert "共 3 题" in summary
+    assert any((tmp_path / "cache" / "eval-index").iterdir())
+    again, *_ = h.run_eval(None, str(up))  # reused: nothing ingested again
+    assert "本次新入库 0" in again
