@@ -624,14 +624,18 @@ class Assistant:
                       warnings: list[str]) -> tuple[str, None]:
         tables = list(dict.fromkeys(m.table for m in a.measures if m.table in (T3, T4))) or [T3, T4]
         narrative = a.text_named  # 正文里的申请数和表三一致吗: the text's numbers too
+        # 表四 groups the question itself names (复议后起诉的分项之和与总计一致吗): only the rules over them are
+        # reported; a group the reader filled in by default (表四数据一致吗) narrows nothing
+        named = {g.key for g in T4_GROUPS if g.label.split()[-1] in a.question}
+        rows = {T4: set(m.rows) & named for m in a.measures if m.table == T4 and set(m.rows) & named}
         blocks = []
         for info in scope:
             report = self.index.get_report(info.report_id)
-            blocks.append(self._check_report(report, info, tables, narrative, cited, warnings))
+            blocks.append(self._check_report(report, info, tables, narrative, cited, warnings, rows))
         return "\n\n".join(blocks), None
 
     def _check_report(self, report: Report, info: ReportInfo, tables: list[str], narrative: bool, cited: Cited,
-                      warnings: list[str]) -> str:
+                      warnings: list[str], rows: dict[str, set[str]] | None = None) -> str:
         """Every applicable rule of the audit catalogue (ingest.audit, as `reportqa check`) with its verdict."""
         from ingest.audit import Verdict
         from ingest.audit.corpus import index_findings_for
@@ -639,6 +643,9 @@ class Assistant:
         found = index_findings_for(self.index, report)
         rules = [f for f in found if f.table in tables and not f.rule.startswith(("table.", "section.", "text."))]
         rules += [f for f in found if f.rule.startswith("narrative.") and (narrative or f.verdict is Verdict.notice)]
+        rows = rows or {}
+        rules = [f for f in rules if f.table not in rows
+                 or any(e.kind == "cell" and e.table == f.table and e.row in rows[f.table] for e in f.evidence)]
         lines: list[str] = []
         for table in tables:
             if report.table_blank(table):
@@ -647,7 +654,7 @@ class Assistant:
             elif table == T3:
                 lines.append(self._t3_equations(report, info, cited))
             elif table == T4:
-                lines.append(self._t4_equations(report, info, cited))
+                lines.append(self._t4_equations(report, info, cited, rows.get(T4)))
         mark = {Verdict.passed: "✓ 通过", Verdict.failed: "✗ 不通过", Verdict.unknown: "？ 无法核对",
                 Verdict.notice: "⚠ 提示"}
         for f in sorted(rules, key=lambda f: list(Verdict).index(f.verdict)):
@@ -682,9 +689,9 @@ class Assistant:
         return (f"表三（总计列）：本年新收 {fmt(new)} + 上年结转 {fmt(car)} = {fmt(new + car)} {ok} "
                 f"办理结果总计 {fmt(tot)} + 结转下年度 {fmt(fwd)} = {fmt(tot + fwd)}{marks}")
 
-    def _t4_equations(self, report: Report, info: ReportInfo, cited: Cited) -> str:
+    def _t4_equations(self, report: Report, info: ReportInfo, cited: Cited, groups: set[str] | None = None) -> str:
         parts = []
-        for g in T4_GROUPS:
+        for g in (g for g in T4_GROUPS if not groups or g.key in groups):
             cells = [report.cell(T4, g.key, col.key) for col in T4_COLUMNS]
             if any(x is None or x.state is not CellState.number for x in cells):
                 continue
