@@ -42,9 +42,18 @@ def _normalise(text: str) -> str:
 
 def pdfium_pages(path: str | Path) -> list[str]:
     """One text string per page (lines joined with ``\\n``), page order kept."""
+    return pdfium_pages_and_info(path)[0]
+
+
+def pdfium_pages_and_info(path: str | Path) -> tuple[list[str], dict[str, str]]:
+    """(page texts as :func:`pdfium_pages`, the document information dict: Title, Author, ...)."""
     doc = _open(path)
     pages: list[str] = []
     try:
+        try:
+            info = {k: str(v) for k, v in (doc.get_metadata_dict(skip_empty=True) or {}).items()}
+        except Exception:  # noqa: BLE001 - damaged metadata never stops the text
+            info = {}
         for i in range(len(doc)):
             page = doc[i]
             textpage = page.get_textpage()
@@ -55,7 +64,7 @@ def pdfium_pages(path: str | Path) -> list[str]:
                 page.close()
     finally:
         doc.close()
-    return pages
+    return pages, info
 
 
 @dataclass(frozen=True)
