@@ -10,15 +10,13 @@ stays wherever word positions or its table finder are needed.
 :func:`pdfium_lines_with_boxes` gives each line's page number and bounding
 box (PDF points, origin bottom-left) for citations.
 
-:func:`read_pdf_layers` is what ``ingest.readers`` reads a PDF with: the text
-of every page from PDFium, and pdfplumber opened only for what needs it — the
-ruled-table grids (``ingest.grid.pdf_page_grids``) of the pages whose text
-names a table, and the image count of a PDF without a text layer.
+``ingest.readers`` reads a PDF's text with :func:`pdfium_pages`; pdfplumber
+is opened only for what needs it: the ruled-table grids (``ingest.grid``, on
+demand) and :func:`pdf_image_count` for a PDF without a text layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,26 +102,10 @@ def pdfium_lines_with_boxes(path: str | Path) -> list[PdfLine]:
     return out
 
 
-def read_pdf_layers(path: str | Path, wants_grid: Callable[[str], bool]) -> tuple[list[str], list, int | None]:
-    """(page texts, ruled-table grids, image count or None) of a PDF.
 
-    Page texts come from PDFium; pdfplumber reads the grids of the pages whose
-    text ``wants_grid`` accepts (page numbers kept), and counts images only when
-    the PDF has (almost) no text, to say whether it is a scan.
-    """
-    pages = pdfium_pages(path)
-    grid_pages = [i for i, text in enumerate(pages) if wants_grid(text)]
-    no_text = sum(len(t.strip()) for t in pages) < 20
-    grids: list = []
-    n_images = None
-    if grid_pages or no_text:
-        import pdfplumber
+def pdf_image_count(path: str | Path) -> int:
+    """Images on all pages (pdfplumber): says whether a PDF without text is a scan."""
+    import pdfplumber
 
-        from ingest.grid import pdf_page_grids
-
-        with pdfplumber.open(str(path)) as pdf:
-            for i in grid_pages:
-                grids += pdf_page_grids(pdf.pages[i], i + 1, len(grids))
-            if no_text:
-                n_images = sum(len(page.images) for page in pdf.pages)
-    return pages, grids, n_images
+    with pdfplumber.open(str(path)) as pdf:
+        return sum(len(page.images) for page in pdf.pages)

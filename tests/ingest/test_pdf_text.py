@@ -1,8 +1,9 @@
-"""pypdfium2 page text (ingest/pdf_text.py) against pdfplumber's, on the three real PDFs.
+"""pypdfium2 page text (ingest/pdf_text.py, what ingest.readers reads PDFs with) against pdfplumber's, on the
+three real PDFs.
 
 The table parser depends on line layout: pypdfium2's text may replace pdfplumber's only if every cell the
-parser reads from it is the same — value, state and page — as from pdfplumber's text, whose cells are the
-572 hand-checked cells of tests/ingest/test_parser.py. Positions: the page-2 facts below were read off the
+parser reads from it is the same — value, state and page — as from pdfplumber's text. (The 572 hand-checked
+cells of tests/ingest/test_parser.py now run through pypdfium2's text, since parse_file uses it.) Positions: the page-2 facts below were read off the
 rendered page of 洪泽区 2023 by a person (the 表二 行政许可 row, 550, in the lower half of page 2, left column).
 """
 
@@ -20,13 +21,27 @@ def _cells(report) -> dict:
     return {(c.table, c.row, c.column): (c.state, c.value, c.page) for c in report.cells}
 
 
+def _parse(path, pages):
+    from ingest.readers import _pdf_grids
+
+    return parse_document(Document(path, "pdf", pages, paged=True, load_tables=lambda: _pdf_grids(path, pages)))
+
+
+def _plumber_pages(path) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:  # as ingest.readers read PDFs before pypdfium2
+        return [page.extract_text(x_tolerance=1.5, y_tolerance=3) or "" for page in pdf.pages]
+
+
 @pytest.mark.slow
 def test_pdfium_text_gives_the_same_report_as_pdfplumber(pdf_paths):
     for path in pdf_paths:
-        plumber = parse_file(path)
+        plumber = _parse(path, _plumber_pages(path))
         pages = pdfium_pages(path)
         assert len(pages) == plumber.pages
-        ours = parse_document(Document(path, "pdf", pages, paged=True))
+        ours = _parse(path, pages)
+        assert _cells(parse_file(path)) == _cells(ours)  # the reader uses PDFium's text
         assert (ours.agency, ours.year, ours.title) == (plumber.agency, plumber.year, plumber.title)
         assert _cells(ours) == _cells(plumber), path.name
         assert [s.title for s in ours.sections] == [s.title for s in plumber.sections]
