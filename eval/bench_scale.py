@@ -275,8 +275,9 @@ def render(results: list[dict]) -> str:
            f"- machine: {m['cores']} cores ({_cpu_model()}), {m['ram_gb']} GB RAM, {m['platform']}, Python {m['python']}\n",
            f"- commit: {', '.join(commits)} (`+` = with uncommitted changes)\n",
            "- corpus: `eval.synth.generate(N, seed=0, formats=…)`, formats rotating; questions from its `gold.jsonl`\n",
-           "- produced by `python -m eval.bench_scale` (see its docstring for what is measured and how); the backends of one "
-           "size ran one after the other in one invocation, on the same corpus\n\n",
+           "- produced by `python -m eval.bench_scale` (see its docstring for what is measured and how); by default the "
+           "backends of one size run one after the other in one invocation, on the same corpus (the notes say how "
+           "this page's runs were scheduled)\n\n",
            "## Ingest\n\n",
            "| reports | formats | model, backend | ingest s | reports/s | chunks | chunks/s | raw encoder chunks/s | ingest / encoder | ingest CPU-s | reports per CPU-s | encoder chunks per CPU-s | ingest / encoder (CPU) | peak RSS after ingest MB | index MB | mean load |\n",
            "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
@@ -300,7 +301,7 @@ def render(results: list[dict]) -> str:
                     cpu = (f"; per CPU-second {bi['reports_per_cpu_s'] / ti['reports_per_cpu_s']:.2f}×"
                            if "reports_per_cpu_s" in bi and "reports_per_cpu_s" in ti else "")
                     ratios.append(f"- {n:,} reports: {b} ingests at "
-                                  f"**{bi['reports_per_s'] / ti['reports_per_s']:.2f}×** torch's reports/s (wall clock)"
+                                  f"**{(bi['ingested'] / bi['seconds']) / (ti['ingested'] / ti['seconds']):.2f}×** torch's reports/s (wall clock)"
                                   f"{cpu}; raw encoder "
                                   f"{by[b]['encoder']['chunks_per_s'] / by['torch']['encoder']['chunks_per_s']:.2f}×\n")
     if ratios:
