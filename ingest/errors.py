@@ -16,6 +16,10 @@ class ReportError(ReportQAError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class NotAReportError(ReportError):
+    """The file is readable but is no disclosure report at all (a list of sources, a notice, a README)."""
+
+
 class IndexError_(ReportQAError):  # noqa: N801 - avoid shadowing the builtin IndexError
     """The index folder is unusable as asked (other settings, locked, damaged)."""
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest import agency as agency_names
-from ingest.errors import ReportError
+from ingest.errors import NotAReportError, ReportError
 from ingest.identify_names import (
     Claim,
     clean_name,
@@ -97,7 +97,7 @@ def identify(doc: Document, lines: list[Line], headings: list[Heading], *, agenc
     keys = [key(ln.text) for ln in lines]
     signals = content_signals(keys, headings)
     if not is_report(signals):
-        raise ReportError(path, refusal(signals))
+        raise NotAReportError(path, refusal(signals))
     body = "".join(keys)
     first_heading = headings[0].line_idx if headings else len(lines)
     second = headings[1].line_idx if len(headings) > 1 else min(len(lines), first_heading + 40)

@@ -42,7 +42,7 @@ from pydantic import BaseModel, Field
 
 from ingest import limits
 from ingest.chunking import chunk_metadata, chunk_report
-from ingest.errors import IndexError_, ReportError, ReportQAError
+from ingest.errors import IndexError_, NotAReportError, ReportError, ReportQAError
 from ingest.models import Chunk, Report
 from ingest.protocols import Embedder
 from ingest.readers import SUPPORTED
@@ -77,6 +77,7 @@ class FileOutcome(BaseModel):
     chunks: int = Field(0, description="chunks embedded for this file in this run")
     seconds: float = 0.0
     warnings: list[str] = Field(default_factory=list, description="what the parser flagged (a year after next year …)")
+    not_a_report: bool = Field(False, description="failed because the file is no disclosure report at all")
 
 
 class IngestResult(BaseModel):
@@ -86,7 +87,10 @@ class IngestResult(BaseModel):
     failed: int = 0
     pruned: list[str] = Field(default_factory=list, description="files removed by --prune (gone from disk)")
     skipped: list[str] = Field(default_factory=list,
-                               description="symbolic links skipped while walking folders (loops, broken, folders)")
+                               description="'path: reason' of what was skipped while walking folders: symbolic links "
+                                           "(loops, broken, folders) and files that are no disclosure report at all "
+                                           "(a README, a list of sources); a file named on the command line fails "
+                                           "instead")
     chunks: int = Field(0, description="chunks embedded in this run")
     seconds: float = 0.0
     rebuilt: bool = False
@@ -184,6 +188,7 @@ class _Prepared:
     chunks: list[Chunk] = field(default_factory=list)
     tokens: list[list[str]] = field(default_factory=list)
     error: str | None = None
+    not_a_report: bool = False
 
 
 @dataclass
@@ -201,6 +206,8 @@ def _prepare(path: Path, sha: str, settings: Settings, overrides: dict | None = 
     """Parse, chunk and tokenize one file (CPU work that overlaps with embedding the previous one)."""
     try:
         report = _parse(path, overrides) if overrides else _parse(path)
+    except NotAReportError as e:
+        return _Prepared(error=e.reason, not_a_report=True)
     except ReportError as e:
         return _Prepared(error=e.reason)
     except Exception as e:  # a parser bug on one file must not stop the others
@@ -361,7 +368,8 @@ class _Run:
             return self._known(shown, rec.report_id, t0)  # type: ignore[arg-type]
         prep = self._wait_parse(shown, fut) if fut is not None else _prepare(path, sha, self.settings, self.overrides)
         if prep.error is not None:
-            return self._failed(shown, key, sha, prep.error, rec is not None and rec.report_id is not None, t0)
+            out = self._failed(shown, key, sha, prep.error, rec is not None and rec.report_id is not None, t0)
+            return out.model_copy(update={"not_a_report": prep.not_a_report})
         crash_point("parsed")
         return _Staged(shown=shown, key=key, sha=sha, prep=prep, t0=t0)
 
@@ -533,7 +541,13 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool
                 result.add(o)
             total = len(files)
             try:
+                named = {Path(p).resolve() for p in paths if Path(p).is_file()}
+                walked = {shown for shown, real in files if real not in named}
                 for outcome in run.ingest_files(files):
+                    if outcome.not_a_report and outcome.path in walked:  # a README met in a folder: not a failure
+                        result.skipped.append(f"{outcome.path}: {outcome.reason}")
+                        run.note(f"{outcome.path}: {outcome.reason}，已跳过")
+                        continue
                     result.chunks += outcome.chunks
                     result.add(outcome)
                 if prune:
