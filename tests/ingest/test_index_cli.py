@@ -36,18 +36,20 @@ def one_line_error(res) -> str:
 
 def test_ingest_reports_check_json(cli, corpus_copy, tmp_path):
     index = tmp_path / "idx"
-    (corpus_copy / "broken.txt").write_text("这不是年报。\n", encoding="utf-8")
+    (corpus_copy / "broken.pdf").write_bytes(b"%PDF-1.4\n% damaged: no objects, no trailer\n")
+    (corpus_copy / "notes.txt").write_text("这不是年报。\n", encoding="utf-8")  # no report at all: skipped, listed
     res = cli("ingest", corpus_copy, "--index", index, "--json")
     assert res.exit_code == 1  # one file failed, after all the others were ingested
     out = json.loads(res.stdout)
     assert (out["ingested"], out["unchanged"], out["failed"]) == (8, 0, 1)
     bad = [f for f in out["files"] if f["status"] == "failed"]
-    assert [f["path"].rsplit("/", 1)[-1] for f in bad] == ["broken.txt"] and bad[0]["reason"]
+    assert [f["path"].rsplit("/", 1)[-1] for f in bad] == ["broken.pdf"] and bad[0]["reason"]
+    assert [s.split(": ", 1)[0].rsplit("/", 1)[-1] for s in out["skipped"]] == ["notes.txt"]
     for f in out["files"]:
         assert set(f) >= {"path", "status", "reason", "agency", "year"}
     assert res.stderr == ""  # no progress bar with --json
 
-    (corpus_copy / "broken.txt").unlink()
+    (corpus_copy / "broken.pdf").unlink()
     again = json.loads(cli("ingest", corpus_copy, "--index", index, "--json", "--prune").stdout)
     assert (again["ingested"], again["unchanged"], again["failed"]) == (0, 8, 0)
 
