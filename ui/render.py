@@ -131,6 +131,26 @@ def answer_markdown(answer: Any, answer_id: str | None = None, *, demo: bool = F
     return "\n\n".join(lines)
 
 
+_DEBRIS = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\u0000-\u0008\u000b-\u001f\u007f\ufffd]|(?:[.·…_－—-]\s*){4,}")
+_NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?(?![\d.])")
+CARD_MAX_NUMBERS = 8  # a printed table line with more numbers (表四's 15) is not an excerpt of one cell
+
+
+def clean_excerpt(text: object) -> str:
+    """A quote for a card: no PDF debris (``(cid:12)``, private-use glyphs, control characters, dot leaders),
+    whitespace collapsed."""
+    return " ".join(_DEBRIS.sub(" ", str(text or "")).split())
+
+
+def card_excerpt(c: Mapping[str, Any]) -> str:
+    """What a card quotes: the cleaned quote; for a table cell whose printed line carries many numbers (a whole
+    表四 row of 15), nothing — the card already names row, column and value, and the source panel shows the line."""
+    q = clean_excerpt(c.get("quote"))
+    if c.get("table") and len(_NUMBER.findall(q)) > CARD_MAX_NUMBERS:
+        return ""
+    return q
+
+
 def user_markdown(question: str) -> str:
     return no_links(esc(question))
 
@@ -172,7 +192,7 @@ def citation_cards_html(answer: Any, active: int | None = None, *, demo: bool = 
         meta = [esc(c.get("source"))]
         if c.get("page"):
             meta.insert(0, f"第{esc(c.get('page'))}页")
-        quote = c.get("quote") or ""
+        quote = card_excerpt(c)
         cls = "rqa-card active" if active is not None and cid == active else "rqa-card"
         cards.append(
             f'<div class="{cls}" role="button" tabindex="0" data-cite="{esc(cid)}" '
