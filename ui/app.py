@@ -713,7 +713,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
                            api_visibility="private")
         clear.click(_safe(h.new_conversation), [store], show_out, api_visibility="private")
         chatbot.clear(_safe(h.new_conversation), [store], show_out, api_visibility="private")
-        app.load(h.restore, [store], [chatbot, answers, store, convs_dd], api_visibility="private")
+        # at once, not queued behind other load events: a restore must not land after the first answer
+        app.load(h.restore, [store], [chatbot, answers, store, convs_dd], api_visibility="private", queue=False)
 
         def refresh_all():
             rows, ids = h.reports_table()

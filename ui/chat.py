@@ -155,7 +155,9 @@ class ChatMixin:
     def restore(self, store: dict | None) -> tuple:
         """On page load: the current conversation back; (chatbot, answers, store, dropdown)."""
         s = conv.normalise(store)
-        c = conv.current(s) or {"history": [], "answers": {}}
+        c = conv.current(s)
+        if c is None:  # nothing saved in this browser: leave the chat alone (a first question may be on its way)
+            return gr.skip(), gr.skip(), s, gr.update(choices=conv.choices(s), value=None)
         return c["history"], c["answers"], s, gr.update(choices=conv.choices(s), value=s["current"])
 
     def new_conversation(self, store: dict | None) -> tuple:

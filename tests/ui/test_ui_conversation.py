@@ -66,6 +66,8 @@ def test_conversations_new_rename_delete_and_restore(handlers):
     assert store["items"][first]["title"] == "申请数 核对"
     chat, ans, store, _ = handlers.restore(conv.select(store, first))  # a reload brings the conversation back
     assert chat == hist and set(ans) == set(answers)
+    fresh = handlers.restore(None)  # a new browser: the chat is left alone, never wiped
+    assert fresh[2] == conv.empty() and fresh[0] == fresh[1] == {"__type__": "update"}  # gr.skip()
     shown = handlers.delete_conversation(store, first)
     assert first not in shown[6]["items"] and shown[6]["current"] == second
     assert conv.normalise("garbage") == conv.empty() and conv.normalise({"items": {"x": 1}})["items"] == {}
