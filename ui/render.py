@@ -494,14 +494,29 @@ def report_detail_markdown(report: Any) -> str:
     """Markdown (escaped) for one report: findings and blank tables."""
     lines = [f"**{esc(_get(report, 'agency'))}** {esc(_get(report, 'year'))}年 · {esc(_get(report, 'source'))}"]
     findings = list(_get(report, "findings") or [])
+    unreadable = _uncheckable_tables(report)
     if findings:
         lines.append("一致性检查（勾稽关系）发现：")
         lines += [f"- {esc(_get(f, 'table'))}：{esc(_get(f, 'detail'))}" for f in findings]
-    else:
-        lines.append("一致性检查：未发现问题。")
+    for t in unreadable:
+        lines.append(f"- {esc(t)}：无法核对（未填报或未读出），不是「一致」。")
+    if not findings:
+        checked = [t for t in ("表二", "表三", "表四") if t not in unreadable]
+        lines.append(f"一致性检查：{'、'.join(checked)}未发现不一致。" if checked else "一致性检查：没有可以核对的表格。")
     for w in _get(report, "warnings") or []:
         lines.append(f"- ⚠ {esc(w)}")
     return "\n".join(lines)
+
+
+def _uncheckable_tables(report: Any) -> list[str]:
+    """Tables with no number read (all blank, unread or missing): their checks can neither pass nor fail."""
+    out = []
+    cells = list(_get(report, "cells") or [])
+    for t in ("表二", "表三", "表四"):
+        states = [getattr(_get(c, "state"), "value", _get(c, "state")) for c in cells if _get(c, "table") == t]
+        if not any(st == "number" for st in states):
+            out.append(t)
+    return out
 
 
 def ingest_result_markdown(files: Iterable[Mapping[str, Any]]) -> str:

@@ -76,3 +76,17 @@ def test_eval_runs_on_its_own_index_never_the_live_one(tmp_path, monkeypatch, se
     assert any((tmp_path / "cache" / "eval-index").iterdir())
     again, *_ = h.run_eval(None, str(up))  # reused: nothing ingested again
     assert "本次新入库 0" in again
+
+
+def test_report_detail_says_unreadable_tables_cannot_be_checked():
+    from ingest.models import CellState
+    from tests.ui.fake_assistant import make_report
+    from ui.render import report_detail_markdown
+
+    rep = make_report().model_copy(update={"findings": []})
+    md = report_detail_markdown(rep)
+    assert "表三未发现不一致" in md and "表二：无法核对（未填报或未读出）" in md and "表四：无法核对" in md
+    blank = rep.model_copy(update={"cells": [c.model_copy(update={"value": None, "state": CellState.blank})
+                                             for c in rep.cells]})
+    md = report_detail_markdown(blank)
+    assert "表三：无法核对（未填报或未读出）" in md and "未发现不一致" not in md and "一致性检查：没有可以核对的表格" in md
