@@ -497,7 +497,9 @@ def eval_views(result: Any, name: str) -> tuple:
     else:
         return f"评测完成：{render.esc(r)}", gr.skip(), gr.skip(), gr.skip()
     overall = _plain(metrics.get("overall") or {})
-    groups = [("全部", overall)] + [(str(k), _plain(v)) for k, v in (metrics.get("by_type") or {}).items()]
+    from ui.eval_view import type_name
+
+    groups = [("全部", overall)] + [(type_name(k), _plain(v)) for k, v in (metrics.get("by_type") or {}).items()]
     rows = [[g] + [_fmt_metric(k, (m or {}).get(k)) for k, _ in METRIC_COLUMNS] for g, m in groups]
     table = gr.update(value=rows, headers=["分组"] + [label for _, label in METRIC_COLUMNS])
     labels = dict(METRIC_COLUMNS)
@@ -508,7 +510,7 @@ def eval_views(result: Any, name: str) -> tuple:
     for s in scores:
         d = s.to_dict() if hasattr(s, "to_dict") else _plain(s)
         if not d.get("correct"):
-            misses.append([d.get("id"), d.get("type"), d.get("question"), d.get("expected"),
+            misses.append([d.get("id"), type_name(d.get("type")), d.get("question"), d.get("expected"),
                            (d.get("got_answer") or "")[:200], d.get("reason")])
     acc = overall.get("answer_accuracy")
     summary = (f"**{render.esc(name)}**：共 {overall.get('n', '?')} 题，答案准确率 "

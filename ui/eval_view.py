@@ -69,3 +69,18 @@ def eval_assistant(settings, corpus: list[Path], progress=None):
     es = settings.model_copy(update={"index_dir": Path(settings.cache_dir) / "eval-index" / key})
     res = ingest_paths(es, corpus, progress=progress)
     return Assistant(es), res, es.index_dir
+
+
+# Gold question types (eval/gold/*.jsonl ``type``) as staff read them; an unknown type is shown as written.
+TYPE_NAMES = {
+    "table": "表格取值", "narrative": "正文内容", "refusal": "应拒答", "unanswerable": "无法回答", "alias": "机关别称",
+    "agency_short_form": "机关简称", "aggregate": "汇总", "blank": "未填报", "breakdown": "分项", "check": "勾稽核对",
+    "compare": "比较", "compare_agencies": "机关间比较", "compare_years": "年度间比较", "followup": "追问",
+    "mixed_english": "夹杂英文", "polite": "客套问法", "question_word_first": "疑问词前置", "rank": "排名",
+    "several_values": "多个数值", "share": "占比", "state": "表格状态", "sum_rows": "多行求和", "sum_tables": "跨表求和",
+    "terse": "简略问法", "trap": "陷阱题", "typo": "错别字", "year_form": "年份写法", "year_in_text": "正文中的年份",
+}
+
+
+def type_name(t: object) -> str:
+    return TYPE_NAMES.get(str(t), str(t))

@@ -274,6 +274,7 @@ def test_eval_views_from_metrics():
     summary, table, chart, misses = eval_views({"metrics": metrics}, "x.jsonl")
     assert "75.0%" in summary
     assert table["value"][0][:3] == ["全部", 4, "75.0%"]
+    assert table["value"][1][0] == "表格取值"  # gold types in Chinese
     assert list(chart["指标"]) == ["答案准确率", "引用召回率", "引用精确率"]
 
 
