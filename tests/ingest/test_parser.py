@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
+from eval.bench_real_cells import expected_cells
 from ingest.models import CellState
 from ingest.parse import parse_file
-from ingest.template import T3_COLUMNS, T4_COLUMNS
 from tests.conftest import FIXTURES, seed
 
 SEED_META = {
@@ -87,19 +87,6 @@ PDF_STEMS = ["szfgs2024", "hzq2023_working", "hzq2024_working"]
 def pdf_reports(raw_dir):
     return {stem: parse_file(raw_dir / f"{stem}.pdf") for stem in PDF_STEMS}
 
-
-def expected_cells(fx: dict) -> dict[tuple[str, str, str], object]:
-    out = {}
-    for row, cols in fx["table2"].items():
-        for col, v in cols.items():
-            out[("表二", row, col)] = v
-    for row, vals in fx["table3"].items():
-        for c, v in zip(T3_COLUMNS, vals, strict=True):
-            out[("表三", row, c.key)] = v
-    for grp, vals in fx["table4"].items():
-        for c, v in zip(T4_COLUMNS, vals, strict=True):
-            out[("表四", grp, c.key)] = v
-    return out
 
 
 @pytest.mark.parametrize("stem", PDF_STEMS)

@@ -12,29 +12,16 @@ import math
 
 import pytest
 
+from eval.bench_real_cells import expected_cells
 from ingest.models import CellState
 from ingest.readers import read_document
 from ingest.tables_parse import parse_tables
-from ingest.template import T3_COLUMNS, T4_COLUMNS
 from tests.conftest import FIXTURES, SHARED
 
 REAL = SHARED / "corpus" / "real"
 FIXTURE_FILES = sorted((FIXTURES / "real").glob("*.json"))
 GOAL = 0.995
 
-
-def expected_cells(fx: dict) -> dict[tuple[str, str, str], object]:
-    out: dict[tuple[str, str, str], object] = {}
-    for row, cols in fx["table2"].items():
-        for col, v in cols.items():
-            out[("表二", row, col)] = v
-    for row, vals in fx["table3"].items():
-        for c, v in zip(T3_COLUMNS, vals, strict=True):
-            out[("表三", row, c.key)] = v
-    for grp, vals in fx["table4"].items():
-        for c, v in zip(T4_COLUMNS, vals, strict=True):
-            out[("表四", grp, c.key)] = v
-    return out
 
 
 def _same(a, b) -> bool:
