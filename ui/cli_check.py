@@ -10,7 +10,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from ui.cli_common import IndexOpt, JsonOpt, console, emit_json, err_console, fail, make_settings
+from ui.cli_common import IndexOpt, StderrBar, JsonOpt, console, emit_json, err_console, fail, make_settings
 
 _STYLE = {"不通过": "red", "提示": "yellow", "无法核对": "magenta", "通过": "green"}
 
@@ -48,7 +48,7 @@ def check_cmd(
     except ValueError:
         fail(f"未知的结论 {'、'.join(verdict)}：可用 不通过、提示、无法核对、通过")
     parent_map = load_parent_map(parents) if parents else None
-    with _Bar(enabled=not json_out and err_console.is_terminal) as bar:
+    with StderrBar("审核", not json_out and err_console.is_terminal) as bar:
         with ReportIndex(make_settings(index)) as ix:
             reports = load_reports(ix)
         findings = audit_reports(reports, parents=parent_map, progress=bar)
@@ -68,34 +68,6 @@ def check_cmd(
             console.print(f"已导出 {len(shown)} 条到 {escape(str(out))}", highlight=False)
     if strict and any(f.verdict is Verdict.failed for f in scoped):
         raise typer.Exit(1)
-
-
-class _Bar:
-    """A rich progress bar on stderr over the reports audited, or nothing (JSON output, not a terminal)."""
-
-    def __init__(self, enabled: bool):
-        self.bar = self.task = None
-        if enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self.bar = Progress(TextColumn("审核"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                                console=err_console, transient=True)
-
-    def __enter__(self):
-        if self.bar:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar:
-            self.bar.stop()
-
-    def __call__(self, done: int, total: int, source: str) -> None:
-        if self.bar is None:
-            return
-        if self.task is None:
-            self.task = self.bar.add_task("", total=total)
-        self.bar.update(self.task, completed=done, description=escape(source))
 
 
 def _print_findings(rows) -> None:

@@ -62,3 +62,35 @@ def setup_logging(verbose: bool = False) -> None:
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("jieba", "chromadb", "httpx", "sentence_transformers", "transformers", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+class StderrBar:
+    """A rich progress bar on stderr (label, bar, n/m, optionally the time elapsed, the current file's name),
+    or nothing when disabled (JSON output, not a terminal). Called as ``bar(done, total, path)``."""
+
+    def __init__(self, label: str, enabled: bool, *, elapsed: bool = False):
+        self.bar = self.task = None
+        if enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            cols = [TextColumn(label), BarColumn(), MofNCompleteColumn(), *([TimeElapsedColumn()] if elapsed else []),
+                    TextColumn("{task.description}")]
+            self.bar = Progress(*cols, console=err_console, transient=True)
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar:
+            self.bar.stop()
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if self.bar is None:
+            return
+        if self.task is None:
+            self.task = self.bar.add_task("", total=total)
+        from rich.markup import escape
+
+        self.bar.update(self.task, completed=done, description=escape(Path(path).name) if path else "")

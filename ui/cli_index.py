@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from ui.cli_common import IndexOpt, JsonOpt, console, emit_json, err_console, fail, make_settings, user_errors
+from ui.cli_common import IndexOpt, StderrBar, JsonOpt, console, emit_json, err_console, fail, make_settings, user_errors
 
 _STATUS_STYLE = {"ingested": "green", "unchanged": "dim", "failed": "red"}
 
@@ -100,35 +100,6 @@ def parse_cmd(
 # ---------------------------------------------------------------------- ingest
 
 
-class _Progress:
-    """A rich progress bar on stderr, or nothing (JSON output, not a terminal)."""
-
-    def __init__(self, enabled: bool):
-        self.bar = None
-        if enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self.bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                TextColumn("{task.description}"), console=err_console, transient=True)
-            self.task = None
-
-    def __enter__(self):
-        if self.bar:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar:
-            self.bar.stop()
-
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if not self.bar:
-            return
-        if self.task is None:
-            self.task = self.bar.add_task("", total=total)
-        self.bar.update(self.task, completed=done, description=escape(Path(path).name) if path else "")
-
-
 def ingest_cmd(
     paths: list[Path] = typer.Argument(None, help="Files and folders (recursive): .pdf .docx .html .htm .txt"),
     index: Path | None = IndexOpt,
@@ -151,7 +122,7 @@ def ingest_cmd(
     if agency is not None and not agency.strip():
         fail("--agency 不能为空")
     settings = make_settings(index)
-    with _Progress(enabled=not json_out and err_console.is_terminal) as progress:
+    with StderrBar("ingest", not json_out and err_console.is_terminal, elapsed=True) as progress:
         result = ingest_paths(settings, paths or [], prune=prune, rebuild=rebuild, progress=progress,
                               note=None if json_out else
                               lambda m: err_console.print(escape(m), highlight=False, soft_wrap=True),
