@@ -27,7 +27,9 @@ def test_audit_tab_lists_filters_opens_and_exports(page, server):
     verdicts = page.locator("#rqa-audit-verdict")
     verdicts.get_by_label("提示").uncheck()
     verdicts.get_by_label("无法核对").uncheck()
-    page.wait_for_function("() => !document.querySelector('#rqa-audit-grid').innerText.includes('narrative.t3_new')")
+    # two filter updates: wait for the grid after the second one (the first alone already hides narrative.t3_new)
+    page.wait_for_function("() => { const t = document.querySelector('#rqa-audit-grid').innerText;"
+                           " return !t.includes('narrative.t3_new') && !t.includes('? 无法核对'); }", timeout=30_000)
     text = _grid_text(page)
     assert "t4.total" in text and "? 无法核对" not in text and "⚠ 提示" not in text
 
