@@ -10,27 +10,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
-from assistant import text_arithmetic
 from assistant import executor
+from assistant.narrative import Narrative
 from assistant.query import Measure, Operation, Query
 from assistant import refusals
 from assistant.reader import read
-from assistant.scope import is_subsequence
-from assistant.retrieval import (
-    MONEY_UNITS,
-    RE_DATE,
-    STRICT_UNITS,
-    asked_unit,
-    best_sentences,
-    contact_pattern,
-    hybrid_search,
-    number_near,
-    pick_number,
-    section_for,
-    sentence_evidence,
-    split_sentences,
-    tokens,
-)
+from assistant.retrieval import asked_unit, tokens
 from ingest.agency import forms as agency_forms
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, lookup, name
 from assistant.table_facts import column_extreme_answer, ratio_answer, table_rows_answer, table_state_answer, unit_answer
@@ -38,12 +23,11 @@ from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
 from ingest.settings import Settings, get_settings
 from ingest.template import T3, T3_APPLICANT_KEYS, T4, T4_COLUMNS, T4_GROUPS
-from ingest.text import key, numbers_in
+from ingest.text import numbers_in
 
 log = logging.getLogger(__name__)
 
 SEVERAL_SHOWN = 6  # reports answered measure by measure; more is a table, not an answer
-HOLDINGS_SHOWN = 40  # agencies listed by name in a refusal; beyond that, a count
 
 
 def _rule_warning(info: ReportInfo, table: str | None, f: Finding) -> list[str]:
@@ -52,16 +36,6 @@ def _rule_warning(info: ReportInfo, table: str | None, f: Finding) -> list[str]:
         return []
     return [f"{name(info)}报告的{f.table}未通过勾稽校验：{f.detail}"]
 
-
-def _holdings(infos: list[ReportInfo]) -> str:
-    """What the corpus holds, for a refusal: 机关（年份、年份年）；… (built only when refusing)."""
-    years: dict[str, set[int]] = {}
-    for i in infos:
-        years.setdefault(i.agency, set()).add(i.year)
-    parts = [f"{a}（{'、'.join(str(y) for y in sorted(ys))}年）" for a, ys in sorted(years.items())]
-    if len(parts) > HOLDINGS_SHOWN:
-        parts = parts[:HOLDINGS_SHOWN] + [f"等共 {len(parts)} 个机关（reportqa reports 列出全部）"]
-    return "；".join(parts)
 
 class Assistant:
     """Answers questions over one index. Thread-safe; load once, ask many times."""
@@ -78,6 +52,7 @@ class Assistant:
         self._infos: list[ReportInfo] | None = None
         self._vocab: set[str] | None = None
         self._seen_version = self.index.version if hasattr(self.index, "version") else 0
+        self._narr = Narrative(self.index, self.settings, self._absent_terms)
 
     # ---------------------------------------------------------------- corpus
 
@@ -213,7 +188,7 @@ class Assistant:
         return ans, evidence
 
     def _answer_query(self, q: str, a: Query, infos: list[ReportInfo]) -> tuple[Answer, list[Evidence]]:
-        refusal = self._scope_refusal(a, infos)
+        refusal = refusals.scope_refusal(a, infos)
         if refusal is not None:
             return refusal, []
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
@@ -267,12 +242,12 @@ class Assistant:
             self._table_warnings(a, values, warnings)
             blank = [v for v in values if v.blank]
             if blank and len(values) == 1:
-                text += self._narrative_fallback(a, [v.info for v in blank], cited)
+                text += self._narr.fallback([v.info for v in blank], cited)
         else:
-            found = self._narrative(a.model_copy(update={"question": a.search_text}) if a.search_text else a, scope,
+            found = self._narr.answer(a.model_copy(update={"question": a.search_text}) if a.search_text else a, scope,
                                     cited)
             if found is None:
-                return self._not_found(q, a, scope), []
+                return refusals.not_found(q, a, scope), []
             text, value = found
         if a.previous_missing is not None:
             who = "、".join(a.agencies) or "所问机关"
@@ -301,272 +276,7 @@ class Assistant:
         ans, evidence = self._answer_query(q, text_q, infos)
         return (ans, evidence) if ans.answerable and ans.value is not None else None
 
-    # ---------------------------------------------------------------- refusals
-
-    def _scope_refusal(self, a: Query, infos: list[ReportInfo]) -> Answer | None:
-        if a.scope.ambiguous and not a.scope.agencies:
-            which = "；".join(f"「{w}」可能指：{'、'.join(c)}" for w, c in a.scope.ambiguous.items())
-            return Answer(question=a.question, answerable=False, intent="refusal",
-                          answer=f"问题中的机关不明确。{which}。请写明是哪一个机关再问。")
-        if a.scope.invalid_years:
-            return Answer(question=a.question, answerable=False, intent="refusal",
-                          answer=f"「{'、'.join(a.scope.invalid_years)}」不是有效的报告年份，无法回答。现有报告：{_holdings(infos)}。")
-        if a.unknown_agencies and not a.agencies:
-            who = "、".join(a.unknown_agencies)
-            return Answer(question=a.question, answerable=False, intent="refusal",
-                          answer=f"语料中没有「{who}」的报告，无法回答。现有报告：{_holdings(infos)}。")
-        if a.years:
-            pool = [i for i in infos if not a.agencies or i.agency in a.agencies]
-            missing = [y for y in a.years if not any(i.year == y for i in pool)]
-            if missing and (a.intent != "compare" or len(missing) == len(a.years)) or not any(i.year in a.years for i in pool):
-                who = "、".join(a.agencies) or "任何机关"
-                years = "、".join(str(y) for y in sorted({i.year for i in pool})) or "无"
-                return Answer(question=a.question, answerable=False, intent="refusal",
-                              answer=f"语料中没有{who}{'、'.join(str(y) for y in missing or a.years)}年的报告，无法回答。"
-                                     f"{'该机关' if a.agencies else '语料'}现有年份：{years}。现有报告：{_holdings(infos)}。")
-        return None
-
-    def _not_found(self, q: str, a: Query, scope: list[ReportInfo]) -> Answer:
-        where = "、".join(sorted({name(i) for i in scope})) if len(scope) <= 4 else f"{len(scope)} 份报告"
-        words = list(dict.fromkeys(a.quantity_words or a.measure_like))
-        what = (f"报告的表格中没有{'、'.join(f'「{w}」' for w in words)}这一项，正文中也没有找到与之相邻的数字。"
-                if words else "")
-        return Answer(question=q, answerable=False, intent="refusal",
-                      answer=f"{what}在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")
-
-    # ---------------------------------------------------------------- narrative
-
-    def _narrative(self, a: Query, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
-        ids = {i.report_id for i in scope}
-        if re.search(r"几个部分|几部分|哪几个部分|哪些部分|分为几|由哪些部分", key(a.question)) and len(scope) <= 3:
-            return self._parts_answer(scope, cited)
-        routed = section_for(a.question)
-        if routed is not None and len(scope) <= 3:
-            found = self._section_answer(a, scope, routed, cited)
-            if found is not None:
-                return found
-        pattern = contact_pattern(a.question)
-        if pattern is not None and len(scope) <= 3:
-            found = self._pattern_answer(scope, pattern, cited)
-            if found is not None or pattern is RE_DATE:  # no signature date: say so, never a date from the text
-                return found
-        if not a.wants_number and len(scope) <= 3:
-            found = self._subpart_answer(a, scope, cited)
-            if found is not None:
-                return found
-        hits = hybrid_search(self.index, self.settings, a.question, ids)
-        if not hits:
-            return None
-        best = hits[0]
-        dense = max((h.dense for h in hits[:3] if h.dense is not None), default=None)
-        if self.settings.embedding_model == "fake":  # the test embedder's similarities mean nothing
-            dense = None
-        infos = {i.report_id: i for i in scope}
-        names = {n for i in scope for n in (i.agency, *i.agency_variants)}
-        sents = best_sentences(a.question, hits, self.settings.answer_top_k, want_number=a.wants_number, ignore=names)
-        if not sents:
-            return None
-        top_overlap = max(s.overlap for s in sents)
-        # calibrated refusal (eval/gold): off-topic questions score below min_relevance with e5,
-        # every answerable narrative question above it; with no dense score, lexical overlap decides
-        if (dense is not None and dense < self.settings.min_relevance) or (dense is None and top_overlap < 0.34):
-            log.info("narrative refusal: dense=%s overlap=%.2f best=%s", dense, top_overlap, best.chunk.section)
-            return None
-        absent = [t for t in self._absent_terms(a.question)
-                  if not any(is_subsequence(t, n) for n in names)]  # 市政府办 abbreviates 青山市人民政府办公室
-        if absent and a.wants_number:
-            log.info("narrative refusal: %s not in the corpus", absent)
-            return None
-        if a.wants_number:
-            done = self._arithmetic(a, scope, hits, names, infos, cited)
-            if done is not None:
-                return done
-        if len(a.agencies) >= 2:  # one best sentence per named agency, so none is left out
-            per = []
-            for info in scope:
-                own = [h for h in hits if h.chunk.report_id == info.report_id]
-                per += best_sentences(a.question, own, 1, want_number=a.wants_number, ignore=names)
-            sents = per or sents
-        value, no_unit = None, None
-        if a.wants_number:
-            pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
-                            if x not in sents]
-            unit = asked_unit(a.question)
-            picked = pick_number(a.question, [x.text for x in pool], names)
-            if picked is None and unit in STRICT_UNITS:  # look further before giving up
-                pool += [x for x in best_sentences(a.question, hits, 60, want_number=True, ignore=names)
-                         if x not in pool]
-                picked = pick_number(a.question, [x.text for x in pool], names)
-            if picked is None and unit in STRICT_UNITS and unit not in MONEY_UNITS:
-                # (a sum of money must follow the question's own words: 工作经费 is not 信息处理费)
-                # the words before the number differ (政府信息 … 政务信息15条): the clause sharing most of the
-                # question's words (or bigrams), if its number carries the asked unit
-                op = text_arithmetic.best_operand(a.question, pool, names, unit, require_unit=True)
-                if op is not None:
-                    picked = (op.value, pool.index(op.sentence))
-            if picked is None and unit in MONEY_UNITS:
-                log.info("narrative refusal: a sum of money asked, none stated near the question's words")
-                return None
-            if picked is not None and not _next_to_words(pool[picked[1]].text, a.quantity_words):
-                log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
-                return None  # 工作经费是多少: a number of a sentence without 经费 is no answer
-            if picked is not None:
-                value, at = picked
-                sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
-            elif unit in STRICT_UNITS:  # 发布信息多少条: 12场 is no answer
-                no_unit = unit
-            else:
-                value = number_near(sents[0].text, a.question)
-                if value is not None and not _next_to_words(sents[0].text, a.quantity_words):
-                    log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
-                    return None
-        # quote only what bears on the question: drop sentences far weaker than the best one
-        top = max(x.overlap for x in sents)
-        sents = [sents[0]] + [x for x in sents[1:] if x.overlap >= 0.6 * top and x.overlap > 0]
-        lines = []
-        for s in sents:
-            mark = cited.add([sentence_evidence(s, infos)])
-            info = infos.get(s.chunk.report_id)
-            who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
-            lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
-        if a.wants_number and a.quantity_words and value is None:
-            log.info("narrative refusal: no number next to %s", a.quantity_words)
-            return None
-        head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}：")
-        if no_unit:
-            head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
-        return head + "\n" + "\n".join(lines), value
-
-    def _arithmetic(self, a: Query, scope: list[ReportInfo], hits: list, names: set[str],
-                    infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float] | None:
-        """A sum or difference of two numbers the text states (two terms of one report, or one term in two)."""
-        if len(scope) == 1:
-            calc = text_arithmetic.within_report(a.question, hits, names)
-        elif len(scope) == 2:
-            order = sorted(scope, key=lambda i: (a.years.index(i.year) if i.year in a.years else 9,
-                                                 a.agencies.index(i.agency) if i.agency in a.agencies else 9))
-            calc = text_arithmetic.across_reports(
-                a.question, [[h for h in hits if h.chunk.report_id == i.report_id] for i in order],
-                {f for n in names for f in agency_forms(n)})
-        else:
-            return None
-        if calc is None:
-            return None
-        parts = []
-        for o in calc.operands:
-            info = infos.get(o.sentence.chunk.report_id)
-            who = f"{name(info)}：" if info and len(scope) > 1 else ""
-            mark = cited.add([sentence_evidence(o.sentence, infos)])
-            parts.append((who, o, mark))
-        (wa, oa, ma), (wb, ob, mb) = parts
-        a_side = f"{wa}{oa.term + ' ' if oa.term else ''}{fmt(oa.value)} {oa.unit}".rstrip() + ma
-        b_side = f"{wb}{ob.term + ' ' if ob.term else ''}{fmt(ob.value)} {ob.unit}".rstrip() + mb
-        u = f" {oa.unit}" if oa.unit and oa.unit == ob.unit else ""
-        if calc.op == "sum":
-            value = calc.value
-            text = f"{a_side}，{b_side}，合计 {fmt(oa.value)} + {fmt(ob.value)} = {fmt(value)}{u}。"
-        else:  # …比…多多少 -> first - second; …比…少多少 -> second - first
-            less = text_arithmetic.asks_less(a.question)
-            value = -calc.value if less else calc.value
-            if isinstance(value, float):
-                value = round(value, 6)
-            diff = calc.value
-            text = f"{a_side}，{b_side}，前者比后者{'多' if diff >= 0 else '少'} {fmt(abs(diff))}{u}。"
-        lines = [f"- {name(infos[o.sentence.chunk.report_id])}「{o.sentence.chunk.section}」：{o.sentence.text}{m}"
-                 for _, o, m in parts if o.sentence.chunk.report_id in infos]
-        return "据报告原文计算：" + text + "\n" + "\n".join(dict.fromkeys(lines)), value
-
-    def _section_answer(self, a: Query, scope: list[ReportInfo], routed: tuple[str, bool],
-                        cited: Cited) -> tuple[str, None] | None:
-        """Questions about a template section (存在哪些问题 -> 五, 第四部分 -> 四): quote the section itself,
-        in document order, for each report in scope."""
-        number, title_only = routed
-        if a.wants_number and not title_only:
-            return None  # a number inside the section: leave it to retrieval
-        lines = []
-        for info in scope:
-            report = self.index.get_report(info.report_id)
-            sec = report.top_section(number)
-            if sec is None:
-                continue
-            if title_only:
-                ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
-                              source=info.source, page=sec.page_start, section=sec.path, quote=sec.title)
-                lines.append(f"- {name(info)}报告第{number}部分是「{sec.path}」{cited.add([ev])}")
-                continue
-            sents = []
-            for part in [sec, *sec.children]:
-                for x in split_sentences(part.text):
-                    if not re.fullmatch(r"（[一二三四五六七八九十]+）[^。]{0,24}。?", x):
-                        sents.append((part, x))
-            if not sents and sec.text.strip():
-                sents = [(sec, sec.text.strip())]  # a section that says just 无
-            for part, x in sents[: self.settings.answer_top_k + 1]:
-                ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
-                              source=info.source, page=part.page_start, section=part.path, quote=x)
-                lines.append(f"- {name(info)}「{part.path}」：{x}{cited.add([ev])}")
-        if not lines:
-            return None
-        return "报告原文相关表述：\n" + "\n".join(lines), None
-
-    def _parts_answer(self, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | None]:
-        """The report's top-level parts as printed (their titles are the quotes)."""
-        lines, counts = [], set()
-        for info in scope:
-            tops = [x for x in self.index.get_report(info.report_id).sections if x.number]
-            counts.add(len(tops))
-            marks = [cited.add([Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
-                                         source=info.source, page=x.page_start, section=x.path, quote=x.title)])
-                     for x in tops]
-            lines.append(f"{name(info)}报告共 {len(tops)} 个部分：" + "；".join(f"{x.title}{m}" for x, m in zip(tops, marks)))
-        return "\n".join(lines), (counts.pop() if len(counts) == 1 else None)
-
-    def _pattern_answer(self, scope: list[ReportInfo], pattern, cited: Cited) -> tuple[str, None] | None:
-        """Contact details (phone, e-mail): the sentence that holds one, usually in the preamble."""
-        last = pattern is RE_DATE  # a report's date: the last line of its last section, ending in a date
-        lines = []
-        for info in scope:
-            report = self.index.get_report(info.report_id)
-            sections = report.all_sections()
-            if last:
-                tops = [x for x in report.sections if x.number]
-                sections = [x for x in sections if tops and x.path.startswith(tops[-1].path)][::-1]
-            for sec in sections:
-                sents = split_sentences(sec.text)
-                if last:
-                    sents = [x for x in sents[::-1][:1] if re.search(RE_DATE.pattern + r"\s*。?$", x)]
-                hit = next((x for x in sents if pattern.search(x)), None)
-                if hit:
-                    found = pattern.findall(hit)[-1 if last else 0]
-                    ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
-                                  source=info.source, page=sec.page_start, section=sec.path, quote=hit)
-                    lines.append(f"- {name(info)}：{found}（「{sec.path}」：{hit}）{cited.add([ev])}")
-                    break
-        return ("报告原文：\n" + "\n".join(lines), None) if lines else None
-
-    _TOPICS = ("依申请公开", "主动公开", "政府信息管理", "平台建设", "监督保障", "信息处理费", "人大代表建议", "政协提案",
-               "工作创新", "创新情况", "工作要点", "数据统计")
-
-    def _subpart_answer(self, a: Query, scope: list[ReportInfo], cited: Cited) -> tuple[str, None] | None:
-        """A question naming a template sub-part (依申请公开情况怎么样): quote that sub-part."""
-        qk = key(a.question)
-        topics = [t for t in self._TOPICS if t in qk]
-        if not topics:
-            return None
-        lines = []
-        for info in scope:
-            report = self.index.get_report(info.report_id)
-            for sec in report.all_sections():
-                title = key(sec.title).replace("依法申请", "依申请")
-                if not sec.children and sec.number.startswith("（") and any(t in title for t in topics):
-                    sents = [x for x in split_sentences(sec.text)
-                             if not re.fullmatch(r"（[一二三四五六七八九十]+）[^。]{0,24}。?", x)] or [sec.text.strip()]
-                    for x in sents[:2]:
-                        ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
-                                      source=info.source, page=sec.page_start, section=sec.path, quote=x)
-                        lines.append(f"- {name(info)}「{sec.path}」：{x}{cited.add([ev])}")
-                    break
-        return ("报告原文相关表述：\n" + "\n".join(lines), None) if lines else None
+    # ---------------------------------------------------------------- corpus words
 
     def _absent_terms(self, question: str) -> list[str]:
         """Content words of the question (3+ characters) that occur nowhere in the corpus: 访问量, 经费支出 …"""
@@ -582,24 +292,6 @@ class Assistant:
         names = {f for i in self.reports() for n in (i.agency, *i.agency_variants) for f in agency_forms(n)}
         return [t for t in tokens(question) if len(t) >= 3 and t.lower() not in vocab
                 and not any(w in t for w in ("几", "哪", "怎", "什么", "多少")) and not any(t in n for n in names)]
-
-    def _narrative_fallback(self, a: Query, infos: list[ReportInfo], cited: Cited) -> str:
-        """A blank table: quote what the text says about applications instead (依申请公开 sub-part first)."""
-        out = []
-        for info in infos:
-            report = self.index.get_report(info.report_id)
-            secs = [s for s in report.all_sections() if "依申请" in s.title or "申请" in s.title]
-            secs += [s for s in report.all_sections() if s.number == "三"]
-            for sec in secs:
-                sents = [x for x in re.split(r"(?<=[。；])", sec.text)
-                         if "申请" in x and not re.fullmatch(r"\s*（[一二三四五六七八九十]+）[^。]{0,20}。?\s*", x)]
-                if sents:
-                    quote = sents[0].strip()
-                    ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
-                                  source=info.source, page=sec.page_start, section=sec.path, quote=quote)
-                    out.append(f"\n正文相关表述（{sec.path}）：「{quote}」{cited.add([ev])}")
-                    break
-        return "".join(out)
 
     # ---------------------------------------------------------------- warnings
 
@@ -714,17 +406,6 @@ def _counted_in_text(a: Query) -> bool:
     """A count asked in 条/篇 of 表三/表四, whose cells count 件: the text's own count is asked (不予公开信息数多少条)."""
     unit = asked_unit(a.question)
     return unit in ("条", "篇") and all(m.table in (T3, T4) for m in a.measures)
-
-
-def _next_to_words(sentence: str, words: list[str]) -> bool:
-    """Each of the question's own quantity words (those the template has no cell for) shares two characters in a
-    row with the sentence a narrative number is taken from."""
-    text = key(sentence)
-    for w in words:
-        w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
-        if len(w) >= 2 and not any(w[i:i + 2] in text for i in range(len(w) - 1)):
-            return False
-    return True
 
 
 def numbers_supported(answer: Answer) -> bool:

@@ -1,4 +1,5 @@
-"""Refusals that name what was not understood: a quantity the template has no cell for (撤回, 答复满意率)."""
+"""Refusals that name what was not understood: a quantity the template has no cell for (撤回, 答复满意率), an agency
+or year the corpus does not hold, a question nothing in the reports answers."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import difflib
 from assistant.lexicon import default_lexicon
 from assistant.models import Answer
 from assistant.query import Query, column_label, row_label
+from assistant.table_answers import name
+from ingest.index import ReportInfo
 
 SUGGESTED = 3
 
@@ -40,3 +43,52 @@ def unplaced_refusal(a: Query) -> Answer | None:
     return Answer(question=a.question, answerable=False, intent="refusal",
                   answer=f"年报的表格中没有{words}这一项，无法回答（不会用相近的单元格代替）。{near}"
                          f"如要问其中某一项，请换用表格里的名称。")
+
+
+HOLDINGS_SHOWN = 40  # agencies listed by name in a refusal; beyond that, a count
+
+
+def holdings(infos: list[ReportInfo]) -> str:
+    """What the corpus holds, for a refusal: 机关（年份、年份年）；… (built only when refusing)."""
+    years: dict[str, set[int]] = {}
+    for i in infos:
+        years.setdefault(i.agency, set()).add(i.year)
+    parts = [f"{a}（{'、'.join(str(y) for y in sorted(ys))}年）" for a, ys in sorted(years.items())]
+    if len(parts) > HOLDINGS_SHOWN:
+        parts = parts[:HOLDINGS_SHOWN] + [f"等共 {len(parts)} 个机关（reportqa reports 列出全部）"]
+    return "；".join(parts)
+
+
+def scope_refusal(a: Query, infos: list[ReportInfo]) -> Answer | None:
+    """An agency or year the question names that is unclear, invalid or not in the corpus."""
+    if a.scope.ambiguous and not a.scope.agencies:
+        which = "；".join(f"「{w}」可能指：{'、'.join(c)}" for w, c in a.scope.ambiguous.items())
+        return Answer(question=a.question, answerable=False, intent="refusal",
+                      answer=f"问题中的机关不明确。{which}。请写明是哪一个机关再问。")
+    if a.scope.invalid_years:
+        return Answer(question=a.question, answerable=False, intent="refusal",
+                      answer=f"「{'、'.join(a.scope.invalid_years)}」不是有效的报告年份，无法回答。现有报告：{holdings(infos)}。")
+    if a.unknown_agencies and not a.agencies:
+        who = "、".join(a.unknown_agencies)
+        return Answer(question=a.question, answerable=False, intent="refusal",
+                      answer=f"语料中没有「{who}」的报告，无法回答。现有报告：{holdings(infos)}。")
+    if a.years:
+        pool = [i for i in infos if not a.agencies or i.agency in a.agencies]
+        missing = [y for y in a.years if not any(i.year == y for i in pool)]
+        if missing and (a.intent != "compare" or len(missing) == len(a.years)) or not any(i.year in a.years for i in pool):
+            who = "、".join(a.agencies) or "任何机关"
+            years = "、".join(str(y) for y in sorted({i.year for i in pool})) or "无"
+            return Answer(question=a.question, answerable=False, intent="refusal",
+                          answer=f"语料中没有{who}{'、'.join(str(y) for y in missing or a.years)}年的报告，无法回答。"
+                                 f"{'该机关' if a.agencies else '语料'}现有年份：{years}。现有报告：{holdings(infos)}。")
+    return None
+
+
+def not_found(q: str, a: Query, scope: list[ReportInfo]) -> Answer:
+    """Nothing in the reports in scope answers the question (naming the quantity words it looked for)."""
+    where = "、".join(sorted({name(i) for i in scope})) if len(scope) <= 4 else f"{len(scope)} 份报告"
+    words = list(dict.fromkeys(a.quantity_words or a.measure_like))
+    what = (f"报告的表格中没有{'、'.join(f'「{w}」' for w in words)}这一项，正文中也没有找到与之相邻的数字。"
+            if words else "")
+    return Answer(question=q, answerable=False, intent="refusal",
+                  answer=f"{what}在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")

@@ -1,0 +1,230 @@
+"""The narrative path of one question: route a question about the report's structure to its section, else hybrid
+retrieval -> the best sentences -> (for a number question) the number next to the question's own words, or a sum /
+difference of two stated numbers. ``None`` means "the text does not answer this": the caller refuses."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Callable
+
+from assistant import narrative_sections as sections
+from assistant import text_arithmetic
+from assistant.query import Query
+from assistant.retrieval import (
+    MONEY_UNITS,
+    RE_DATE,
+    STRICT_UNITS,
+    Sentence,
+    asked_unit,
+    best_sentences,
+    contact_pattern,
+    hybrid_search,
+    number_near,
+    pick_number,
+    section_for,
+    sentence_evidence,
+)
+from assistant.scope import is_subsequence
+from assistant.table_answers import Cited, fmt, name
+from ingest.agency import forms as agency_forms
+from ingest.index import ReportIndex, ReportInfo
+from ingest.settings import Settings
+from ingest.text import key
+
+log = logging.getLogger(__name__)
+
+NarrativeResult = tuple[str, int | float | None]
+
+
+def next_to_words(sentence: str, words: list[str]) -> bool:
+    """Each of the question's own quantity words (those the template has no cell for) shares two characters in a
+    row with the sentence a narrative number is taken from."""
+    text = key(sentence)
+    for w in words:
+        w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
+        if len(w) >= 2 and not any(w[i:i + 2] in text for i in range(len(w) - 1)):
+            return False
+    return True
+
+
+class Narrative:
+    """Answers a question from the report text. ``absent_terms(question)``: the question's content words that
+    occur nowhere in the corpus (the assistant caches the corpus vocabulary)."""
+
+    def __init__(self, index: ReportIndex, settings: Settings, absent_terms: Callable[[str], list[str]]):
+        self.index = index
+        self.settings = settings
+        self.absent_terms = absent_terms
+
+    def fallback(self, infos: list[ReportInfo], cited: Cited) -> str:
+        """What the text says about applications, for a blank table."""
+        return sections.applications_fallback(self.index, infos, cited)
+
+    def answer(self, a: Query, scope: list[ReportInfo], cited: Cited) -> NarrativeResult | None:
+        routed = self._structural(a, scope, cited)
+        if routed is not None:
+            return None if routed is _NOTHING else routed
+        ids = {i.report_id for i in scope}
+        hits = hybrid_search(self.index, self.settings, a.question, ids)
+        if not hits:
+            return None
+        best = hits[0]
+        dense = max((h.dense for h in hits[:3] if h.dense is not None), default=None)
+        if self.settings.embedding_model == "fake":  # the test embedder's similarities mean nothing
+            dense = None
+        infos = {i.report_id: i for i in scope}
+        names = {n for i in scope for n in (i.agency, *i.agency_variants)}
+        sents = best_sentences(a.question, hits, self.settings.answer_top_k, want_number=a.wants_number, ignore=names)
+        if not sents:
+            return None
+        top_overlap = max(s.overlap for s in sents)
+        # calibrated refusal (eval/gold): off-topic questions score below min_relevance with e5,
+        # every answerable narrative question above it; with no dense score, lexical overlap decides
+        if (dense is not None and dense < self.settings.min_relevance) or (dense is None and top_overlap < 0.34):
+            log.info("narrative refusal: dense=%s overlap=%.2f best=%s", dense, top_overlap, best.chunk.section)
+            return None
+        absent = [t for t in self.absent_terms(a.question)
+                  if not any(is_subsequence(t, n) for n in names)]  # 市政府办 abbreviates 青山市人民政府办公室
+        if absent and a.wants_number:
+            log.info("narrative refusal: %s not in the corpus", absent)
+            return None
+        if a.wants_number:
+            done = self._arithmetic(a, scope, hits, names, infos, cited)
+            if done is not None:
+                return done
+        if len(a.agencies) >= 2:  # one best sentence per named agency, so none is left out
+            per = []
+            for info in scope:
+                own = [h for h in hits if h.chunk.report_id == info.report_id]
+                per += best_sentences(a.question, own, 1, want_number=a.wants_number, ignore=names)
+            sents = per or sents
+        value, no_unit = None, None
+        if a.wants_number:
+            picked = self._number(a, sents, hits, names)
+            if picked is None:
+                return None
+            value, no_unit, sents = picked
+        return self._quote(a, sents, infos, cited, value, no_unit)
+
+    def _structural(self, a: Query, scope: list[ReportInfo], cited: Cited) -> NarrativeResult | object | None:
+        """A question about the report's structure (its parts, a section, a signature date, a sub-part), answered
+        from the report itself; ``_NOTHING`` when that question finds nothing and must not go on to retrieval."""
+        if len(scope) > 3:
+            return None
+        if re.search(r"几个部分|几部分|哪几个部分|哪些部分|分为几|由哪些部分", key(a.question)):
+            return sections.parts_answer(self.index, scope, cited)
+        routed = section_for(a.question)
+        if routed is not None:
+            found = sections.section_answer(self.index, a, scope, routed, cited, self.settings.answer_top_k)
+            if found is not None:
+                return found
+        pattern = contact_pattern(a.question)
+        if pattern is not None:
+            found = sections.pattern_answer(self.index, scope, pattern, cited)
+            if found is not None:
+                return found
+            if pattern is RE_DATE:  # no signature date: say so, never a date from the text
+                return _NOTHING
+        if not a.wants_number:
+            return sections.subpart_answer(self.index, a, scope, cited)
+        return None
+
+    def _number(self, a: Query, sents: list[Sentence], hits: list, names: set[str]
+                ) -> tuple[int | float | None, str | None, list[Sentence]] | None:
+        """(value, the strict unit none was found in, the sentences to quote — the number's first), or ``None``
+        when the number found does not sit next to the question's own words (a refusal)."""
+        value, no_unit = None, None
+        pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
+                        if x not in sents]
+        unit = asked_unit(a.question)
+        picked = pick_number(a.question, [x.text for x in pool], names)
+        if picked is None and unit in STRICT_UNITS:  # look further before giving up
+            pool += [x for x in best_sentences(a.question, hits, 60, want_number=True, ignore=names)
+                     if x not in pool]
+            picked = pick_number(a.question, [x.text for x in pool], names)
+        if picked is None and unit in STRICT_UNITS and unit not in MONEY_UNITS:
+            # (a sum of money must follow the question's own words: 工作经费 is not 信息处理费)
+            # the words before the number differ (政府信息 … 政务信息15条): the clause sharing most of the
+            # question's words (or bigrams), if its number carries the asked unit
+            op = text_arithmetic.best_operand(a.question, pool, names, unit, require_unit=True)
+            if op is not None:
+                picked = (op.value, pool.index(op.sentence))
+        if picked is None and unit in MONEY_UNITS:
+            log.info("narrative refusal: a sum of money asked, none stated near the question's words")
+            return None
+        if picked is not None and not next_to_words(pool[picked[1]].text, a.quantity_words):
+            log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
+            return None  # 工作经费是多少: a number of a sentence without 经费 is no answer
+        if picked is not None:
+            value, at = picked
+            sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
+        elif unit in STRICT_UNITS:  # 发布信息多少条: 12场 is no answer
+            no_unit = unit
+        else:
+            value = number_near(sents[0].text, a.question)
+            if value is not None and not next_to_words(sents[0].text, a.quantity_words):
+                log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
+                return None
+        return value, no_unit, sents
+
+    def _quote(self, a: Query, sents: list[Sentence], infos: dict[str, ReportInfo], cited: Cited,
+               value: int | float | None, no_unit: str | None) -> NarrativeResult | None:
+        # quote only what bears on the question: drop sentences far weaker than the best one
+        top = max(x.overlap for x in sents)
+        sents = [sents[0]] + [x for x in sents[1:] if x.overlap >= 0.6 * top and x.overlap > 0]
+        lines = []
+        for s in sents:
+            mark = cited.add([sentence_evidence(s, infos)])
+            info = infos.get(s.chunk.report_id)
+            who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
+            lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
+        if a.wants_number and a.quantity_words and value is None:
+            log.info("narrative refusal: no number next to %s", a.quantity_words)
+            return None
+        head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}：")
+        if no_unit:
+            head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
+        return head + "\n" + "\n".join(lines), value
+
+    def _arithmetic(self, a: Query, scope: list[ReportInfo], hits: list, names: set[str],
+                    infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float] | None:
+        """A sum or difference of two numbers the text states (two terms of one report, or one term in two)."""
+        if len(scope) == 1:
+            calc = text_arithmetic.within_report(a.question, hits, names)
+        elif len(scope) == 2:
+            order = sorted(scope, key=lambda i: (a.years.index(i.year) if i.year in a.years else 9,
+                                                 a.agencies.index(i.agency) if i.agency in a.agencies else 9))
+            calc = text_arithmetic.across_reports(
+                a.question, [[h for h in hits if h.chunk.report_id == i.report_id] for i in order],
+                {f for n in names for f in agency_forms(n)})
+        else:
+            return None
+        if calc is None:
+            return None
+        parts = []
+        for o in calc.operands:
+            info = infos.get(o.sentence.chunk.report_id)
+            who = f"{name(info)}：" if info and len(scope) > 1 else ""
+            mark = cited.add([sentence_evidence(o.sentence, infos)])
+            parts.append((who, o, mark))
+        (wa, oa, ma), (wb, ob, mb) = parts
+        a_side = f"{wa}{oa.term + ' ' if oa.term else ''}{fmt(oa.value)} {oa.unit}".rstrip() + ma
+        b_side = f"{wb}{ob.term + ' ' if ob.term else ''}{fmt(ob.value)} {ob.unit}".rstrip() + mb
+        u = f" {oa.unit}" if oa.unit and oa.unit == ob.unit else ""
+        if calc.op == "sum":
+            value = calc.value
+            text = f"{a_side}，{b_side}，合计 {fmt(oa.value)} + {fmt(ob.value)} = {fmt(value)}{u}。"
+        else:  # …比…多多少 -> first - second; …比…少多少 -> second - first
+            less = text_arithmetic.asks_less(a.question)
+            value = -calc.value if less else calc.value
+            if isinstance(value, float):
+                value = round(value, 6)
+            diff = calc.value
+            text = f"{a_side}，{b_side}，前者比后者{'多' if diff >= 0 else '少'} {fmt(abs(diff))}{u}。"
+        lines = [f"- {name(infos[o.sentence.chunk.report_id])}「{o.sentence.chunk.section}」：{o.sentence.text}{m}"
+                 for _, o, m in parts if o.sentence.chunk.report_id in infos]
+        return "据报告原文计算：" + text + "\n" + "\n".join(dict.fromkeys(lines)), value
+
+
+_NOTHING = object()  # a structural question that found nothing: refuse, do not retrieve
