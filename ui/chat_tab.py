@@ -1,0 +1,144 @@
+"""The 问答 tab: its layout (:func:`build_chat_tab`) and its events (:func:`wire_chat`). The handlers are in
+:mod:`ui.chat` (asking, conversations, citations, export) and :mod:`ui.handlers` (feedback)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import gradio as gr
+
+from ui import render
+from ui.handlers import examples_html
+from ui.web_assets import CARDS_JS, EXAMPLES_JS, SOURCE_JS
+from ui.web_common import AGENCY_ALL, YEAR_ALL, _safe
+
+ASSISTANT_CONCURRENCY = 2  # two CPU cores: two answers computed at a time, the rest wait in the queue
+
+
+def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
+    """The 问答 tab inside the open gr.Tabs; returns its components by name."""
+    with gr.Tab("问答", id="ask"):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=11, min_width=320):
+                with gr.Row(elem_id="rqa-convs"):
+                    convs_dd = gr.Dropdown([], value=None, label="对话（保存在本浏览器中）", scale=4,
+                                           min_width=220, elem_id="rqa-conv-list")
+                    with gr.Column(scale=3, min_width=220, elem_id="rqa-conv-tools"):
+                        with gr.Row():
+                            clear = gr.Button("新对话", size="sm", variant="primary", min_width=64,
+                                              elem_id="rqa-clear")
+                            conv_delete = gr.Button("删除", size="sm", variant="stop", min_width=56,
+                                                    elem_id="rqa-conv-delete")
+                        with gr.Row():
+                            conv_name = gr.Textbox(placeholder="新名称", show_label=False, scale=3,
+                                                   min_width=90, elem_id="rqa-conv-name", container=False)
+                            conv_rename = gr.Button("重命名", size="sm", scale=1, min_width=64,
+                                                    elem_id="rqa-conv-rename")
+                with gr.Row():
+                    agency_dd = gr.Dropdown(agencies, value=AGENCY_ALL, label="机关", scale=3,
+                                            elem_id="rqa-agency")
+                    year_dd = gr.Dropdown(years, value=YEAR_ALL, label="年度", scale=1, elem_id="rqa-year")
+                chatbot = gr.Chatbot(
+                    label="对话", show_label=False, elem_id="rqa-chat", height=520, layout="bubble",
+                    feedback_options=("Like", "Dislike"), buttons=[],
+                    placeholder="请输入关于政府信息公开年报的问题，例如某机关某年收到多少申请、"
+                                "因某种原因不予公开多少件、行政复议结果如何……",
+                )
+                # on a phone the source opens here, under the answer (CSS shows one of the two panels)
+                source_m = gr.HTML("", js_on_load=SOURCE_JS, elem_id="rqa-source-m",
+                                   elem_classes=["rqa-phone-only"])
+                with gr.Row():
+                    box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8,
+                                     elem_id="rqa-question", autofocus=True)
+                    send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rqa-send")
+                with gr.Row(elem_id="rqa-actions"):
+                    copy_txt = gr.Button("复制文本", size="sm", min_width=70, elem_id="rqa-copy-text")
+                    copy_md = gr.Button("复制 Markdown", size="sm", min_width=90, elem_id="rqa-copy-md")
+                    dl_answer = gr.DownloadButton("导出回答", size="sm", min_width=70, elem_id="rqa-dl-answer",
+                                                  interactive=False)
+                    dl_csv = gr.DownloadButton("导出表格 CSV", size="sm", min_width=90, elem_id="rqa-dl-csv",
+                                               interactive=False)
+                    dl_conv = gr.DownloadButton("导出对话", size="sm", min_width=70, elem_id="rqa-dl-conv",
+                                                interactive=False)
+                plain_box = gr.Textbox(visible="hidden", elem_id="rqa-plain")
+                md_box = gr.Textbox(visible="hidden", elem_id="rqa-md")
+                examples = gr.HTML(examples_html(h.examples(), demo=h.is_demo()), js_on_load=EXAMPLES_JS, elem_id="rqa-examples")
+                with gr.Row(elem_id="rqa-feedback"):
+                    gr.Markdown("点击每个回答下方的 赞 / 踩 图标评价答案；点“踩”后可填写正确答案，用于改进评测集。",
+                                elem_id="rqa-fb-hint")
+                with gr.Row(visible=False, elem_id="rqa-correct-row") as correct_row:
+                    correct_box = gr.Textbox(label="正确答案（可选）", placeholder="例如：105 或 一句话的正确答案",
+                                             scale=6, elem_id="rqa-correct")
+                    correct_send = gr.Button("提交更正", scale=1, min_width=90, elem_id="rqa-correct-send")
+                    correct_skip = gr.Button("不填写", scale=1, min_width=80, size="sm")
+            with gr.Column(scale=9, min_width=360):
+                gr.Markdown("#### 引用")
+                cards = gr.HTML(render.CARDS_EMPTY, js_on_load=CARDS_JS, elem_id="rqa-cards")
+                gr.Markdown("#### 原文")
+                source = gr.HTML(render.SOURCE_EMPTY, js_on_load=SOURCE_JS, elem_id="rqa-source")
+                jump_box = gr.Textbox(visible="hidden", elem_id="rqa-jump")  # '<answer id>-<n>' from a [n] click
+    return SimpleNamespace(
+        convs_dd=convs_dd, clear=clear, conv_delete=conv_delete, conv_name=conv_name, conv_rename=conv_rename,
+        agency_dd=agency_dd, year_dd=year_dd, chatbot=chatbot, source_m=source_m, box=box, send=send,
+        copy_txt=copy_txt, copy_md=copy_md, dl_answer=dl_answer, dl_csv=dl_csv, dl_conv=dl_conv, plain_box=plain_box,
+        md_box=md_box, examples=examples, correct_box=correct_box, correct_send=correct_send,
+        correct_skip=correct_skip, cards=cards, source=source, jump_box=jump_box, correct_row=correct_row)
+
+
+def wire_chat(h: Any, ui: SimpleNamespace) -> None:
+    """The 问答 tab's events; ``ui`` holds its components and the states answers, store, current, pending."""
+    (chatbot, box, cards, source, source_m, convs_dd, clear, conv_delete, conv_rename, conv_name, send, examples,
+     plain_box, md_box, dl_answer, dl_csv, dl_conv, copy_txt, copy_md, jump_box, correct_row, correct_box,
+     correct_send, correct_skip, agency_dd, year_dd) = (
+        getattr(ui, n) for n in ("chatbot", "box", "cards", "source", "source_m", "convs_dd", "clear", "conv_delete",
+                                 "conv_rename", "conv_name", "send", "examples", "plain_box", "md_box", "dl_answer",
+                                 "dl_csv", "dl_conv", "copy_txt", "copy_md", "jump_box", "correct_row", "correct_box",
+                                 "correct_send", "correct_skip", "agency_dd", "year_dd"))
+    answers, store, current, pending, app = ui.answers, ui.store, ui.current, ui.pending, ui.app
+    chat_out = [chatbot, box, cards, source, answers, current, correct_row, store, convs_dd]
+    chat_in = [box, chatbot, agency_dd, year_dd, answers, store]
+    chat_kw = dict(concurrency_id="assistant", concurrency_limit=ASSISTANT_CONCURRENCY, api_visibility="private")
+    box.submit(h.chat, chat_in, chat_out, **chat_kw)
+    send.click(h.chat, chat_in, chat_out, **chat_kw)
+
+    def from_example(q_box: str, history, agency, year, ans, st, evt: gr.EventData):
+        q = (getattr(evt, "_data", None) or {}).get("q") or ""
+        yield from h.chat(q, history, agency, year, ans, st)
+
+    examples.click(from_example, chat_in, chat_out, **chat_kw)
+    for ev in (box.submit, send.click, examples.click, clear.click, convs_dd.input, conv_delete.click):
+        ev(lambda: "", None, [source_m], api_visibility="private", queue=False, show_progress="hidden")
+
+    cards.click(_safe(h.on_card), [current], [source, source_m], api_visibility="private")
+
+    def exports(cur, ans, st):
+        plain, md, f_md, f_csv, f_conv = h.export_views(cur, ans, st)
+        return (plain, md, gr.update(value=f_md, interactive=bool(f_md)),
+                gr.update(value=f_csv, interactive=bool(f_csv)), gr.update(value=f_conv, interactive=bool(f_conv)))
+
+    current.change(_safe(exports), [current, answers, store], [plain_box, md_box, dl_answer, dl_csv, dl_conv],
+                   api_visibility="private", show_progress="hidden")
+    copy_js = ("(t) => { if (!t) return; navigator.clipboard.writeText(t).then(() => {"
+               " document.body.dataset.rqaCopied = t; }); }")
+    copy_txt.click(None, [plain_box], None, js=copy_js, api_visibility="private")
+    copy_md.click(None, [md_box], None, js=copy_js, api_visibility="private")
+    chatbot.select(_safe(h.select_message), [answers], [cards, current], api_visibility="private")
+    jump_box.change(_safe(h.jump), [answers, jump_box], [cards, source, source_m, current],
+                    api_visibility="private")
+    show_out = [chatbot, answers, current, cards, source, correct_row, store, convs_dd]
+    convs_dd.input(_safe(h.switch_conversation), [store, convs_dd], show_out, api_visibility="private")
+    conv_rename.click(_safe(h.rename_conversation), [store, convs_dd, conv_name], [store, convs_dd, conv_name],
+                      api_visibility="private")
+    conv_delete.click(_safe(h.delete_conversation), [store, convs_dd], show_out, api_visibility="private")
+    chatbot.like(_safe(h.like), [answers], [correct_row, pending, correct_box], api_visibility="private")
+    correct_send.click(_safe(h.submit_correction), [pending, correct_box], [correct_row, pending, correct_box],
+                       api_visibility="private")
+    correct_box.submit(_safe(h.submit_correction), [pending, correct_box], [correct_row, pending, correct_box],
+                       api_visibility="private")
+    correct_skip.click(lambda: (gr.update(visible=False), None, ""), None, [correct_row, pending, correct_box],
+                       api_visibility="private")
+    clear.click(_safe(h.new_conversation), [store], show_out, api_visibility="private")
+    chatbot.clear(_safe(h.new_conversation), [store], show_out, api_visibility="private")
+    # at once, not queued behind other load events: a restore must not land after the first answer
+    app.load(h.restore, [store], [chatbot, answers, store, convs_dd], api_visibility="private", queue=False)

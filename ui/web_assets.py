@@ -1,0 +1,97 @@
+"""The web app's static pieces: title, the small in-page scripts (cards, source scroll, 「[n]」 links, example
+chips), extra CSS and the theme. No Python logic here; :mod:`ui.app` puts them into the Blocks."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+DEMO_LABEL = "示例（虚构）"
+TITLE = "政府信息公开年报问答"
+SUBTITLE = ("基于已入库的《政府信息公开工作年度报告》回答问题。每个数字都注明出处："
+            "机关 · 年度 · 表 · 行 · 列 · 页，点击引用卡片可查看原表或原文。")
+
+CARDS_JS = """
+const pick = (e) => {
+  const card = e.target.closest('[data-cite]');
+  if (!card || !element.contains(card)) return;
+  element.querySelectorAll('.rqa-card.active').forEach(c => c.classList.remove('active'));
+  card.classList.add('active');
+  trigger('click', {cite: Number(card.dataset.cite)});
+};
+element.addEventListener('click', pick);
+element.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(e); } });
+"""
+
+SOURCE_JS = """
+watch('value', () => {
+  if (element.querySelector('.rqa-source') && element.offsetParent !== null) {
+    element.scrollIntoView({block: 'start', inline: 'nearest', behavior: 'smooth'});
+    setTimeout(() => { document.scrollingElement.scrollLeft = 0; }, 400);
+  }
+  const hit = element.querySelector('.rqa-hit');
+  if (!hit) return;
+  const box = hit.closest('.rqa-table-wrap');
+  if (box) {
+    const top = hit.offsetTop - box.clientHeight / 2;
+    box.scrollTo({top: Math.max(0, top), behavior: 'smooth'});
+  } else {
+    hit.scrollIntoView({block: 'nearest', behavior: 'smooth'});
+  }
+});
+"""
+
+# In <head>: Gradio's own widgets in Chinese whatever the browser's language (svelte-i18n reads navigator.language),
+# and 「[n]」 markers in answers as links: the click goes to the hidden #rqa-jump box (answer id, n), the server
+# answers with that answer's cards and source n, and SOURCE_JS scrolls the source into view.
+HEAD = """<script>
+(() => {
+  try {
+    Object.defineProperty(Navigator.prototype, 'language', {get: () => 'zh-CN', configurable: true});
+    Object.defineProperty(Navigator.prototype, 'languages', {get: () => ['zh-CN', 'zh'], configurable: true});
+  } catch (e) {}
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a.rqa-ref');
+    if (!a) return;
+    e.preventDefault(); e.stopPropagation();
+    const m = (a.getAttribute('href') || '').match(/^#rqa-cite-([0-9a-zA-Z]+)-(\\d+)$/);
+    const box = document.querySelector('#rqa-jump textarea, #rqa-jump input');
+    if (!m || !box) return;
+    box.value = m[1] + '-' + m[2] + '~' + Date.now();
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  }, true);
+})();
+</script>"""
+
+EXAMPLES_JS = """
+element.addEventListener('click', (e) => {
+  const chip = e.target.closest('[data-q]');
+  if (!chip || !element.contains(chip)) return;
+  trigger('click', {q: chip.dataset.q});
+});
+"""
+
+EXTRA_CSS = """
+.rqa-phone-only { display: none !important; }
+@media (max-width: 760px) {
+  .rqa-phone-only { display: block !important; }
+  #rqa-source { display: none !important; }
+  #rqa-source-m:empty { display: none !important; }
+  #rqa-source-m, #rqa-source-m .rqa-source { min-width: 0 !important; max-width: calc(100vw - 28px); }
+  #rqa-source-m * { max-width: 100%; }
+  #rqa-source-m .rqa-table-wrap { width: calc(100vw - 64px); max-width: calc(100vw - 64px); overflow-x: auto; }
+  #rqa-source-m table.rqa-table { max-width: none; width: max-content; }
+  html, body, .gradio-container { overflow-x: hidden; }
+  #rqa-convs > * { min-width: 100% !important; }
+}
+.rqa-chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.rqa-chip { border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
+  border-radius: 14px; padding: 3px 11px; font-size: 0.86em; cursor: pointer; color: var(--body-text-color); }
+.rqa-chip:hover { border-color: var(--color-accent); color: var(--color-accent); }
+"""
+
+
+def theme() -> gr.themes.Theme:
+    # local fonts only: no request to a font CDN from an intranet
+    fonts = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
+    return gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=fonts,
+                          font_mono=["Noto Sans Mono CJK SC", "monospace"])
