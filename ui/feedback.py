@@ -123,6 +123,26 @@ def _number(text: str) -> str | None:
     return m.group(1).replace(",", "").replace("，", "")
 
 
+_NUM_TOKEN = re.compile(r"[-+]?\d[\d,，]*(?:\.\d+)?")
+
+
+def correction_number(correct: str, answer: Mapping[str, Any]) -> str | None:
+    """The number a correction states, or None when it is text.
+
+    A bare number (``105``, ``共 1,050 件``) always counts. For an answer that was a number, a short sentence around
+    one number counts too (``应为106件``, ``正确答案是 106``, ``淮安市2024年应为106件``: years are not values), and
+    when it names two (``不是105，是106``) the system's wrong value is dropped. Anything else stays text."""
+    strict = _number(correct)
+    if strict is not None or answer.get("value") is None:
+        return strict
+    vals = [m.group(0).replace(",", "").replace("，", "").strip(",，") for m in _NUM_TOKEN.finditer(correct)
+            if correct[m.end():m.end() + 1] != "年"]
+    distinct = list(dict.fromkeys(vals))
+    if len(distinct) > 1:
+        distinct = [v for v in distinct if v != _fmt_number(answer["value"])]
+    return distinct[0] if len(distinct) == 1 else None
+
+
 def _fmt_number(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -160,7 +180,7 @@ def to_gold_entry(rec: Mapping[str, Any]) -> dict | None:
     entry["type"] = "feedback"
     if any(w in correct for w in _REFUSAL_WORDS):
         entry.update(type="refusal", answerable=False, answer="", answer_type="refusal", citations=[])
-    elif (num := _number(correct)) is not None:
+    elif (num := correction_number(correct, ans)) is not None:
         entry.update(answerable=True, answer=num, answer_type="number", citations=[])
     else:
         entry.update(answerable=True, answer=correct, answer_type="text", must_include=[correct], citations=[])
