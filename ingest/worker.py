@@ -55,6 +55,7 @@ class IngestJob:
     current: str = ""
     result: IngestResult | None = None
     error: str | None = None
+    options: dict = field(default_factory=dict)  # keyword arguments for the runner (e.g. agency / year overrides)
     submitted: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
@@ -80,8 +81,10 @@ class IngestQueue:
         self._thread: threading.Thread | None = None
         self.current: IngestJob | None = None
 
-    def submit(self, paths: Sequence[Path], names: Sequence[str] | None = None) -> IngestJob:
-        job = IngestJob(paths=list(paths), names=list(names or [p.name for p in paths]), total=len(paths))
+    def submit(self, paths: Sequence[Path], names: Sequence[str] | None = None, *,
+               options: dict | None = None) -> IngestJob:
+        job = IngestJob(paths=list(paths), names=list(names or [p.name for p in paths]), total=len(paths),
+                        options=dict(options or {}))
         with self._cond:
             self._jobs.append(job)
             if self._thread is None or not self._thread.is_alive():
@@ -125,7 +128,7 @@ class IngestQueue:
             job.done, job.total, job.current = done, total, current
 
         try:
-            job.result = self._run(job.paths, progress)
+            job.result = self._run(job.paths, progress, **job.options)
             job.state = "done"
         except ReportQAError as e:
             job.error, job.state = str(e), "failed"

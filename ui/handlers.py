@@ -31,6 +31,21 @@ def examples_html(questions: Sequence[str], demo: bool = False) -> str:
     return f'<div class="rqa-chips">{tag}<span class="rqa-k">试试：</span>{chips}</div>'
 
 
+def upload_overrides(agency: Any, year: Any) -> dict:
+    """The upload form's optional 机关 / 年度 as ``ingest`` overrides; a year that is no year is a gr.Error."""
+    out: dict[str, Any] = {}
+    a = str(agency or "").strip()
+    if a:
+        out["agency"] = a
+    y = str(year or "").strip().rstrip("年")
+    if y:
+        if not y.isdigit() or not 1990 <= int(y) <= 2100:
+            raise gr.Error(f"年度「{render.esc(str(year).strip())}」不是有效的年份，请填写四位数字，例如 2024。",
+                           print_exception=False)
+        out["year"] = int(y)
+    return out
+
+
 class Handlers(ChatMixin, ExportMixin, EvalMixin):
     """The app's event handlers as plain methods (unit-testable without a browser)."""
 
@@ -42,7 +57,7 @@ class Handlers(ChatMixin, ExportMixin, EvalMixin):
         self.feedback = FeedbackStore(feedback_path(settings))
         self.gold_dir = gold_dir if gold_dir is not None else default_gold_dir()
         run = getattr(assistant, "ingest_isolated", None) or assistant.ingest  # a child process when available
-        self.uploads = Uploads(settings, lambda paths, progress: run(paths, progress=progress),
+        self.uploads = Uploads(settings, lambda paths, progress, **over: run(paths, progress=progress, **over),
                                after_job=getattr(assistant, "refresh", None))
         self.upload_dir = self.uploads.root
 
@@ -184,16 +199,19 @@ class Handlers(ChatMixin, ExportMixin, EvalMixin):
 
     # ------------------------------------------------------------------ reports tab
 
-    def ingest(self, files: Sequence[Any] | None, progress: Callable | None = None) -> str:
+    def ingest(self, files: Sequence[Any] | None, progress: Callable | None = None, *, agency: Any = None,
+               year: Any = None) -> str:
         """Store uploads (content-addressed), queue them for ingest, follow the job; markdown summary.
-        Questions are answered meanwhile from the last committed state."""
+        Questions are answered meanwhile from the last committed state. ``agency`` / ``year`` (the form's optional
+        fields) override what the parser identifies, for every file of this upload."""
         if not files:
             gr.Warning("请先选择要上传的文件。")
             return "没有文件。"
+        over = upload_overrides(agency, year)
         accepted, rejected = self.uploads.save(files)
         outcomes: list[dict] = list(rejected)
         if accepted:
-            job = self.uploads.submit(accepted)
+            job = self.uploads.submit(accepted, **over)
             self.uploads.follow(job, progress)
             if job.error:
                 msg = scrub(job.error)

@@ -28,8 +28,16 @@ def build_reports_tab(h: Any, settings: Any) -> SimpleNamespace:
         report_md = gr.Markdown("")
         with gr.Row():
             with gr.Column(scale=3):
-                files = gr.File(label=f"上传年报（PDF / DOCX / HTML / TXT，单个不超过 {settings.upload_max_mb} MB）",
+                kinds = "PDF / DOCX / HTML / Markdown / TXT"
+                files = gr.File(label=f"上传年报（{kinds}，单个不超过 {settings.upload_max_mb} MB）",
                                 file_count="multiple", file_types=list(ALLOWED_SUFFIXES), elem_id="rqa-upload")
+                with gr.Row(elem_id="rqa-upload-over"):
+                    up_agency = gr.Textbox(label="机关（可选）", placeholder="留空则从报告中识别", scale=3,
+                                           elem_id="rqa-upload-agency")
+                    up_year = gr.Textbox(label="年度（可选）", placeholder="如 2024", scale=1, min_width=100,
+                                         elem_id="rqa-upload-year")
+                gr.Markdown("填写后覆盖从报告中识别出的机关或年度，对本次上传的所有文件生效（同命令行 "
+                            "`reportqa ingest --agency/--year`）。", elem_classes=["rqa-hint"])
             with gr.Column(scale=2):
                 ingest_btn = gr.Button("入库", variant="primary", elem_id="rqa-ingest")
                 refresh = gr.Button("刷新列表", size="sm")
@@ -38,7 +46,7 @@ def build_reports_tab(h: Any, settings: Any) -> SimpleNamespace:
                 ingest_md = gr.Markdown("", elem_id="rqa-ingest-result")
     return SimpleNamespace(
         reports_df=reports_df, report_md=report_md, files=files, ingest_btn=ingest_btn, refresh=refresh,
-        demo_rm=demo_rm, ingest_md=ingest_md)
+        demo_rm=demo_rm, up_agency=up_agency, up_year=up_year, ingest_md=ingest_md)
 
 
 def wire_reports(h: Any, ui: SimpleNamespace) -> None:
@@ -66,11 +74,13 @@ def wire_reports(h: Any, ui: SimpleNamespace) -> None:
     gr.Timer(WATCH_S).tick(refresh_if_changed, [seen], refresh_out + [seen], api_visibility="private",
                            queue=False, show_progress="hidden")
 
-    def do_ingest(uploaded, progress=gr.Progress()):
-        return h.ingest(uploaded, progress=progress)
+    def do_ingest(uploaded, agency=None, year=None, progress=gr.Progress()):
+        return h.ingest(uploaded, progress=progress, agency=agency, year=year)
 
     # also the named endpoint /ingest for scripts: Client(url).predict([handle_file(path)], api_name="/ingest")
-    ingest_btn.click(_safe(do_ingest), [files], [ingest_md], concurrency_id="ingest", concurrency_limit=4,
+    # (agency and year are optional there too)
+    ingest_btn.click(_safe(do_ingest), [files, ui.up_agency, ui.up_year], [ingest_md], concurrency_id="ingest",
+                     concurrency_limit=4,
                      api_name="ingest").then(refresh_all, None, refresh_out, api_visibility="private")
     refresh.click(refresh_all, None, refresh_out, api_visibility="private")
     demo_rm.click(lambda: (h.remove_demo(), gr.update(visible=False)), None, [ingest_md, demo_rm],

@@ -78,7 +78,7 @@ class Uploads:
             name = safe_name(getattr(f, "orig_name", None) or src.name)
             if Path(name).suffix.lower() not in ALLOWED_SUFFIXES:
                 rejected.append({"path": name, "status": "failed",
-                                 "reason": "不支持的文件类型（只接受 PDF、DOCX、HTML、TXT）"})
+                                 "reason": "不支持的文件类型（只接受 PDF、DOCX、HTML、Markdown、TXT）"})
                 continue
             try:
                 if src.stat().st_size > limit:
@@ -92,8 +92,12 @@ class Uploads:
                                  "reason": f"无法保存上传的文件：{scrub(e.strerror or e)}"})
         return accepted, rejected
 
-    def submit(self, accepted: list[tuple[Path, str]]) -> IngestJob:
-        return self.queue.submit([p for p, _ in accepted], [n for _, n in accepted])
+    def submit(self, accepted: list[tuple[Path, str]], *, agency: str | None = None,
+               year: int | None = None) -> IngestJob:
+        """Queue the stored files; ``agency`` / ``year`` override what the parser identifies (every file of the job),
+        as ``reportqa ingest --agency/--year`` does."""
+        options = {k: v for k, v in (("agency", agency), ("year", year)) if v is not None}
+        return self.queue.submit([p for p, _ in accepted], [n for _, n in accepted], options=options)
 
     def follow(self, job: IngestJob, progress: Callable | None = None, timeout: float | None = None) -> None:
         """Wait for ``job``, reporting its place in the queue and then its progress."""

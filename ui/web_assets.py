@@ -83,6 +83,7 @@ EXTRA_CSS = """
   html, body, .gradio-container { overflow-x: hidden; }
   #rqa-convs > * { min-width: 100% !important; }
 }
+.rqa-hint, .rqa-hint p { font-size: 0.84em; color: var(--body-text-color-subdued); margin-top: -4px; }
 .rqa-chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .rqa-chip { border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);
   border-radius: 14px; padding: 3px 11px; font-size: 0.86em; cursor: pointer; color: var(--body-text-color); }

@@ -107,7 +107,8 @@ class FakeAssistant:
 
             raise UnknownReportError(f"no report {report_id!r}") from None
 
-    def ingest(self, paths: list[Path], progress: Callable[[int, int, str], None] | None = None) -> IngestResult:
+    def ingest(self, paths: list[Path], progress: Callable[[int, int, str], None] | None = None, *,
+               agency: str | None = None, year: int | None = None) -> IngestResult:
         res = IngestResult()
         paths = [Path(p) for p in paths]
         for i, p in enumerate(paths):
@@ -115,7 +116,7 @@ class FakeAssistant:
                 progress(i, len(paths), str(p))
             self.ingested.append(p)
             if p.suffix.lower() == ".txt" and "坏" not in p.name:
-                rep = make_report(agency=f"测试局{len(self._reports)}", year=2023, source=p.name)
+                rep = make_report(agency=agency or f"测试局{len(self._reports)}", year=year or 2023, source=p.name)
                 self._reports[rep.id] = rep
                 res.add(FileOutcome(path=str(p), status="ingested", agency=rep.agency, year=rep.year, report_id=rep.id))
             else:
