@@ -192,7 +192,7 @@ class Assistant:
         if refusal is not None:
             return refusal, []
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
-        unplaced = refusals.unplaced_refusal(a)
+        unplaced = refusals.unplaced_refusal(a) or refusals.mismatch_refusal(a)
         if unplaced is not None or (a.measures and _counted_in_text(a)):
             # 通过网络提出的申请 / 不予公开信息数多少条: no cell holds it; the text may, next to the question's words
             textual = self._from_text(q, a, infos)

@@ -28,9 +28,10 @@ def _pick_table(t: Tiled) -> str | None:
     t3_hint = "hint" in kinds.get(T3, set())
     t4 = bool(kinds.get(T4, set()) & {"group", "rowset"})
     t2 = "row" in kinds.get(T2, set())
+    t3_cols = any(m.table == T3 and m.key not in ("total", "applicants") for _, m in t.meanings("column") + t.meanings("colset"))
     if t3_cells:
         return T3
-    if t4 and not t3_hint:
+    if t4 and not t3_cols:  # 因依申请公开引发的行政复议: 申请 only says what the lawsuits are about; 表四 holds them
         return T4
     if t2 and not t3_hint:
         return T2
@@ -41,6 +42,27 @@ def _pick_table(t: Tiled) -> str | None:
     if t2:
         return T2
     return None
+
+
+_GENERIC_T3_ROWS = ("new", "carried", "total", "forward")  # 收到 / 受理 / 办结 also say it of 表四's cases
+
+
+def mismatched(t: Tiled, table: str | None) -> list[str]:
+    """Words naming a cell of another table than the one the measures are read from (行政复议 beside 自然人: 表四 has
+    no applicant columns; 予以公开 beside 维持): no one cell has both, so no table answer fits the question. Only
+    words that name a cell for sure count: not hints (申请, 诉讼), not 总计, not 表三's generic rows (收到, 办结)."""
+    if table is None:
+        return []
+    out: list[str] = []
+    for _, _, surface, ms in t.spans:
+        if any(m.table == table for m in ms) or any(m.kind in ("filler", "op") for m in ms):
+            continue
+        cells = [m for m in ms if m.kind in ("row", "group", "rowset", "column", "colset")
+                 and m.key != "total" and not (m.table == T3 and m.kind == "row" and m.key in _GENERIC_T3_ROWS)
+                 and not (m.kind == "colset" and m.key == "applicants" and table == T3)]
+        if cells and f"{cells[0].table}「{surface}」" not in out:
+            out.append(f"{cells[0].table}「{surface}」")
+    return out
 
 
 def _t3_rows(t: Tiled, raw: str) -> list[tuple[list[str], str]]:

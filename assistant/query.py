@@ -111,6 +111,9 @@ class Query(BaseModel):
     quantity_words: list[str] = Field(default_factory=list, description="measure-like words that read as a quantity "
                                                                         "(经费, 访问量): a narrative number must sit "
                                                                         "next to them")
+    mismatched: list[str] = Field(default_factory=list, description="cell words of another table than the one read "
+                                                                    "(行政复议 with 自然人): no one cell has both, so "
+                                                                    "no table answer is given")
     search_text: str | None = Field(None, description="what a follow-up searches the text for: the earlier "
                                                        "question's words (那2022年呢？ after a narrative question)")
     wants_number: bool = False
@@ -172,6 +175,8 @@ class Query(BaseModel):
         line = "理解为：" + " · ".join(parts)
         if s.invalid_years or s.missing_years:
             line += f"（年份不在语料中：{'、'.join([*s.invalid_years, *map(str, s.missing_years)])}）"
+        if self.mismatched:
+            line += f"（不在同一张表中：{'、'.join(self.mismatched)}）"
         if self.measure_like:
             line += f"（未能对应到表格项目：{'、'.join(self.measure_like)}）"
         elif self.unplaced:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from assistant.lexicon import MEASURE_KINDS, Lexicon, Meaning, default_lexicon
-from assistant.measures import measures
+from assistant.measures import measures, mismatched
 from assistant.query import Measure, Operation, Query, Scope, Span, row_label
 from assistant.scope import agencies_for_fragment, find_years, resolve_agencies
 from assistant.tiling import PUNCT, Tiled, tile
@@ -63,6 +63,32 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
 
 
 _ASPECT = {"了", "过", "着", "地", "得"}
+_SHARE_PARTS = {("row", T3), ("group", T3), ("column", T4)}  # 予以公开率, 纠正率: a part over its 总计
+
+
+def _rate_words(t: Tiled, lx: Lexicon) -> list[str]:
+    """A measure word with 率 written onto it (办结率, 受理率): another quantity than the cell's count.
+    A part of 表三's results or a 表四 result column with 率 is a share of its 总计 (the tiling gets a share
+    operation there); any other such word is a quantity no cell holds, which only the text can give."""
+    out: list[str] = []
+    ends = {e: (s, w, ms) for s, e, w, ms in t.spans}
+    for s, e, run in list(t.left):
+        if not run.startswith("率") or s not in ends:  # 新收量 / 申请数 are the count itself: only 率 is another
+            continue
+        _, surface, ms = ends[s]
+        cells = [m for m in ms if m.kind in MEASURE_KINDS and m.kind not in ("table", "hint")]
+        if not cells:
+            continue
+        t.left.remove((s, e, run))
+        if len(run) > 1:
+            t.left.append((s + 1, e, run[1:]))
+            t.left.sort()
+        if any((m.kind, m.table) in _SHARE_PARTS and m.key not in ("new", "carried", "total", "forward") for m in cells):
+            t.spans.append((s, s + 1, "率", [Meaning("op", key="share")]))
+            t.spans.sort(key=lambda x: x[0])
+        else:
+            out.append(surface + "率")
+    return out
 
 
 def _paraphrase(word: str, meanings: list[Meaning], lx: Lexicon) -> bool:
@@ -170,10 +196,13 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     scope = _scope(ag.found, ag.unknown, years, t, reports, lx)
     scope.ambiguous = ambiguous
     _apply_filters(scope, reports, agency, year)
+    rates = _rate_words(t, lx)
     ms = measures(t, q, lx, wants_number)
     words, like, quantity = unplaced(t, lx)
+    like += [w for w in rates if w not in like]
+    quantity += [w for w in rates if w not in quantity]
     query = Query(question=q, scope=scope, measures=ms, unplaced=words, measure_like=like, quantity_words=quantity,
-                  wants_number=wants_number,
+                  wants_number=wants_number, mismatched=mismatched(t, ms[0].table if ms else None),
                   narrative_hint=t.has_op("narrative"), text_named=t.has_op("narrative_strong"),
                   spans=[Span(start=s, end=e, text=w, kind=_span_kind(m)) for s, e, w, m in t.spans]
                   + [Span(start=s, end=e, text=text[s:e], kind="agency") for s, e in ag.spans]

@@ -92,3 +92,13 @@ def not_found(q: str, a: Query, scope: list[ReportInfo]) -> Answer:
             if words else "")
     return Answer(question=q, answerable=False, intent="refusal",
                   answer=f"{what}在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")
+
+
+def mismatch_refusal(a: Query) -> Answer | None:
+    """A question joining cell words of two tables (行政复议的申请人中自然人): no cell has both; the parts are named."""
+    if not a.mismatched or not a.measures or a.operation.kind in ("narrative", "check", "state", "unit"):
+        return None
+    read = "；".join(f"{m.table}「{m.row_label}」" for m in a.measures[:2])
+    return Answer(question=a.question, answerable=False, intent="refusal",
+                  answer=f"问题中的{'、'.join(a.mismatched)}与{read}不在同一张表中，没有一个单元格同时对应它们，"
+                         f"无法用表格回答（不会用相近的单元格代替）。请分开来问，或换用同一张表里的项目。")

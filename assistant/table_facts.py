@@ -151,7 +151,9 @@ def ratio_answer(a: Query, index: ReportIndex, scope: list[ReportInfo],
         if not den.value:
             lines.append(f"{name(num.info)}{describe(t)}为 {num.value} 件{marks_n}，{base_label}为 0{marks_d}，比例无从计算。")
             continue
-        value = round(100 * num.value / den.value, 1)  # type: ignore[operator]
+        digits = a.operation.rounding if a.operation.rounding is not None else 1  # 保留整数 / 两位小数
+        value = round(100 * num.value / den.value, digits)  # type: ignore[operator]
+        value = int(value) if digits == 0 else value
         lines.append(f"{name(num.info)}{describe(t)}{'' if t.table == T4 else ' '}{num.value} 件{marks_n}，"
                      f"占{base_label} {den.value} 件{marks_d}的 "
                      f"{format_number(value)}%（{format_number(num.value)} ÷ {format_number(den.value)}）。")

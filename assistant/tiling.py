@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from assistant.lexicon import Lexicon, Meaning
 RE_QUOTED_OTHER = re.compile(r"[“\"‘'「]其他[”\"’'」]|3[.、]?其他")
+_TYPO_KINDS = ("filler", "op", "rounding")  # only these words are mended from a homophone
 PUNCT = set("，,。.？?！!；;：:、“”\"'‘’「」（）()《》<>【】[]-—~～ ")
 
 
@@ -131,6 +132,8 @@ def _homophone(text: str, s: int, e: int, filler_at: set[int], lx: Lexicon) -> t
                 continue
             part = text[a:b]
             for surf, ms in index.get(_pinyin(part), ()):
+                if not all(m.kind in _TYPO_KINDS for m in ms):
+                    continue  # 引发 is not 印发: a word mended into a measure would answer a cell nobody asked for
                 if sum(x != y for x, y in zip(surf, part)) == 1:
                     return a, b, ms
     return None
