@@ -109,3 +109,50 @@ def pdf_image_count(path: str | Path) -> int:
 
     with pdfplumber.open(str(path)) as pdf:
         return sum(len(page.images) for page in pdf.pages)
+
+
+@dataclass(frozen=True)
+class PageChars:
+    """One page's characters, one per PDFium character index, each with its box (left, bottom, right, top) in
+    points, origin bottom-left; generated characters (the spaces and line breaks PDFium inserts) have
+    ``None``. ``width`` / ``height``: the page size in points. For positions on the page (source boxes)."""
+
+    page: int
+    width: float
+    height: float
+    text: str
+    boxes: tuple[tuple[float, float, float, float] | None, ...]
+
+
+def pdfium_page_chars(path: str | Path, page: int) -> PageChars:
+    """The characters of 1-based ``page`` with their boxes (ReportError for a damaged file or no such page)."""
+    import pypdfium2.raw as raw
+
+    doc = _open(path)
+    try:
+        if not 1 <= page <= len(doc):
+            raise ReportError(str(path), f"the PDF has {len(doc)} pages, not {page}")
+        pg = doc[page - 1]
+        tp = pg.get_textpage()
+        try:
+            width, height = pg.get_size()
+            n = tp.count_chars()
+            chars: list[str] = []
+            boxes: list[tuple[float, float, float, float] | None] = []
+            for i in range(n):
+                code = raw.FPDFText_GetUnicode(tp, i)
+                ch = chr(code) if 0 < code < 0x110000 else " "
+                generated = raw.FPDFText_IsGenerated(tp, i) == 1 if hasattr(raw, "FPDFText_IsGenerated") else False
+                chars.append(ch)
+                boxes.append(None if generated or ch.isspace() else tp.get_charbox(i))
+        finally:
+            tp.close()
+            pg.close()
+    finally:
+        doc.close()
+    return PageChars(page, float(width), float(height), _normalise_chars(chars), tuple(boxes))
+
+
+def _normalise_chars(chars: list[str]) -> str:
+    """Characters joined one per index (PDFium's odd markers as spaces, so indexes stay aligned)."""
+    return "".join(" " if ch in "\ufffe\x02\r" else ch for ch in chars)

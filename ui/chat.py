@@ -138,7 +138,20 @@ class ChatMixin:
         except Exception as e:  # noqa: BLE001
             log.info("source panel: %s", e)
             return render.source_error_html(f"无法打开原报告：{_friendly(e)}")
-        return render.source_panel_html(report, c, demo=bool(current.get("demo")))
+        return render.source_panel_html(report, c, demo=bool(current.get("demo")), original=self._original(report, c))
+
+    @staticmethod
+    def _original(report: Any, c: dict) -> str:
+        """The original-file view (ui/source_view.py): the PDF page boxed, the original table; '' on failure."""
+        from ui import source_view
+
+        try:
+            hit = render.find_cell(list(report.cells or []), c.get("table"), c.get("row"), c.get("column")) \
+                if c.get("table") else None
+            return source_view.original_html(report, c, hit)
+        except Exception:  # noqa: BLE001 - the rebuilt table still shows
+            log.exception("original view failed")
+            return ""
 
     def on_card(self, current: dict | None, evt: gr.EventData) -> tuple:
         """A card was clicked: the source panel (and its phone copy under the chat)."""

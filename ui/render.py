@@ -402,8 +402,9 @@ def _section_for(report: Any, section: str | None, quote: str) -> Any | None:
     return None
 
 
-def source_panel_html(report: Any, citation: Mapping[str, Any], *, demo: bool = False) -> str:
-    """The cited table with the cell highlighted, or the cited paragraph with the sentence highlighted."""
+def source_panel_html(report: Any, citation: Mapping[str, Any], *, demo: bool = False, original: str = "") -> str:
+    """The cited table with the cell highlighted, or the cited paragraph with the sentence highlighted;
+    ``original`` (ui.source_view.original_html: the PDF page with the box, the original table) goes first."""
     c = citation
     head_bits = ['<span class="rqa-chip-s rqa-demo">示例（虚构）</span>'] if demo else []
     head_bits += [esc(_get(report, "agency")), f"{esc(_get(report, 'year'))}年", esc(_get(report, "source"))]
@@ -412,7 +413,7 @@ def source_panel_html(report: Any, citation: Mapping[str, Any], *, demo: bool = 
     head = (f'<div class="rqa-src-head"><span class="rqa-num">{esc(c.get("id"))}</span>'
             f'{" · ".join(head_bits)}</div>')
     quote = c.get("quote") or ""
-    parts = [head]
+    parts = [head, original] if original else [head]
     if c.get("table"):
         cells = list(_get(report, "cells") or [])
         hit = find_cell(cells, c.get("table"), c.get("row"), c.get("column"))
@@ -421,7 +422,7 @@ def source_panel_html(report: Any, citation: Mapping[str, Any], *, demo: bool = 
             title += (f'：<span class="rqa-row">{esc(_get(hit, "row_label"))}</span> × '
                       f'<span class="rqa-col">{esc(_get(hit, "column_label"))}</span> = '
                       f'<b class="rqa-val">{esc(_cell_text(hit)[0])}</b>')
-        parts.append(f'<div class="rqa-src-title">{title}</div>')
+        parts.append(f'<div class="rqa-src-title">{"重建的表格 · " if original else ""}{title}</div>')
         blank = [x for x in cells if _get(x, "table") == c.get("table")]
         if blank and all(getattr(_get(x, "state"), "value", _get(x, "state")) == "blank" for x in blank):
             parts.append(f'<div class="rqa-warn">⚠ {esc(c.get("table"))}整表未填报（印刷的表格中没有任何数值）。</div>')
@@ -601,3 +602,7 @@ mark.rqa-hit { background: #ffe066; color: inherit; padding: 1px 2px; border-rad
 #rqa-feedback { align-items: center; }
 #rqa-status { font-size: 0.86em; color: var(--body-text-color-subdued); }
 """
+
+from ui.source_view import CSS as _SOURCE_VIEW_CSS  # noqa: E402 - the source panel's original-file view
+
+CSS += _SOURCE_VIEW_CSS
