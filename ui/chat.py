@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from ui import render
 
 log = logging.getLogger(__name__)
 
+_PANEL_RID = re.compile(r'<div class="rqa-source" data-rid="([0-9a-f]{1,64})" data-demo="([01])"')
 MAX_QUESTION_CHARS = 1000  # longer questions are refused with a message, never cut
 
 
@@ -152,6 +154,26 @@ class ChatMixin:
         except Exception:  # noqa: BLE001 - the rebuilt table still shows
             log.exception("original view failed")
             return ""
+
+    def source_download(self, panel_html: str | None) -> Any:
+        """The download button under the source panel: the original file of the report the panel shows
+        (only a report of the index, looked up by the id the panel carries; hidden when unavailable)."""
+        from ui import source_file
+
+        m = _PANEL_RID.search(panel_html or "")
+        if not m:
+            return gr.update(visible=False, value=None)
+        rid, demo = m.group(1), m.group(2) == "1"
+        qa = self.demo_assistant if demo and getattr(self, "demo_assistant", None) is not None else self.assistant
+        try:
+            report = qa.get_report(rid)
+        except Exception as e:  # noqa: BLE001 - not in the index (or gone): no button
+            log.info("source download: %s", e)
+            return gr.update(visible=False, value=None)
+        path = source_file.download_copy(report)
+        if path is None:
+            return gr.update(visible=False, value=None)
+        return gr.update(visible=True, value=str(path), label=f"下载原文件（{path.name}）")
 
     def on_card(self, current: dict | None, evt: gr.EventData) -> tuple:
         """A card was clicked: the source panel (and its phone copy under the chat)."""

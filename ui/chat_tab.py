@@ -48,6 +48,8 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                 # on a phone the source opens here, under the answer (CSS shows one of the two panels)
                 source_m = gr.HTML("", js_on_load=SOURCE_JS, elem_id="rqa-source-m",
                                    elem_classes=["rqa-phone-only"])
+                source_dl_m = gr.DownloadButton("下载原文件", visible=False, size="sm", elem_id="rqa-src-dl-m",
+                                                elem_classes=["rqa-phone-only"])
                 with gr.Row():
                     box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8,
                                      elem_id="rqa-question", autofocus=True)
@@ -77,13 +79,15 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                 cards = gr.HTML(render.CARDS_EMPTY, js_on_load=CARDS_JS, elem_id="rqa-cards")
                 gr.Markdown("#### 原文")
                 source = gr.HTML(render.SOURCE_EMPTY, js_on_load=SOURCE_JS, elem_id="rqa-source")
+                source_dl = gr.DownloadButton("下载原文件", visible=False, size="sm", elem_id="rqa-src-dl")
                 jump_box = gr.Textbox(visible="hidden", elem_id="rqa-jump")  # '<answer id>-<n>' from a [n] click
     return SimpleNamespace(
         convs_dd=convs_dd, clear=clear, conv_delete=conv_delete, conv_name=conv_name, conv_rename=conv_rename,
         agency_dd=agency_dd, year_dd=year_dd, chatbot=chatbot, source_m=source_m, box=box, send=send,
         copy_txt=copy_txt, copy_md=copy_md, dl_answer=dl_answer, dl_csv=dl_csv, dl_conv=dl_conv, plain_box=plain_box,
         md_box=md_box, examples=examples, correct_box=correct_box, correct_send=correct_send,
-        correct_skip=correct_skip, cards=cards, source=source, jump_box=jump_box, correct_row=correct_row)
+        correct_skip=correct_skip, cards=cards, source=source, jump_box=jump_box, correct_row=correct_row,
+        source_dl=source_dl, source_dl_m=source_dl_m)
 
 
 def wire_chat(h: Any, ui: SimpleNamespace) -> None:
@@ -111,6 +115,9 @@ def wire_chat(h: Any, ui: SimpleNamespace) -> None:
         ev(lambda: "", None, [source_m], api_visibility="private", queue=False, show_progress="hidden")
 
     cards.click(_safe(h.on_card), [current], [source, source_m], api_visibility="private")
+    # the original file of the report the source panel shows (ui/chat.py source_download)
+    for panel, button in ((source, ui.source_dl), (source_m, ui.source_dl_m)):
+        panel.change(_safe(h.source_download), [panel], [button], api_visibility="private", show_progress="hidden")
 
     def exports(cur, ans, st):
         plain, md, f_md, f_csv, f_conv = h.export_views(cur, ans, st)

@@ -448,7 +448,9 @@ def source_panel_html(report: Any, citation: Mapping[str, Any], *, demo: bool = 
         items = "".join(f"<li>{esc(_get(f, 'table'))}：{esc(_get(f, 'detail'))}</li>" for f in findings)
         parts.append(f'<details class="rqa-findings"><summary>该报告的一致性检查发现 {len(findings)} 处问题</summary>'
                      f"<ul>{items}</ul></details>")
-    return '<div class="rqa-source">' + "".join(parts) + "</div>"
+    rid = esc(c.get("report_id") or _get(report, "id") or "")
+    return (f'<div class="rqa-source" data-rid="{rid}" data-demo="{int(bool(demo))}">' + "".join(parts)
+            + "</div>")
 
 
 def source_error_html(message: str) -> str:

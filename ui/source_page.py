@@ -37,6 +37,7 @@ class PageView:
     height: int
     boxes: tuple[tuple[float, float, float, float], ...]
     status: str
+    labelled: bool = False  # a row label box was drawn too
 
 
 @lru_cache(maxsize=PAGES_CACHED)
@@ -90,8 +91,8 @@ def _drawn(path: str, sha: str, page: int, boxes: tuple, labels: tuple) -> tuple
     img = _rendered(path, sha, page, RENDER_SCALE).copy()
     w, h = img.size
     draw = ImageDraw.Draw(img, "RGBA")
-    pad = max(4, int(RENDER_SCALE * 4))
-    for color, group, width in ((LABEL_COLOR, labels, 2), (BOX_COLOR, boxes, 3)):
+    pad = max(6, int(RENDER_SCALE * 5))
+    for color, group, width in ((LABEL_COLOR, labels, 4), (BOX_COLOR, boxes, 6)):
         for (x0, y0, x1, y1) in group:
             rect = (x0 * w - pad, y0 * h - pad, x1 * w + pad, y1 * h + pad)
             draw.rectangle(rect, fill=color + (40,), outline=color + (255,), width=max(1, int(width * RENDER_SCALE / 2)))
@@ -108,7 +109,7 @@ def page_view(path: str, sha: str, page: int, citation: dict, cell: Any | None, 
     labels = _fractions(hit.label, pc.width, pc.height) if hit else ()
     png, w, h = _drawn(path, sha, page, boxes, labels)
     status = "not_found" if not hit else ("partial" if hit.partial else "found")
-    return PageView(png, page, w, h, boxes, status)
+    return PageView(png, page, w, h, boxes, status, bool(labels))
 
 
 def data_uri(png: bytes) -> str:

@@ -17,12 +17,24 @@ from ui.source_original import file_text, lines_view, table_view
 log = logging.getLogger(__name__)
 
 JS = """
-const pbox = element.querySelector('.rqa-pbox');
-if (pbox) {
-  const wrap = pbox.closest('.rqa-page-wrap');
-  const img = wrap && wrap.querySelector('img');
-  const go = () => { wrap.scrollTop = Math.max(0, pbox.offsetTop - wrap.clientHeight / 3); };
-  if (img && !img.complete) img.addEventListener('load', go, {once: true}); else if (wrap) go();
+const rqaCentre = (pbox) => {
+  const wrap = pbox && pbox.closest('.rqa-page-wrap');
+  if (!wrap) return;
+  const go = () => {
+    wrap.scrollTop = Math.max(0, pbox.offsetTop - wrap.clientHeight / 3);
+    wrap.scrollLeft = Math.max(0, pbox.offsetLeft + pbox.offsetWidth / 2 - wrap.clientWidth / 2);
+  };
+  const img = wrap.querySelector('img');
+  if (img && !img.complete) img.addEventListener('load', go, {once: true}); else go();
+};
+rqaCentre(element.querySelector('.rqa-pbox'));
+if (!element.dataset.rqaZoom) {  // the 放大 box: keep the boxed place in view when zooming in or out
+  element.dataset.rqaZoom = '1';
+  element.addEventListener('change', (e) => {
+    if (e.target.classList && e.target.classList.contains('rqa-zoom')) {
+      rqaCentre(e.target.closest('.rqa-orig').querySelector('.rqa-pbox'));
+    }
+  });
 }
 const ohit = element.querySelector('.rqa-ohit');
 if (ohit) {
@@ -118,8 +130,9 @@ def _note(view: Any, cited: int, c: dict, cell: Any | None) -> str:
     moved = f"（引用记为第{cited}页，文字在第{view.page}页）" if view.page != cited else ""
     if view.status == "found":
         if cell is not None:
+            label = "；黄框：该行的行标题" if view.labelled else ""
             return (f"红框：被引用的单元格（{_get(cell, 'row_label')} × {_get(cell, 'column_label')} = "
-                    f"{c.get('value') or ''}）；黄框：该行的标题（印在同一行时）。{moved}")
+                    f"{c.get('value') or ''}）{label}。{moved}")
         return f"红框：被引用的原文。{moved}"
     if view.status == "partial":
         return f"本页只找到了引文的一部分（其余部分可能在相邻页），红框框出的是这一部分。{moved}"
@@ -153,8 +166,10 @@ CSS = """
   border-radius: 6px; background: #fff; margin-top: 4px; }
 .rqa-page { position: relative; width: 100%; }
 .rqa-page-img { display: block; width: 100%; height: auto; }
-.rqa-orig:has(.rqa-zoom:checked) .rqa-page { width: 200%; }
-.rqa-pbox { position: absolute; pointer-events: none; }
+.rqa-orig:has(.rqa-zoom:checked) .rqa-page { width: 200%; max-width: none !important; }
+.rqa-pbox { position: absolute; pointer-events: none; outline: 2px solid rgba(220, 38, 38, .9); outline-offset: 5px;
+  border-radius: 2px; animation: rqa-pulse 1.2s ease-in-out 3; }
+@keyframes rqa-pulse { 50% { outline-offset: 10px; outline-color: rgba(220, 38, 38, .35); } }
 .rqa-otable-wrap { max-height: 60vh; overflow: auto; border: 1px solid var(--border-color-primary); border-radius: 6px; }
 table.rqa-otable { border-collapse: collapse; font-size: 12px; width: 100%; }
 table.rqa-otable td { border: 1px solid #cbd5e1; padding: 3px 5px; vertical-align: middle; color: #111827;
@@ -166,4 +181,5 @@ table.rqa-otable td.rqa-ohit { background: #fde68a; outline: 3px solid #dc2626; 
 .rqa-ol-hit { color: var(--body-text-color); }
 .rqa-oline { background: #fef3c7; color: #111827; }
 .rqa-olines b.rqa-ohit { background: #fca5a5; outline: 2px solid #dc2626; }
+@media (max-width: 760px) { #rqa-src-dl { display: none !important; } }
 """

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from ui.source_view import JS as _SOURCE_VIEW_JS  # the page box / original-table scroll (source panel)
+
 DEMO_LABEL = "示例（虚构）"
 TITLE = "政府信息公开年报问答"
 SUBTITLE = ("基于已入库的《政府信息公开工作年度报告》回答问题。每个数字都注明出处："
@@ -28,6 +30,7 @@ watch('value', () => {
     element.scrollIntoView({block: 'start', inline: 'nearest', behavior: 'smooth'});
     setTimeout(() => { document.scrollingElement.scrollLeft = 0; }, 400);
   }
+  {SOURCE_VIEW_JS}
   const hit = element.querySelector('.rqa-hit');
   if (!hit) return;
   const box = hit.closest('.rqa-table-wrap');
@@ -38,7 +41,7 @@ watch('value', () => {
     hit.scrollIntoView({block: 'nearest', behavior: 'smooth'});
   }
 });
-"""
+""".replace("{SOURCE_VIEW_JS}", _SOURCE_VIEW_JS)
 
 # In <head>: Gradio's own widgets in Chinese whatever the browser's language (svelte-i18n reads navigator.language),
 # and 「[n]」 markers in answers as links: the click goes to the hidden #rqa-jump box (answer id, n), the server
