@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
-from assistant import executor
+from assistant import consistency_claims, executor, turns
 from assistant.narrative import Narrative
 from assistant.query import Measure, Operation, Query
 from assistant import refusals
@@ -23,7 +23,8 @@ from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
 from ingest.settings import Settings, get_settings
 from ingest.template import T3, T3_APPLICANT_KEYS, T4, T4_COLUMNS, T4_GROUPS
-from ingest.text import numbers_in
+from ingest.text import key, numbers_in
+from assistant.lexicon import default_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ class Assistant:
             ctx = None
         a = read(q, infos, agency=agency, year=year, context=ctx)
         ans, evidence = self._answer_query(q, a, infos)
+        a.result = turns.result_of(a.search_text or q, ans, evidence)  # for a follow-up's 两项加起来呢
         ans.explain = a.explain_dict()
         for f in a.scope.overridden:
             ans.warnings.append(f"问题中已指明范围，已忽略筛选条件「{f}」。")
@@ -192,6 +194,13 @@ class Assistant:
         if refusal is not None:
             return refusal, []
         scope = [i for i in infos if (not a.agencies or i.agency in a.agencies) and (not a.years or i.year in a.years)]
+        if a.operation.over == "turns":  # 两项加起来呢？: the earlier answers, added
+            cited = Cited()
+            text, value = turns.sum_of_turns(a, cited)
+            return Answer(question=q, answer=text, answerable=value is not None, value=value, intent="sum",
+                          citations=[Citation.from_evidence(i + 1, ev) for i, ev in enumerate(cited.evidence)],
+                          agency=a.agencies[0] if len(a.agencies) == 1 else None,
+                          year=a.years[0] if len(a.years) == 1 else None), cited.evidence
         unplaced = refusals.unplaced_refusal(a) or refusals.mismatch_refusal(a)
         if unplaced is not None or (a.measures and _counted_in_text(a)):
             # 通过网络提出的申请 / 不予公开信息数多少条: no cell holds it; the text may, next to the question's words
@@ -290,7 +299,13 @@ class Assistant:
         if not vocab:
             return []
         names = {f for i in self.reports() for n in (i.agency, *i.agency_variants) for f in agency_forms(n)}
-        return [t for t in tokens(question) if len(t) >= 3 and t.lower() not in vocab
+        # words are cut with the agency names taken out first (…审批局微信公众号 is not 局微信 + 公众号), and a word
+        # of the question vocabulary (total, 多多少) is no content word
+        bare = key(question)
+        for n in sorted({key(n) for n in names if len(n) >= 2}, key=len, reverse=True):
+            bare = bare.replace(n, "，")
+        known = default_lexicon().surfaces
+        return [t for t in tokens(bare) if len(t) >= 3 and t.lower() not in vocab and t.lower() not in known
                 and not any(w in t for w in ("几", "哪", "怎", "什么", "多少")) and not any(t in n for n in names)]
 
     # ---------------------------------------------------------------- warnings
@@ -323,15 +338,17 @@ class Assistant:
         blocks = []
         for info in scope:
             report = self.index.get_report(info.report_id)
-            blocks.append(self._check_report(report, info, tables, narrative, cited, warnings, rows))
+            blocks.append(self._check_report(report, info, tables, narrative, cited, warnings, rows, a))
         return "\n\n".join(blocks), None
 
     def _check_report(self, report: Report, info: ReportInfo, tables: list[str], narrative: bool, cited: Cited,
-                      warnings: list[str], rows: dict[str, set[str]] | None = None) -> str:
+                      warnings: list[str], rows: dict[str, set[str]] | None = None,
+                      query: Query | None = None) -> str:
         """Every applicable rule of the audit catalogue (ingest.audit, as `reportqa check`) with its verdict."""
         from ingest.audit import Verdict
         from ingest.audit.corpus import index_findings_for
 
+        claim = consistency_claims.claim_of(query, report, info, cited) if query is not None else None
         found = index_findings_for(self.index, report)
         rules = [f for f in found if f.table in tables and not f.rule.startswith(("table.", "section.", "text."))]
         rules += [f for f in found if f.rule.startswith("narrative.") and (narrative or f.verdict is Verdict.notice)]
@@ -366,6 +383,9 @@ class Assistant:
             head = f"{name(info)}：一致，勾稽关系成立。"
         if bad or notes:
             warnings.append(f"{name(info)}报告有 {len(bad) + len(notes)} 项校验未通过。")
+        if claim is not None:  # the claim asked is answered first; the table's other rules follow
+            head, said = claim
+            lines = [said, consistency_claims.others_line(len(bad), len(notes), len(unknown))] + lines
         return head + "\n" + "\n".join(f"- {ln}" for ln in lines if ln)
 
     def _t3_equations(self, report: Report, info: ReportInfo, cited: Cited) -> str:
@@ -414,7 +434,8 @@ def numbers_supported(answer: Answer) -> bool:
     for c in answer.citations:
         allowed |= set(numbers_in(c.quote)) | set(numbers_in(c.value or "")) | {str(c.year)}
         allowed |= set(numbers_in(c.row or "")) | set(numbers_in(c.section or ""))
-    if answer.value is not None and len(answer.citations) > 1:  # an aggregate computed from the cited cells
+    if answer.value is not None and (len(answer.citations) > 1 or f"= {fmt(answer.value)}" in answer.answer):
+        # an aggregate computed from the cited cells (or from two numbers of one cited sentence)
         allowed.add(fmt(answer.value))
     text = re.sub(r"\[\d+\]", "", answer.answer)
     return all(n in allowed for n in numbers_in(text))

@@ -40,11 +40,24 @@ def merge(q: Query, prev: Query, t: Tiled) -> Query:
     if not prev.measures and not q.measures and not rows_named and not cols_named and not q.unplaced:
         q.search_text = prev.search_text or prev.question  # 那2022年呢？ after a question about the text
         q.quantity_words = list(prev.quantity_words)
+    elif not prev.measures and not q.measures and not rows_named and not cols_named and q.terms and prev.terms \
+            and {"机关", "年度"} <= set(s.from_context):
+        # 业务动态呢？ after 会议公开信息多少条: the earlier question, its last term replaced by the follow-up's words
+        q.search_text = _replace_term(prev.search_text or prev.question, prev.terms[-1], "".join(q.terms))
+        q.quantity_words = []
+    q.earlier = ([*prev.earlier, prev.result] if prev.result is not None else list(prev.earlier))[-3:]
     if not q.wants_number and prev.wants_number:
         q.wants_number = True
     if s.from_context and s.agencies:
         s.unknown_agencies = []
     return q
+
+
+def _replace_term(question: str, old: str, new: str) -> str:
+    from assistant.lexicon import default_lexicon
+
+    text = default_lexicon().norm(question)
+    return text.replace(old, new, 1) if old and old in text else f"{new} {text}"
 
 
 def _named_columns(t: Tiled, table: str) -> list[tuple[list[str], str]]:

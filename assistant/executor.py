@@ -193,6 +193,7 @@ def share_of(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited
         v = round(100 * n / den, digits)  # type: ignore[operator]
         value = v
         parts = " + ".join(fmt(s.value.value) for s in base)  # type: ignore[arg-type]
-        lines.append(f"{name(num.info)}{_label(num.measure)} {fmt(n)} 件，占{base_label}（{parts} = {fmt(den)} 件）的 "
+        shown = f"（{parts} = {fmt(den)} 件）" if len(base) > 1 else f" {fmt(den)} 件"
+        lines.append(f"{name(num.info)}{_label(num.measure)} {fmt(n)} 件，占{base_label}{shown}的 "
                      f"{v:.{digits}f}%（{fmt(n)} ÷ {fmt(den)}）。{marks}")
     return "\n".join(lines), value if len(scope) == 1 else None

@@ -35,7 +35,7 @@ from ingest.text import key
 
 OPERATIONS = ("sum", "values", "breakdown", "share", "max", "min", "which_agency", "which_kind", "compare",
               "previous_year", "change", "check", "blank", "zero", "nonzero", "is_zero", "which_rows", "which_reports",
-              "unit", "summary", "narrative", "narrative_strong", "ask_number", "not_number")
+              "unit", "summary", "narrative", "narrative_strong", "ask_number", "not_number", "share_base")
 
 
 class KeySet(BaseModel):

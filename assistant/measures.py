@@ -83,15 +83,22 @@ def _t3_rows(t: Tiled, raw: str) -> list[tuple[list[str], str]]:
         keys = ["other_overdue", "other_fee", "other_other", "other"] if g == "other" else \
             [r.key for r in T3_ROWS_2021 if r.group == g]
         out.append((s, keys, _GROUP_LABEL[g]))
+    base_at = share_base_at(t)
     results = [x for x in out if not set(x[1]) & {"new", "total", "carried", "forward"}]
     if results:  # 新收的申请中予以公开的: the result row is asked, 新收 / 办理结果 only say where it is
-        out = [x for x in out if set(x[1]) - {"new", "total"}]
+        # (…占新收申请的百分之几: a row after 占 is the share's base the question names, and stays)
+        out = [x for x in out if set(x[1]) - {"new", "total"} or (base_at is not None and x[0] > base_at)]
     seen, uniq = set(), []
     for s, keys, label in sorted(out):
         if tuple(keys) not in seen:
             seen.add(tuple(keys))
             uniq.append((keys, label))
     return uniq
+
+
+def share_base_at(t: Tiled) -> int | None:
+    """Where a share's base begins (A占B的百分之几: the position of 占), when the question names one."""
+    return next((s for s, m in t.meanings("op") if m.key == "share_base"), None)
 
 
 _GROUP_LABEL = {"withheld": "（三）不予公开", "unable": "（四）无法提供", "not_handled": "（五）不予处理", "other": "（六）其他处理"}

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.models import Evidence
+
 from ingest.template import T2, T3, T3_COLUMN_BY_KEY, T3_ROW_BY_KEY, T4, T4_COLUMN_BY_KEY, T4_GROUP_BY_KEY, T2_ROW_BY_KEY
 
 
@@ -47,8 +49,9 @@ class Operation(BaseModel):
     kind: OpKind = "value"
     rounding: int | None = Field(None, description="share: decimal places asked (default 1)")
     rank: Literal["max", "min"] | None = None
-    over: Literal["reports", "parts", "columns"] | None = Field(None, description="rank: among reports, parts of a "
-                                                                               "measure, or applicant columns")
+    over: Literal["reports", "parts", "columns", "turns"] | None = Field(
+        None, description="rank: among reports, parts of a measure, or applicant columns; sum: of the earlier turns' "
+                          "answers (两项加起来呢)")
     compare: Literal["years", "agencies"] | None = None
     change: bool = Field(False, description="compare: a change over time, read from the earlier year")
     by: Literal["row", "column"] | None = Field(None, description="breakdown: across rows or columns")
@@ -73,6 +76,8 @@ class Operation(BaseModel):
             return "分项列出" + ({"row": "（按行）", "column": "（按列）"}.get(self.by or "", ""))
         if k == "narrative":
             return "总结" if self.summary else "正文检索"
+        if k == "sum" and self.over == "turns":
+            return "合计（前两问的答案）"
         return {"value": "取值", "values": "分别列出", "sum": "合计", "diff": "差值", "check": "勾稽校验",
                 "unit": "计量单位"}[k]
 
@@ -91,6 +96,15 @@ class Scope(BaseModel):
     previous_missing: int | None = Field(None, description="比上年 asked, but the year before is not held")
     ambiguous: dict[str, list[str]] = Field(default_factory=dict, description="a name fragment that fits several "
                                                                               "agencies -> those agencies (asked back)")
+
+
+class TurnResult(BaseModel):
+    """What one earlier turn of a conversation answered: its value and what it rests on (两项加起来呢 adds them)."""
+
+    question: str
+    value: int | float | None = None
+    unit: str = Field("", description="the value's unit as answered (件, 条, 万元 …), '' when not known")
+    evidence: list[Evidence] = Field(default_factory=list, description="the cells or sentences the value rests on")
 
 
 class Span(BaseModel):
@@ -119,6 +133,13 @@ class Query(BaseModel):
     wants_number: bool = False
     narrative_hint: bool = False
     text_named: bool = Field(False, description="the question names the report's text (正文, 报告说)")
+    terms: list[str] = Field(default_factory=list, description="what the question asks about that no table item "
+                                                               "holds (its topic and left-over words, in order): "
+                                                               "what a follow-up such as 业务动态呢 replaces")
+    result: TurnResult | None = Field(None, description="this turn's answer, filled in once answered (a context "
+                                                        "carries it to the next turn)")
+    earlier: list[TurnResult] = Field(default_factory=list, description="the earlier turns' answers, oldest first "
+                                                                        "(at most 3)")
     spans: list[Span] = Field(default_factory=list)
 
     # ---- what the answer modules read

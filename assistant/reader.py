@@ -193,7 +193,7 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     # a number is asked when a number word is written anywhere (答复了多少 and 多多少 hold 多少 inside a longer span)
     wants_number = any(w in text for w in lx.op_words("ask_number")) and not any(
         w in text for w in lx.op_words("not_number"))
-    scope = _scope(ag.found, ag.unknown, years, t, reports, lx)
+    scope = _scope(_mention_order(ag, reports), ag.unknown, years, t, reports, lx)
     scope.ambiguous = ambiguous
     _apply_filters(scope, reports, agency, year)
     rates = _rate_words(t, lx)
@@ -207,13 +207,16 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
                   spans=[Span(start=s, end=e, text=w, kind=_span_kind(m)) for s, e, w, m in t.spans]
                   + [Span(start=s, end=e, text=text[s:e], kind="agency") for s, e in ag.spans]
                   + [Span(start=y.start, end=y.end, text=y.text, kind="year") for y in years]
-                  + [Span(start=s, end=e, text=w, kind="unplaced") for s, e, w in t.left])
+                  + [Span(start=s, end=e, text=w, kind="unplaced") for s, e, w in t.left],
+                  terms=_terms(t))
     if context is not None:
         from assistant.conversation import merge
 
         query = merge(query, context, t)
     query.operation = operation(t, query.measures, query.scope, lx) if context is None or not query.scope.from_context \
         or _names_operation(t) else _context_operation(query, context, t, lx)
+    if context is not None and _sums_earlier_turns(query, t):
+        query.operation = Operation(kind="sum", over="turns")  # 两项加起来呢: the last two answers, added
     _previous_year(query, t, reports)
     op = query.operation
     if op.kind == "rank" and op.over == "reports" and len(query.measures) == 1 and _one_report(query, reports):
@@ -224,6 +227,18 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
         query.measures = [Measure(T3, base.rows if base else ["new"], keys, base.row_label if base else
                                   row_label(T3, "new"), "申请人")]
     return query
+
+
+def _mention_order(ag, reports: list[ReportInfo]) -> list[str]:
+    """The agencies found, in the order the question names them (A比B多多少 subtracts B from A)."""
+    from assistant.scope import form_keys
+
+    variants = {r.agency: tuple(sorted(r.agency_variants)) for r in reports}
+    pos = {}
+    for i, a in enumerate(ag.found):
+        at = [ag.text.find(k) for k in form_keys(a, variants.get(a, ()))]
+        pos[a] = min([p for p in at if p >= 0] + ([ag.at[a]] if a in ag.at else []), default=len(ag.text) + i)
+    return sorted(ag.found, key=lambda a: pos[a])
 
 
 def _one_report(q: Query, reports: list[ReportInfo]) -> bool:
@@ -273,6 +288,7 @@ def _fragments(t: Tiled, ag, reports: list[ReportInfo], lx: Lexicon) -> dict[str
         end, hits = got
         if len(hits) == 1:
             ag.found.append(hits[0])
+            ag.at[hits[0]] = s
         elif hits:
             ambiguous[run[:end]] = hits
         ag.spans.append((s, s + end))
@@ -296,6 +312,21 @@ def _strip_lead(name: str, lx: Lexicon) -> str:
                 name, changed = name[L:], True
                 break
     return name
+
+
+def _terms(t: Tiled) -> list[str]:
+    """The question's topic words and left-over runs, in order (会议公开, 业务动态): what it asks about in the text."""
+    spans = [(s, w) for s, _, w, ms in t.spans if any(m.kind == "topic" for m in ms)] + [(s, w) for s, _, w in t.left]
+    return [w for _, w in sorted(spans)]
+
+
+def _sums_earlier_turns(q: Query, t: Tiled) -> bool:
+    """A follow-up that asks only for a sum (两项加起来呢？ 一共多少？) and names nothing of its own, after two
+    answered turns."""
+    named = q.terms or any(m.kind in MEASURE_KINDS for *_, ms in t.spans for m in ms
+                           if not any(x.kind == "op" and x.key == "sum" for x in ms))  # 合计: the sum, not 总计
+    answered = [r for r in q.earlier[-2:] if r.value is not None]
+    return t.has_op("sum") and not named and len(answered) == 2 and {"机关", "年度"} <= set(q.scope.from_context)
 
 
 def _names_operation(t: Tiled) -> bool:

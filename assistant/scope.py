@@ -7,7 +7,7 @@ question and says where they are, so the reader can tile the rest of the questio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingest import agency as agency_names
@@ -30,6 +30,7 @@ class AgencySpans:
     unknown: list[str]  # place-like names the corpus holds no report of
     spans: list[tuple[int, int]]  # where in the normalised question they were named
     text: str  # the normalised question the spans index
+    at: dict[str, int] = field(default_factory=dict)  # where a fragment (金井, 河东工信局) named an agency
 
 
 def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
@@ -37,7 +38,7 @@ def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
     qk = _RE_WHOLE.sub("", qk)
     spans: list[tuple[int, int, str]] = []
     for info in {r.agency: r for r in reports}.values():
-        for fk in _form_keys(info.agency, tuple(sorted(info.agency_variants))):
+        for fk in form_keys(info.agency, tuple(sorted(info.agency_variants))):
             pos = qk.find(fk)
             if pos >= 0:
                 spans.append((pos, pos + len(fk), info.agency))
@@ -84,7 +85,7 @@ def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
 
 
 @lru_cache(maxsize=8192)
-def _form_keys(agency: str, variants: tuple[str, ...]) -> tuple[str, ...]:
+def form_keys(agency: str, variants: tuple[str, ...]) -> tuple[str, ...]:
     """Matching keys of every form of an agency's names, longest first (cached: asked on every question)."""
     forms = set().union(*(agency_names.forms(n) for n in (agency, *variants)))
     return tuple(sorted({key(f) for f in forms}, key=len, reverse=True))
@@ -172,7 +173,7 @@ def agencies_for_fragment(run: str, reports: list[ReportInfo]) -> list[str]:
         return []
     tiers: list[list[str]] = [[], [], []]
     for info in {r.agency: r for r in reports}.values():
-        keys = _form_keys(info.agency, tuple(sorted(info.agency_variants)))
+        keys = form_keys(info.agency, tuple(sorted(info.agency_variants)))
         if any(_levels_only(run, f) for f in keys):
             tiers[0].append(info.agency)
         elif any(f.startswith(run) for f in keys):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.retrieval import MONEY_UNITS, Hit, Sentence, asked_unit, best_sentences, is_ordinal, tokens
+from assistant.retrieval import MONEY_UNITS, STRICT_UNITS, Hit, Sentence, asked_unit, best_sentences, is_ordinal, tokens
 
 _SUM = re.compile(r"一共|合计|总共|共计|加起来|合起来|总和|之和|两类|两项")
 _DIFF = re.compile(r"多几|多多少|少几|少多少|多了|少了|相差|差几|差多少|增加了?多少|减少了?多少|增长了?多少|下降了?多少")
@@ -44,7 +44,7 @@ class Arithmetic:
         return round(v, 6) if isinstance(v, float) else v
 
 
-def _strip_names(question: str, names: set[str]) -> str:
+def strip_names(question: str, names: set[str]) -> str:
     q = question
     for n in sorted(names, key=len, reverse=True):
         if len(n) >= 2:
@@ -54,7 +54,7 @@ def _strip_names(question: str, names: set[str]) -> str:
 
 def _terms(question: str, names: set[str]) -> tuple[str, str, str] | None:
     """(op, left term, right term) of a two-term question, or None."""
-    q = _strip_names(question, names)
+    q = strip_names(question, names)
     if _DIFF.search(q) and "比" in q:
         left, right = q.split("比", 1)
         op = "diff"
@@ -80,24 +80,70 @@ _UNITS = r"(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份
 
 
 def best_operand(term: str, sentences: list[Sentence], ignore: set[str], unit: str | None = None,
-                 require_unit: bool = False) -> Operand | None:
+                 require_unit: bool = False, near: list[str] = ()) -> Operand | None:
     """The number of the clause that shares most of the term's words (weighted by length), e.g. the clause
     召开政务公开推进会议2次 for 召开政务公开推进会议; ties go to the better-ranked sentence. A clause whose number
     carries the asked unit beats one that does not."""
     words = sorted(t for t in tokens(term) if not any(t in n for n in ignore))
-    found = _best_clause(term, words, sentences, unit, require_unit)
+    found = _best_clause(term, words, sentences, unit, require_unit, near)
     if found is None:  # a word of the question split differently in the text (政协提案 / 政协委员会提案): bigrams
         found = _best_clause(term, sorted({term[i:i + 2] for i in range(len(term) - 1)}), sentences, unit,
-                             require_unit)
+                             require_unit, near)
     return found
 
 
+def _near(clause: str, near: list[str]) -> int:
+    """How many of the question's quantity words (关注人数) the clause holds (two characters in a row suffice)."""
+    n = 0
+    for w in near:
+        w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", w)
+        if len(w) >= 2 and any(w[i:i + 2] in clause for i in range(len(w) - 1)):
+            n += 1
+    return n
+
+
+_PARTS = re.compile(r"其中")  # a total, then its parts: 共公开政府信息118条，其中规章1条，…，其他53条
+_REST = re.compile(r"^(?:其他|其它|其余)")
+
+
+def _rest(clause: str, term: str) -> bool:
+    """A rest-category clause (其他应主动公开的政府信息7条) the question does not ask for (it does not say 其他)."""
+    return bool(_REST.match(clause.strip())) and not re.search(r"其他|其它|其余", term)
+
+
+def _scored_clauses(sent: Sentence, words: list[str], term: str) -> list[tuple[int, str]]:
+    """Each clause of a sentence with its score: the summed length of the term's words it holds. A sentence that
+    states a total and then its parts (…共118条，其中…53条): the total's clause is read under its sub-part's title
+    (（一）主动公开情况), and a part scores only by words the total's clause and the title lack — a part is asked
+    only when the question names it (其中规章多少条), never because it repeats the measure's words (其他应主动公开的
+    政府信息53条); the rest-category (其他…) only when the question says 其他."""
+    text = sent.text.replace(",", "")
+    m = _PARTS.search(text)
+    if m is None:
+        return [(sum(len(w) for w in words if w in c), c) for c in _RE_CLAUSE.split(text) if not _rest(c, term)]
+    head_clauses = _RE_CLAUSE.split(text[: m.start()])
+    title = sent.chunk.section.split(" / ")[-1] if sent.chunk.section else ""
+    head_text = text[: m.start()] + title
+    out: list[tuple[int, str]] = []
+    for i, c in enumerate(head_clauses):
+        own = sum(len(w) for w in words if w in c)
+        if i == len(head_clauses) - 1 or own:  # the total's clause (just before 其中) reads the title too
+            own = sum(len(w) for w in words if w in c or (w in title and _RE_NUMBER.search(c)))
+        out.append((own, c))
+    for c in _RE_CLAUSE.split(text[m.end():]):
+        if _rest(c, term):
+            continue
+        out.append((sum(len(w) for w in words if w in c and w not in head_text), c))
+    return out
+
+
 def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: str | None,
-                 require_unit: bool) -> Operand | None:
-    best: tuple[tuple[int, int], Operand] | None = None
+                 require_unit: bool, near: list[str] = ()) -> Operand | None:
+    """The number of the best clause: one holding the question's quantity words (关注人数) first — the number
+    sits next to the measure's own words —, then the most of the term's words, then the asked unit."""
+    best: tuple[tuple[int, int, int], Operand] | None = None
     for si, sent in enumerate(sentences):
-        for clause in _RE_CLAUSE.split(sent.text.replace(",", "")):
-            score = sum(len(w) for w in words if w in clause)
+        for score, clause in _scored_clauses(sent, words, term):
             if score == 0:
                 continue
             for m in _RE_NUMBER.finditer(clause):
@@ -109,7 +155,7 @@ def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: s
                     continue
                 if is_ordinal(clause, m.start(1), m.end(1)):
                     continue  # 第104号提案
-                rank = (score + (1 if unit and got == unit else 0), -si)
+                rank = (_near(clause, near), score + (1 if unit and got == unit else 0), -si)
                 if best is None or rank > best[0]:
                     v = m.group(1)
                     best = (rank, Operand(term=term, value=float(v) if "." in v else int(v), sentence=sent, unit=got))
@@ -117,7 +163,7 @@ def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: s
     return best[1] if best else None
 
 
-def within_report(question: str, hits: list[Hit], names: set[str]) -> Arithmetic | None:
+def within_report(question: str, hits: list[Hit], names: set[str], near: list[str] = ()) -> Arithmetic | None:
     """Two quantities of one report named in the question, summed or subtracted."""
     found = _terms(question, names)
     if found is None:
@@ -132,23 +178,49 @@ def within_report(question: str, hits: list[Hit], names: set[str]) -> Arithmetic
     return Arithmetic(op, [a, b])
 
 
-def across_reports(question: str, per_report: list[list[Hit]], names: set[str]) -> Arithmetic | None:
-    """One quantity in two reports (two years or two agencies), first named minus second."""
-    if not (_DIFF.search(question) or re.search(r"比|相比|变化", question)) or len(per_report) != 2:
+def across_reports(question: str, per_report: list[list[Hit]], names: set[str],
+                   near: list[str] = ()) -> Arithmetic | None:
+    """One quantity in two reports (two years or two agencies): first named minus second (…比…多/少多少), or
+    their sum (2021年和2022年一共…多少)."""
+    if len(per_report) != 2:
         return None
-    term = _strip_names(question, names)
+    if _DIFF.search(question) or re.search(r"比|相比|变化", question):
+        op = "diff"
+    elif _SUM.search(question):
+        op = "sum"
+    else:
+        return None
+    term = strip_names(question, names)
+    unit = asked_unit(question)
     ops = []
     for hits in per_report:
         sents = best_sentences(question, hits, 8, want_number=True, ignore=names)
-        o = best_operand(term, sents, names, asked_unit(question))
+        # a number in another unit never answers 多少条 (12场 is no count of 条)
+        o = best_operand(term, sents, names, unit, require_unit=unit in STRICT_UNITS, near=near)
         if o is None:
             return None
         o.term = ""
         ops.append(o)
-    return Arithmetic("diff", ops)
+    return Arithmetic(op, ops)
 
 
 def asks_less(question: str) -> bool:
     """Whether the question asks how much *less* (…比…少多少), so a difference is stated that way."""
     m = _DIFF.search(question)
     return bool(m and _LESS.match(m.group(0)))
+
+
+def difference_text(question: str, diff: int | float, unit: str) -> str:
+    """The difference of first minus second, said in the direction asked: 前者比后者少 28 条 for …减少了多少; a
+    difference against the direction asked says so (问的是减少，实际多了 5 条), so that the signed value is read right."""
+    less = asks_less(question)
+    said = f"前者比后者{'多' if diff >= 0 else '少'} {_fmt(abs(diff))}{unit}"
+    if diff and (diff > 0) == less:
+        said += f"（问的是{'减少' if less else '增加'}，实际是{'增加' if less else '减少'}）"
+    return said
+
+
+def _fmt(v: int | float) -> str:
+    from assistant.table_answers import fmt
+
+    return fmt(v)
