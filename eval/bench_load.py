@@ -1,27 +1,43 @@
-"""Load test of the web app's /ask endpoint: N concurrent gradio_client clients x M questions.
+"""Load test of the web app: N staff members, each its own process, x M questions, with one upload mid-run.
 
     python -m eval.bench_load                       # builds an index of the shared corpus, starts the server
     python -m eval.bench_load --embedding fake      # same, with the fast test embedder
     python -m eval.bench_load --url http://127.0.0.1:7860/ [--auth user:pass]
+    python -m eval.bench_load --embedding fake --compare-gradio-client   # also the pre-2026-12-02 client
 
 Without ``--url`` the script ingests ``--corpus`` (default: ../shared/corpus) into
 ``--index`` (default: a temporary folder), starts ``reportqa serve`` on a free port,
 runs the load, and stops the server. Questions are the gold-set questions
-(eval/gold/seeds.jsonl, pdfs.jsonl), each client in its own random order. Each
-client connects and makes one untimed call first (opening gradio_client's event
-stream costs seconds under load; its maximum is reported apart); then all
-clients start together (a barrier) and every timed call is counted.
+(eval/gold/seeds.jsonl, pdfs.jsonl), each client in its own random order.
 
-With ``--upload`` (the default when the script starts its own server: a report of the
-corpus, grown to 1 MiB and left out of the index) one client uploads it through the
-``/ingest`` endpoint ``--upload-after`` seconds into the run; latencies are then also
-given for the requests that ran while the upload was being ingested, beside those that
-did not, for all questions and for table questions (gold type ``table``); and the same
-load is first run without the upload, so both are measured side by side in one run.
+Each client models one independent staff member: its own process (``multiprocessing``,
+spawn) with its own session and keep-alive connection, speaking the browser's queue
+protocol (eval/load_client.py), asking one question after another without pause. Paths
+(``--paths``, default ``chat,api``): ``chat`` is the 问答 box's submit event, the
+streaming handler staff use, with the conversation sent back each time as the page
+does; ``api`` is the named endpoint ``/ask`` through the same queue. Each client makes
+one untimed call first (connecting; its maximum is reported apart); then all start
+together (a barrier) and every timed call is counted.
 
-Prints requests, errors, wall time, throughput and latency p50/p95/max (end to end,
-as the client sees it, queueing included) and the assistant's own latency_ms p50/p95.
-Exit code 1 when any request failed (the upload included).
+Until 2026-12-02 the eight clients were ``gradio_client`` threads of this one process:
+gradio_client spends about 60 ms of CPU per call (a new HTTP client and TLS context for
+every request) and one process runs one thread at a time, so the benchmark's own
+process, not the server, set the latency (table p95 about 520 ms on an idle machine
+while the assistant's own p95 was 96 ms). ``--compare-gradio-client`` runs that client
+too, side by side. The client processes share the machine's cores with the server, as
+they did then: the CPU they and the server use per request is printed with the figures
+(server CPU from /proc when the script started the server), so no server time is hidden.
+
+With an upload (the default when the script starts its own server: reports of the
+corpus, grown to 1 MiB and left out of the index, one per run) one client uploads it
+through the ``/ingest`` endpoint ``--upload-after`` seconds into each run; latencies are
+then also given for the requests that ran while the upload was being ingested, beside
+those that did not, for all questions and for table questions (gold type ``table``); the
+same load without the upload runs first, and one client alone before it (the floor).
+
+Prints per run: requests, errors, throughput, latency p50/p95 (end to end, as the client
+sees it, queueing included), the assistant's own latency_ms p95, CPU per request.
+Exit code 1 when any request failed (the uploads included).
 """
 
 from __future__ import annotations
@@ -39,6 +55,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +87,7 @@ def gold_items(paths: list[Path]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-UPLOAD_SEED = "004_"  # the report uploaded mid-run when the script builds its own index (left out of it)
+UPLOAD_SEEDS = ("004_", "003_", "002_")  # uploaded mid-run, one per run, when the script builds its own index (left out of it)
 
 
 def grow_report(src: Path, out: Path, size: int = 1024 * 1024) -> Path:
@@ -87,19 +104,21 @@ def grow_report(src: Path, out: Path, size: int = 1024 * 1024) -> Path:
     return out
 
 
-def corpus_files(corpus: list[Path], leave_out: str | None) -> tuple[list[Path], Path | None]:
-    """The files to index (folders expanded) without the seed named ``leave_out``; and that seed."""
+def corpus_files(corpus: list[Path], leave_out: tuple[str, ...] = ()) -> tuple[list[Path], list[Path]]:
+    """The files to index (folders expanded) without the seeds whose names start with ``leave_out``; and those
+    seeds, in the order of ``leave_out``."""
     files: list[Path] = []
-    left: Path | None = None
+    left: dict[str, Path] = {}
     for c in corpus:
         for f in sorted(c.rglob("*")) if c.is_dir() else [c]:
             if not f.is_file() or f.suffix.lower() not in (".pdf", ".docx", ".html", ".htm", ".txt"):
                 continue
-            if leave_out and f.name.startswith(leave_out) and f.parent.name == "seeds":
-                left = f
+            hit = next((p for p in leave_out if f.name.startswith(p) and f.parent.name == "seeds"), None)
+            if hit:
+                left[hit] = f
             else:
                 files.append(f)
-    return files, left
+    return files, [left[p] for p in leave_out if p in left]
 
 
 def _free_port() -> int:
@@ -136,95 +155,135 @@ def start_server(index: Path, corpus: list[Path], embedding: str | None, log_pat
     raise SystemExit(f"server did not start within 180s; see {log_path}")
 
 
-class RawClient:
-    """The /ask endpoint over plain HTTP (POST /gradio_api/call/ask, then read the event stream)."""
+PATHS = {
+    "chat": "the 问答 chat (the box's submit event, streamed), as staff use it",
+    "api": "the named endpoint /ask through Gradio's queue, as scripts use it",
+    "gradio_client": "/ask with gradio_client, all clients as threads of one process (the benchmark's client "
+                     "before 2026-12-02)",
+}
 
-    def __init__(self, url: str, auth: tuple[str, str] | None = None):
-        import httpx
 
-        self.base = url.rstrip("/")
-        self.http = httpx.Client(timeout=120)
-        if auth:
-            r = self.http.post(f"{self.base}/login", data={"username": auth[0], "password": auth[1]})
-            r.raise_for_status()
+def _staff(k: int, url: str, auth: tuple[str, str] | None, path: str, order: list[tuple[str, str]], barrier: Any,
+           out: Any) -> None:
+    """One staff member in its own process: connect, one untimed question, wait for all, ask ``order``."""
+    from eval.load_client import StaffClient
 
-    def predict(self, *data, api_name: str = "/ask"):
-        r = self.http.post(f"{self.base}/gradio_api/call{api_name}", json={"data": list(data)})
-        r.raise_for_status()
-        event_id = r.json()["event_id"]
-        event = None
-        with self.http.stream("GET", f"{self.base}/gradio_api/call{api_name}/{event_id}") as s:
-            for line in s.iter_lines():
-                if line.startswith("event:"):
-                    event = line.split(":", 1)[1].strip()
-                elif line.startswith("data:") and event in ("complete", "error"):
-                    payload = json.loads(line[5:].strip() or "null")
-                    if event == "error":
-                        raise RuntimeError(f"server error: {payload}")
-                    return payload[0] if isinstance(payload, list) and payload else payload
-        raise RuntimeError("stream ended without a result")
+    recs: list[tuple] = []
+    errors: list[str] = []
+    first_ms = None
+    client = None
+    try:
+        client = StaffClient(url, auth)
+        t0 = time.monotonic()
+        try:  # untimed first call (connection, session start), reported apart
+            (client.chat if path == "chat" else client.api)(order[0][0] if order else "你好")
+        except Exception as e:  # noqa: BLE001 - the timed pass will show it
+            errors.append(f"client {k}: warm-up: {type(e).__name__}: {str(e)[:200]}")
+        first_ms = (time.monotonic() - t0) * 1000
+    except Exception as e:  # noqa: BLE001
+        errors.extend([f"client {k}: connect: {type(e).__name__}: {e}"] * len(order))
+        order = []
+    barrier.wait()
+    cpu0 = _own_cpu()
+    ask = (client.chat if path == "chat" else client.api) if client else None
+    for i, (q, kind) in enumerate(order):
+        t0 = time.monotonic()
+        got, err = None, None
+        try:
+            got = ask(q)
+            if not (isinstance(got, dict) and isinstance(got.get("answer"), str) and "answerable" in got):
+                err = f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
+        except Exception as e:  # noqa: BLE001
+            err = f"client {k}: {type(e).__name__}: {str(e)[:200]}"
+        t1 = time.monotonic()
+        lat = got.get("latency_ms") if isinstance(got, dict) and not err else None
+        recs.append((t0, t1, (t1 - t0) * 1000, kind, k, i, q, lat))
+        if err:
+            errors.append(err)
+    cpu = _own_cpu() - cpu0  # this staff member's CPU over its timed questions (start-up excluded)
+    if client is not None:
+        client.close()
+    out.put((recs, errors, first_ms, cpu))
 
-    def close(self) -> None:
-        self.http.close()
+
+def _gc_thread(k: int, url: str, auth: tuple[str, str] | None, order: list[tuple[str, str]], barrier: Any,
+               out: Any) -> None:
+    """The benchmark's client before 2026-12-02: gradio_client in a thread of the benchmark's process."""
+    from gradio_client import Client
+
+    recs, errors, first_ms = [], [], None
+    try:
+        client = Client(url, auth=auth, verbose=False)
+        t0 = time.monotonic()
+        client.predict(order[0][0], None, None, api_name="/ask")
+        first_ms = (time.monotonic() - t0) * 1000
+    except Exception as e:  # noqa: BLE001
+        errors.extend([f"client {k}: connect: {type(e).__name__}: {e}"] * len(order))
+        client, order = None, []
+    barrier.wait()
+    for i, (q, kind) in enumerate(order):
+        t0 = time.monotonic()
+        got, err = None, None
+        try:
+            got = client.predict(q, None, None, api_name="/ask")
+            if not (isinstance(got, dict) and isinstance(got.get("answer"), str) and "answerable" in got):
+                err = f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
+        except Exception as e:  # noqa: BLE001
+            err = f"client {k}: {type(e).__name__}: {str(e)[:200]}"
+        t1 = time.monotonic()
+        lat = got.get("latency_ms") if isinstance(got, dict) and not err else None
+        recs.append((t0, t1, (t1 - t0) * 1000, kind, k, i, q, lat))
+        if err:
+            errors.append(err)
+    out.put((recs, errors, first_ms, None))
+
+
+def _cpu_ticks(pid: int | None) -> float | None:
+    """utime + stime of process ``pid`` in seconds (Linux /proc), None when unknown."""
+    if not pid:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _own_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: int, per_client: int,
-             auth: tuple[str, str] | None, seed: int = 0, raw: bool = False, upload: Path | None = None,
-             upload_after: float = 3.0) -> dict:
-    from gradio_client import Client
+             auth: tuple[str, str] | None, seed: int = 0, path: str = "chat", upload: Path | None = None,
+             upload_after: float = 3.0, server_pid: int | None = None) -> dict:
+    """``clients`` staff members, each its own process (``path`` chat or api) or, for ``path="gradio_client"``,
+    threads of this process; each asks ``per_client`` questions in its own random order, all starting together."""
+    import multiprocessing as mp
+    import queue as queue_mod
 
     items = [(q, "") if isinstance(q, str) else q for q in questions]
-    done: list[tuple[float, float, float, str]] = []  # (start, end, ms, gold type), perf_counter seconds
-    slowest: list[tuple[float, int, int, str, float | None]] = []  # (ms, client, n-th request, question, server ms)
-    server_ms: list[float] = []
-    first_ms: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1 + (1 if upload else 0))
+    orders = []
+    for k in range(clients):
+        rng = random.Random(seed + k)
+        orders.append([items[rng.randrange(len(items))] for _ in range(per_client)])
+    procs = path != "gradio_client"
+    ctx = mp.get_context("spawn")
+    parties = clients + 1 + (1 if upload else 0)
+    barrier = ctx.Barrier(parties) if procs else threading.Barrier(parties)
+    out = ctx.Queue() if procs else queue_mod.Queue()
+    if procs:
+        workers = [ctx.Process(target=_staff, args=(k, url, auth, path, orders[k], barrier, out), daemon=True)
+                   for k in range(clients)]
+    else:
+        workers = [threading.Thread(target=_gc_thread, args=(k, url, auth, orders[k], barrier, out), daemon=True)
+                   for k in range(clients)]
     up: dict = {}
 
-    def worker(k: int) -> None:
-        rng = random.Random(seed + k)
-        order = [items[rng.randrange(len(items))] for _ in range(per_client)]
-        try:
-            client = RawClient(url, auth) if raw else Client(url, auth=auth, verbose=False)
-        except Exception as e:  # noqa: BLE001
-            with lock:
-                errors.extend([f"client {k}: connect: {type(e).__name__}: {e}"] * per_client)
-            barrier.wait()
-            return
-        t0 = time.perf_counter()
-        try:  # untimed first call: opens the client's event stream (session start), reported apart
-            client.predict(items[0][0], None, None, api_name="/ask")
-        except Exception as e:  # noqa: BLE001 - the timed pass will show it
-            with lock:
-                errors.append(f"client {k}: warm-up: {type(e).__name__}: {str(e)[:200]}")
-        with lock:
-            first_ms.append((time.perf_counter() - t0) * 1000)
-        barrier.wait()
-        for i, (q, kind) in enumerate(order):
-            t0 = time.perf_counter()
-            try:
-                got = client.predict(q, None, None, api_name="/ask")
-                ok = isinstance(got, dict) and isinstance(got.get("answer"), str) and "answerable" in got
-                err = None if ok else f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
-            except Exception as e:  # noqa: BLE001
-                got, err = None, f"client {k}: {type(e).__name__}: {str(e)[:200]}"
-            t1 = time.perf_counter()
-            ms = (t1 - t0) * 1000
-            with lock:
-                done.append((t0, t1, ms, kind))
-                slowest.append((ms, k, i, q, got.get("latency_ms") if isinstance(got, dict) else None))
-                slowest.sort(reverse=True)
-                del slowest[3:]
-                if err:
-                    errors.append(err)
-                elif isinstance(got.get("latency_ms"), (int, float)):
-                    server_ms.append(float(got["latency_ms"]))
-        client.close() if hasattr(client, "close") else None
-
     def uploader() -> None:
-        from gradio_client import handle_file
+        from gradio_client import Client, handle_file
 
         try:
             client = Client(url, auth=auth, verbose=False)
@@ -234,43 +293,67 @@ def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: in
             return
         barrier.wait()
         time.sleep(upload_after)
-        up["start"] = time.perf_counter()
+        up["start"] = time.monotonic()
         try:
             up["summary"] = str(client.predict([handle_file(str(upload))], api_name="/ingest"))
             if "新入库 1 个" not in up["summary"]:
                 up["error"] = f"upload: not ingested: {up['summary'][:200]}"
         except Exception as e:  # noqa: BLE001
             up["error"] = f"upload: {type(e).__name__}: {str(e)[:200]}"
-        up["end"] = time.perf_counter()
+        up["end"] = time.monotonic()
 
-    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(clients)]
-    if upload:
-        threads.append(threading.Thread(target=uploader, daemon=True))
-    for t in threads:
-        t.start()
+    up_thread = threading.Thread(target=uploader, daemon=True) if upload else None
+    for w in workers:
+        w.start()
+    if up_thread:
+        up_thread.start()
     barrier.wait()
-    t0 = time.perf_counter()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - t0
+    t0 = time.monotonic()
+    cpu0 = (_own_cpu(), _cpu_ticks(server_pid))
+    done, errors, first_ms, client_cpu = [], [], [], 0.0
+    for _ in workers:
+        recs, errs, first, cpu = out.get()
+        done.extend(recs)
+        errors.extend(errs)
+        client_cpu += cpu or 0.0
+        if first is not None:
+            first_ms.append(first)
+    for w in workers:
+        w.join()
+    if up_thread:
+        up_thread.join()
+    wall = time.monotonic() - t0
+    cpu1 = (_own_cpu(), _cpu_ticks(server_pid))
+    if procs:  # the staff processes' own CPU over their timed questions
+        cpu0, cpu1 = (0.0, cpu0[1]), (client_cpu, cpu1[1])
+    # else: this process's CPU (its gradio_client threads, the uploader's thread)
     if up.get("error"):
         errors.append(up["error"])
-    latencies = [ms for _, _, ms, _ in done]
-    n = len(latencies)
+    return _summary(url, path, clients, per_client, done, errors, first_ms, wall, cpu0, cpu1, upload, up)
+
+
+def _summary(url, path, clients, per_client, done, errors, first_ms, wall, cpu0, cpu1, upload, up) -> dict:
+    n = len(done)
+    server_ms = [r[7] for r in done if isinstance(r[7], (int, float))]
+    slowest = sorted(done, key=lambda r: -r[2])[:3]
     res = {
-        "url": url, "clients": clients, "questions_per_client": per_client, "requests": n, "errors": len(errors),
-        "error_examples": errors[:5], "wall_s": round(wall, 2), "throughput_rps": round(n / wall, 2) if wall else None,
-        "latency_ms": _stats(latencies),
-        "table_latency_ms": _stats([ms for _, _, ms, kind in done if kind == "table"]),
+        "url": url, "path": path, "path_description": PATHS[path], "clients": clients,
+        "questions_per_client": per_client, "requests": n, "errors": len(errors), "error_examples": errors[:5],
+        "wall_s": round(wall, 2), "throughput_rps": round(n / wall, 2) if wall else None,
+        "latency_ms": _stats([r[2] for r in done]),
+        "table_latency_ms": _stats([r[2] for r in done if r[3] == "table"]),
         "assistant_latency_ms": {"p50": _r(percentile(server_ms, 50)), "p95": _r(percentile(server_ms, 95))},
+        "client_cpu_ms_per_request": _r((cpu1[0] - cpu0[0]) * 1000 / n) if n else None,
+        "server_cpu_ms_per_request": _r((cpu1[1] - cpu0[1]) * 1000 / n) if n and cpu0[1] is not None
+        and cpu1[1] is not None else None,
         "first_call_ms_max": _r(max(first_ms) if first_ms else None),
-        "slowest": [{"ms": _r(ms), "client": k, "request": i, "question": q, "assistant_ms": a}
-                    for ms, k, i, q, a in slowest],
+        "slowest": [{"ms": _r(r[2]), "client": r[4], "request": r[5], "question": r[6], "assistant_ms": r[7]}
+                    for r in slowest],
     }
     if upload and "start" in up:
         a, b = up["start"], up["end"]
-        during = [(ms, kind) for s0, s1, ms, kind in done if s1 > a and s0 < b]  # overlapping the upload
-        apart = [(ms, kind) for s0, s1, ms, kind in done if not (s1 > a and s0 < b)]
+        during = [(r[2], r[3]) for r in done if r[1] > a and r[0] < b]  # overlapping the upload
+        apart = [(r[2], r[3]) for r in done if not (r[1] > a and r[0] < b)]
         res["upload"] = {
             "file": upload.name, "bytes": upload.stat().st_size, "seconds": round(b - a, 2),
             "ingested": "新入库 1 个" in up.get("summary", ""),
@@ -293,27 +376,37 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", help="a running server; without it one is started over --index")
     ap.add_argument("--auth", help="user:password of the running server")
-    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--clients", type=int, default=8, help="staff members, each its own process")
     ap.add_argument("--questions", type=int, default=25, help="questions per client")
+    ap.add_argument("--paths", default="chat,api",
+                    help="comma-separated, run in this order, each with its own upload: " + "; ".join(
+                        f"{k} = {v}" for k, v in PATHS.items()))
+    ap.add_argument("--compare-gradio-client", action="store_true",
+                    help="also run the load the way this benchmark did before 2026-12-02 (path gradio_client)")
+    ap.add_argument("--no-solo", action="store_true", help="skip the one-client run (the floor without queueing)")
     ap.add_argument("--gold", nargs="*", type=Path,
                     help="gold files to draw questions from (default eval/gold/seeds.jsonl and pdfs.jsonl)")
-    ap.add_argument("--raw", action="store_true",
-                    help="also run the same load over plain HTTP (/gradio_api/call/ask) to separate client overhead")
     ap.add_argument("--index", type=Path, help="index folder to build/reuse (default: a temporary folder)")
     ap.add_argument("--corpus", nargs="*", type=Path, help="files/folders to ingest (default ../shared/corpus)")
     ap.add_argument("--embedding", help="embedding model for the started server (e.g. 'fake'); default: settings")
-    ap.add_argument("--upload", type=Path, help="a report file uploaded through /ingest mid-run (default when the "
-                    "script builds its own index: a seed report grown to 1 MiB, left out of the index)")
-    ap.add_argument("--no-upload", action="store_true", help="no upload during the run")
-    ap.add_argument("--upload-after", type=float, default=3.0, help="seconds into the run the upload starts")
+    ap.add_argument("--upload", type=Path, help="a report file uploaded through /ingest during the first run "
+                    "(default when the script builds its own index: seed reports grown to 1 MiB, one per run, left "
+                    "out of the index)")
+    ap.add_argument("--no-upload", action="store_true", help="no upload during the runs")
+    ap.add_argument("--upload-after", type=float, default=3.0, help="seconds into a run its upload starts")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
     args = ap.parse_args(argv)
 
+    paths = [p.strip() for p in args.paths.split(",") if p.strip()]
+    if args.compare_gradio_client and "gradio_client" not in paths:
+        paths.append("gradio_client")
+    bad = [p for p in paths if p not in PATHS]
+    if bad or not paths:
+        raise SystemExit(f"unknown --paths {', '.join(bad)}; choose from {', '.join(PATHS)}")
     gold_dir = ROOT / "eval" / "gold"
     corpus_gold = [p for p in (gold_dir / "seeds.jsonl", gold_dir / "pdfs.jsonl") if p.exists()]
-    gold = args.gold or corpus_gold or sorted(gold_dir.glob("*.jsonl"))
-    questions = gold_items(gold)
+    questions = gold_items(args.gold or corpus_gold or sorted(gold_dir.glob("*.jsonl")))
     if not questions:
         raise SystemExit("no questions found in the gold files")
     auth = None
@@ -323,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
 
     proc = None
     tmp = None
-    upload: Path | None = None
+    uploads: list[Path] = []
+    res: dict = {}
     try:
         url = args.url
         if not url:
@@ -334,24 +428,17 @@ def main(argv: list[str] | None = None) -> int:
             if args.index is None:
                 tmp = tempfile.TemporaryDirectory(prefix="reportqa-load-")
             index = args.index or Path(tmp.name) / "index"
-            leave_out = None if (args.upload or args.no_upload) else UPLOAD_SEED
+            index.parent.mkdir(parents=True, exist_ok=True)
+            leave_out = () if (args.upload or args.no_upload) else UPLOAD_SEEDS[:len(paths)]
             files, left = corpus_files(corpus, leave_out)
-            if left is not None:
-                upload = grow_report(left, index.parent / "年报（1MB 上传）.txt")
+            uploads = [grow_report(f, index.parent / f"年报（1MB 上传 {i + 1}）.txt") for i, f in enumerate(left)]
             proc, url = start_server(index, files, args.embedding, index.parent / "bench_load_server.log")
-        upload = None if args.no_upload else (args.upload or upload)
-        baseline = None
-        if upload is not None:  # the same load without the upload first: side by side in one run
-            baseline = run_load(url, questions, args.clients, args.questions, auth, args.seed)
-        res = run_load(url, questions, args.clients, args.questions, auth, args.seed, upload=upload,
-                       upload_after=args.upload_after)
-        if baseline is not None:
-            res["baseline_without_upload"] = {k: baseline[k] for k in (
-                "requests", "errors", "error_examples", "wall_s", "throughput_rps", "latency_ms", "table_latency_ms",
-                "assistant_latency_ms")}
-            res["errors"] += baseline["errors"]
-        if args.raw:
-            res["raw_http"] = run_load(url, questions, args.clients, args.questions, auth, args.seed, raw=True)
+        if args.no_upload:
+            uploads = []
+        elif args.upload:
+            uploads = [args.upload]
+        pid = proc.pid if proc is not None else None
+        res = _run_all(url, questions, args, paths, uploads, auth, pid)
         res["embedding"] = args.embedding or ("server's own" if args.url else "settings default")
     finally:
         if proc is not None:
@@ -366,39 +453,60 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
     else:
-        lat, srv = res["latency_ms"], res["assistant_latency_ms"]
-        print(f"{res['clients']} clients x {res['questions_per_client']} questions = {res['requests']} requests, "
-              f"{res['errors']} errors, {res['wall_s']} s, {res['throughput_rps']} req/s")
-        print(f"latency (client, queueing included): p50 {lat['p50']} ms, p95 {lat['p95']} ms, max {lat['max']} ms")
-        print(f"assistant latency_ms: p50 {srv['p50']} ms, p95 {srv['p95']} ms")
-        if "baseline_without_upload" in res:
-            b = res["baseline_without_upload"]
-            print(f"same load without the upload, just before: {b['requests']} requests, {b['errors']} errors, "
-                  f"{b['throughput_rps']} req/s; all p50 {b['latency_ms']['p50']} / p95 {b['latency_ms']['p95']} ms"
-                  f" · table p50 {b['table_latency_ms']['p50']} / p95 {b['table_latency_ms']['p95']} ms"
-                  f" · assistant p95 {b['assistant_latency_ms']['p95']} ms")
-        tl = res["table_latency_ms"]
-        print(f"table questions: {tl['n']} requests, p50 {tl['p50']} ms, p95 {tl['p95']} ms, max {tl['max']} ms")
-        if "upload" in res:
-            u = res["upload"]
-            print(f"upload {u['file']} ({u['bytes'] / 2**20:.2f} MiB): {u['seconds']} s, "
+        _print_text(res)
+    return 1 if res.get("errors") else 0
+
+
+def _run_all(url: str, questions: list, args: argparse.Namespace, paths: list[str], uploads: list[Path],
+             auth: tuple[str, str] | None, pid: int | None) -> dict:
+    def one(path: str, clients: int, upload: Path | None = None) -> dict:
+        return run_load(url, questions, clients, args.questions, auth, args.seed, path=path, upload=upload,
+                        upload_after=args.upload_after, server_pid=pid)
+
+    res: dict = {"clients": args.clients, "questions_per_client": args.questions, "server_pid_known": bool(pid)}
+    if not args.no_solo:
+        res["solo"] = one(paths[0], 1)
+    if uploads:  # the same load without the upload first: side by side in one run
+        res["baseline_without_upload"] = one(paths[0], args.clients)
+    res["runs"] = [one(p, args.clients, uploads[i] if i < len(uploads) else None) for i, p in enumerate(paths)]
+    everything = [res.get("solo"), res.get("baseline_without_upload"), *res["runs"]]
+    res["errors"] = sum(r["errors"] for r in everything if r)
+    return res
+
+
+def _line(name: str, r: dict) -> str:
+    a, t = r["latency_ms"], r["table_latency_ms"]
+    cpu = ""
+    if r.get("server_cpu_ms_per_request") is not None:
+        cpu = f" · CPU/request: server {r['server_cpu_ms_per_request']} ms, clients {r['client_cpu_ms_per_request']} ms"
+    return (f"{name:34} {r['requests']:4d} req {r['errors']} err {r['throughput_rps']:6.1f} req/s · all p50 {a['p50']}"
+            f" / p95 {a['p95']} ms · table p50 {t['p50']} / p95 {t['p95']} ms · assistant p95 "
+            f"{r['assistant_latency_ms']['p95']} ms{cpu}")
+
+
+def _print_text(res: dict) -> None:
+    print(f"{res['clients']} clients x {res['questions_per_client']} questions per run; latency end to end as the "
+          f"client sees it (queueing included); embedding: {res['embedding']}")
+    if "solo" in res:
+        print(_line(f"1 client alone ({res['solo']['path']})", res["solo"]))
+    if "baseline_without_upload" in res:
+        b = res["baseline_without_upload"]
+        print(_line(f"{b['path']}, no upload", b))
+    for r in res["runs"]:
+        print(_line(f"{r['path']}" + (", upload mid-run" if "upload" in r else ""), r))
+        if "upload" in r:
+            u = r["upload"]
+            print(f"  upload {u['file']} ({u['bytes'] / 2**20:.2f} MiB): {u['seconds']} s, "
                   f"{'ingested' if u['ingested'] else 'NOT ingested'}")
             for name in ("during", "apart"):
                 a, t = u[name]["all"], u[name]["table"]
                 print(f"  {name + ' the upload:':18} all {a['n']} req p50 {a['p50']} / p95 {a['p95']} / max {a['max']} ms"
                       f" · table {t['n']} req p50 {t['p50']} / p95 {t['p95']} / max {t['max']} ms")
-        print(f"first call per client (untimed warm-up, clients connecting one after another): "
-              f"max {res['first_call_ms_max']} ms")
-        if "raw_http" in res:
-            raw = res["raw_http"]
-            print(f"plain HTTP, same load: {raw['errors']} errors, {raw['throughput_rps']} req/s, "
-                  f"p50 {raw['latency_ms']['p50']} ms, p95 {raw['latency_ms']['p95']} ms")
-        for x in res["slowest"]:
+        for x in r["slowest"][:1]:
             print(f"  slowest: {x['ms']} ms (client {x['client']}, request {x['request']}, "
                   f"assistant {x['assistant_ms']} ms): {x['question']}")
-        for e in res["error_examples"]:
+        for e in r["error_examples"]:
             print("  error:", e)
-    return 1 if res["errors"] or res.get("raw_http", {}).get("errors") else 0
 
 
 if __name__ == "__main__":

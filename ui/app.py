@@ -37,6 +37,7 @@ from ui.eval_tab import METRIC_COLUMNS, MISS_HEADERS, build_eval_tab, eval_views
 from ui.handlers import Handlers, examples_html  # noqa: E402,F401 - re-exported
 from ui.i18n import TOAST_CSS, chinese_toasts, force_zh_cn  # noqa: E402
 from ui.reports_tab import WATCH_S, build_reports_tab, wire_reports  # noqa: E402,F401 - re-exported
+from ui.serve_queue import quiet_queue_analytics  # noqa: E402
 from ui.serve_safety import LoginGuard, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
 from ui.upload_flow import ALLOWED_SUFFIXES  # noqa: E402,F401 - re-exported
 from ui.web_assets import DEMO_LABEL, EXTRA_CSS, HEAD, SUBTITLE, TITLE, theme  # noqa: E402,F401 - re-exported
@@ -89,6 +90,7 @@ def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int 
     """Start the app with safe defaults; returns what Blocks.launch returns."""
     creds = resolve_auth(auth, settings)
     guard = LoginGuard(*creds).callable() if creds else None  # rate-limited login
+    quiet_queue_analytics()  # no per-event pandas summary of all past events (ui/serve_queue.py)
     app.queue(default_concurrency_limit=ASSISTANT_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
     return app.launch(
         server_name=host or settings.host,

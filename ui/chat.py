@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +24,11 @@ log = logging.getLogger(__name__)
 
 _PANEL_RID = re.compile(r'<div class="rqa-source" data-rid="([0-9a-f]{1,64})" data-demo="([01])"')
 MAX_QUESTION_CHARS = 1000  # longer questions are refused with a message, never cut
+# Streamed text reaches the page at most once per STREAM_EVERY_S: every update is a round of Gradio's
+# postprocessing (a new component for each skipped output) and one more SSE message, about 5 ms of the
+# server's one interpreter each; an answer read from a table (a few ms) goes out as placeholder + final only,
+# a slow narrative answer still shows its text growing. Measured with eval/bench_load.py (chat path).
+STREAM_EVERY_S = 0.1
 
 
 def takes_context(fn: Any) -> bool:
@@ -74,12 +80,15 @@ class ChatMixin:
                gr.skip(), gr.skip())
         text = ""
         final: Any = None
+        last = time.monotonic()
         try:
             for item in qa.ask_stream(q, **kwargs):
                 if isinstance(item, str):
                     text += item
-                    history[idx] = {"role": "assistant", "content": render.stream_markdown(text)}
-                    yield (history, *(gr.skip(),) * 3, answers, *(gr.skip(),) * 4)
+                    if time.monotonic() - last >= STREAM_EVERY_S:  # coalesced: see STREAM_EVERY_S
+                        history[idx] = {"role": "assistant", "content": render.stream_markdown(text)}
+                        yield (history, *(gr.skip(),) * 3, answers, *(gr.skip(),) * 4)
+                        last = time.monotonic()
                 else:
                     final = item
         except Exception as e:  # noqa: BLE001 - shown as a message in the chat

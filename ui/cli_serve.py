@@ -39,6 +39,9 @@ def open_demo_if_empty(assistant, settings):
 
 def _warm_up(assistant) -> None:
     """Load the models behind narrative answers now, not on the first user's question."""
+    from ui.serve_queue import warm_matplotlib
+
+    warm_matplotlib()  # Gradio touches matplotlib in every event: imported here, not in the first one
     try:
         # the examples cover the table paths; a free-form question loads the embedding model (dense search)
         for q in [*assistant.example_questions(6), "政府网站的访问量是多少？"]:

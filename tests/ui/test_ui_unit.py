@@ -207,7 +207,8 @@ def handlers(tmp_path):
     return Handlers(FakeAssistant(settings), settings)
 
 
-def test_chat_streams_then_shows_final_answer_and_cards(handlers):
+def test_chat_streams_then_shows_final_answer_and_cards(handlers, monkeypatch):
+    monkeypatch.setattr("ui.chat.STREAM_EVERY_S", 0)  # every delta shown (the coalescing: test_serve_stream.py)
     steps = list(handlers.chat("淮安市2024年因属于行政查询事项不予公开的申请有几件？", [], "全部机关", "全部年度", {}))
     assert len(steps) >= 3  # placeholder, deltas, final
     history, _, cards, _, answers, current, _, store, _ = steps[-1]

@@ -1,0 +1,70 @@
+"""The chat's streamed text is coalesced (ui/chat.STREAM_EVERY_S): an answer read at once goes out as
+placeholder + final, a slow stream still shows its text growing, at most one update per interval."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ingest.settings import Settings
+from tests.ui.fake_assistant import FakeAssistant
+from ui.app import Handlers
+
+Q = "淮安市2024年因属于行政查询事项不予公开的申请有几件？"  # the fake report's 表三 cell: 105
+
+
+class SlowStream(FakeAssistant):
+    """The fake's answer streamed in pieces ``gap`` seconds apart (a slow narrative answer)."""
+
+    def __init__(self, settings, gap: float):
+        super().__init__(settings)
+        self.gap = gap
+
+    def ask_stream(self, question, **kw):
+        for item in super().ask_stream(question, **kw):
+            if isinstance(item, str):
+                time.sleep(self.gap)
+            yield item
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(index_dir=tmp_path / "idx", embedding_model="fake")
+
+
+def _run(handlers: Handlers) -> tuple[list[tuple], list[str]]:
+    """The chat's steps and the last message's text at each step (the history list is updated in place)."""
+    steps, texts = [], []
+    for step in handlers.chat(Q, [], None, None, {}):
+        steps.append(step)
+        texts.append(step[0][-1]["content"])
+    return steps, texts
+
+
+def test_an_answer_read_at_once_is_placeholder_then_final(settings):
+    steps, texts = _run(Handlers(FakeAssistant(settings), settings))
+    assert len(steps) == 2
+    assert "正在查找" in texts[0]
+    assert "105" in texts[1] and "data-cite" in steps[1][2]  # the final answer and its cards
+
+
+def test_a_slow_stream_shows_its_text_growing_at_most_once_per_interval(settings, monkeypatch):
+    monkeypatch.setattr("ui.chat.STREAM_EVERY_S", 0.05)
+    qa = SlowStream(settings, gap=0.03)  # the fake's answer in 7 pieces of 6 characters: 0.21 s
+    t0 = time.monotonic()
+    steps, texts = _run(Handlers(qa, settings))
+    took = time.monotonic() - t0
+    deltas = texts[1:-1]
+    assert 1 <= len(deltas) < 7  # growing text shown, fewer updates than pieces
+    assert all(len(a) < len(b) for a, b in zip(deltas, deltas[1:]))
+    assert len(deltas) <= took / 0.05 + 1
+    assert "105" in texts[-1]
+
+
+def test_without_coalescing_every_piece_is_an_update(settings, monkeypatch):
+    monkeypatch.setattr("ui.chat.STREAM_EVERY_S", 0)
+    qa = FakeAssistant(settings)
+    pieces = -(-len(qa.ask(Q).answer) // 6)  # the fake streams its answer six characters at a time
+    steps, _ = _run(Handlers(qa, settings))
+    assert len(steps) == 2 + pieces  # placeholder, every piece, final
