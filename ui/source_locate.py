@@ -292,23 +292,39 @@ def locate_grid_cell(grids: Sequence[Any], cell: Any) -> tuple[int, int, int] | 
     col = key(_get(cell, "column_label") or "")
     found: list[tuple[int, int, int]] = []
     for gi, g in enumerate(grids):
-        for r, row in enumerate(g.rows):
-            for c, slot in enumerate(row):
-                if not slot.origin or not _is_number(slot.text):
-                    continue
-                v = parse_number(slot.text.strip())
-                if v is None or abs(float(v) - float(value)) > 1e-9:
-                    continue
-                left = _distinct_texts(row[:c])
-                above = _distinct_texts([g.rows[i][c] for i in range(r)])
-                ctx = key("".join(left + above))
-                heads = [key(t) for t in above]
-                if not (printed and printed in ctx) and not (row_parts and all(p in ctx for p in row_parts)):
-                    continue
-                if col and not any(h == col or h.startswith(col) for h in heads):
-                    continue
-                found.append((gi, r, c))
+        for r, c, v, ctx, heads in _numeric_slots(g):
+            if abs(v - float(value)) > 1e-9:
+                continue
+            if not (printed and printed in ctx) and not (row_parts and all(p in ctx for p in row_parts)):
+                continue
+            if col and not any(h == col or h.startswith(col) for h in heads):
+                continue
+            found.append((gi, r, c))
     return found[0] if len(found) == 1 else None
+
+
+def _numeric_slots(g: Any) -> list[tuple[int, int, float, str, list[str]]]:
+    """(row, column, value, key of the labels left of and above it, keys of the headers above it) of every
+    slot printing a number; computed once per grid."""
+    cached = getattr(g, "_rqa_numeric_slots", None)
+    if cached is not None:
+        return cached
+    out = []
+    for r, row in enumerate(g.rows):
+        for c, slot in enumerate(row):
+            if not slot.origin or not _is_number(slot.text):
+                continue
+            v = parse_number(slot.text.replace("\u00a0", " ").strip())
+            if v is None:
+                continue
+            left = _distinct_texts(row[:c])
+            above = _distinct_texts([g.rows[i][c] for i in range(r)])
+            out.append((r, c, float(v), key("".join(left + above)), [key(t) for t in above]))
+    try:
+        g._rqa_numeric_slots = out
+    except AttributeError:  # a frozen or slotted grid: recomputed next time
+        pass
+    return out
 
 
 def _distinct_texts(slots: Sequence[Any]) -> list[str]:
