@@ -349,9 +349,20 @@ def locate_text_line(text: str, cell: Any, cells: Sequence[Any]) -> tuple[int, i
     q, _ = compact(quote)
     ckey, cidx = compact(text)
     hits = _find_all(ckey, q) if q else []
-    if len(hits) != 1:
-        return None
-    a, b = cidx[hits[0]], cidx[hits[0] + len(q) - 1] + 1
+    if len(hits) == 1:
+        a, b = cidx[hits[0]], cidx[hits[0] + len(q) - 1] + 1
+    else:  # a quote rebuilt from the line (表四: label + numbers): the one line printing those numbers
+        qvals = _values(quote)
+        if hits or len(qvals) < MIN_SEQUENCE:
+            return None
+        spans, start = [], 0
+        for line in text.split("\n"):
+            if _values(line) == qvals:
+                spans.append((start, start + len(line)))
+            start += len(line) + 1
+        if len(spans) != 1:
+            return None
+        a, b = spans[0]
     nums = [n for n in numbers(text) if n.start >= a and n.end <= b]
     pos = cell_position([n.value for n in nums], cell, cells)
     if pos is None:

@@ -115,6 +115,7 @@ def _pdf_block(path: str, sha: str, report: Any, c: dict, cell: Any | None) -> s
         return _page_html(view, note, _esc(_get(report, "source")))
     cells = list(_get(report, "cells") or [])
     view = source_page.page_view(path, sha, page, c, cell, cells)
+    also: int | None = None  # the other page a sentence split over a page break runs on
     if view.status != "found" and not c.get("table"):  # a sentence may start on the page before or run on
         for other in (page + 1, page - 1):
             if 1 <= other <= n:
@@ -123,7 +124,12 @@ def _pdf_block(path: str, sha: str, report: Any, c: dict, cell: Any | None) -> s
                     view = alt
                     if alt.status == "found":
                         break
-    return _page_html(view, _note(view, page, c, cell), _esc(_get(report, "source")))
+                elif alt.status == "partial" and view.status == "partial" and also is None:
+                    also = other
+    note = _note(view, page, c, cell)
+    if view.status == "partial" and also is not None:
+        note = f"引文跨页：本页框出的是它在第{view.page}页上的部分，其余部分在第{also}页。"
+    return _page_html(view, note, _esc(_get(report, "source")))
 
 
 def _note(view: Any, cited: int, c: dict, cell: Any | None) -> str:
