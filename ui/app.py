@@ -38,7 +38,7 @@ from ui.handlers import Handlers, examples_html  # noqa: E402,F401 - re-exported
 from ui.i18n import TOAST_CSS, chinese_toasts, force_zh_cn  # noqa: E402
 from ui.reports_tab import WATCH_S, build_reports_tab, wire_reports  # noqa: E402,F401 - re-exported
 from ui.serve_queue import quiet_queue_analytics  # noqa: E402
-from ui.serve_safety import LoginGuard, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
+from ui.serve_safety import LoginGuard, login_middleware, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
 from ui.upload_flow import ALLOWED_SUFFIXES  # noqa: E402,F401 - re-exported
 from ui.web_assets import DEMO_LABEL, EXTRA_CSS, HEAD, SUBTITLE, TITLE, theme  # noqa: E402,F401 - re-exported
 from ui.web_common import AGENCY_ALL, YEAR_ALL, _agency, _friendly, _safe, _year  # noqa: E402,F401 - re-exported
@@ -111,4 +111,5 @@ def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int 
         head=HEAD,
         i18n=force_zh_cn(),
         allowed_paths=[],
+        app_kwargs={"middleware": login_middleware()} if creds else None,  # the address of each login attempt
     )

@@ -4,9 +4,13 @@
   or a file named by ``REPORTQA_AUTH_FILE`` / ``--auth-file`` holding ``user:password``.
 - Login attempts: every failure waits ``FAIL_DELAY_S`` (without blocking the
   server), a user name with ``MAX_FAILURES`` failures in ``WINDOW_S`` is locked
-  for ``LOCK_S`` (even the right password fails meanwhile), and when failures
-  of all names together pass ``MAX_FAILURES_ALL`` in the window, every failure
-  waits longer.
+  for ``LOCK_S`` (even the right password fails meanwhile); so is a client
+  address with ``MAX_FAILURES_ADDR`` failures in the window, whatever names it
+  tried (the address the server sees: uvicorn takes ``X-Forwarded-For`` only
+  from a proxy on 127.0.0.1); and when failures of all names together pass
+  ``MAX_FAILURES_ALL`` in the window, every failure waits longer. Gradio hands
+  the login check only the name and password, so :class:`LoginAddressMiddleware`
+  passes the address of each ``/login`` request to it (a context variable).
 - Binding: a non-loopback address without a login gets a warning; the address
   shown is the real one; a busy port is found before models load.
 """
@@ -14,6 +18,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hmac
 import ipaddress
 import logging
@@ -29,6 +34,7 @@ log = logging.getLogger(__name__)
 FAIL_DELAY_S = 0.5
 MAX_FAILURES = 5
 MAX_FAILURES_ALL = 30
+MAX_FAILURES_ADDR = 10  # per client address, any names (several staff may share one address behind a NAT)
 WINDOW_S = 300.0
 LOCK_S = 300.0
 
@@ -65,6 +71,34 @@ def resolve_auth(cli_auth: str | None, settings) -> tuple[str, str] | None:
     return parse_auth(raw)
 
 
+_LOGIN_CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("reportqa_login_client", default=None)
+
+
+class LoginAddressMiddleware:
+    """ASGI middleware: the client address of a ``/login`` request, for :class:`LoginGuard` (Gradio calls
+    the login check with the name and password only). Every other request passes untouched."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") != "http" or not str(scope.get("path", "")).rstrip("/").endswith("/login"):
+            return await self.app(scope, receive, send)
+        client = scope.get("client")
+        token = _LOGIN_CLIENT.set(str(client[0]) if client else None)
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            _LOGIN_CLIENT.reset(token)
+
+
+def login_middleware() -> list:
+    """``app_kwargs={"middleware": login_middleware()}`` for ``Blocks.launch`` (FastAPI's constructor)."""
+    from starlette.middleware import Middleware
+
+    return [Middleware(LoginAddressMiddleware)]
+
+
 class LoginGuard:
     """Checks (user, password) with rate limiting; ``check`` is the async callable Gradio's login awaits."""
 
@@ -73,17 +107,20 @@ class LoginGuard:
         self._user, self._password = user, password
         self._clock = clock
         self._delay = delay_s
-        self._fails: dict[str, deque[float]] = {}
+        self._fails: dict[str, deque[float]] = {}  # per user name
+        self._addr_fails: dict[str, deque[float]] = {}  # per client address
         self._all: deque[float] = deque()
         self._locked_until: dict[str, float] = {}
+        self._addr_locked_until: dict[str, float] = {}
         self._lock = threading.Lock()
 
-    def verify(self, username: str, password: str) -> tuple[bool, float]:
-        """(accepted, seconds to wait before answering)."""
+    def verify(self, username: str, password: str, client: str | None = None) -> tuple[bool, float]:
+        """(accepted, seconds to wait before answering); ``client``: the address the attempt came from."""
         now = self._clock()
         with self._lock:
             self._expire(now)
-            if self._locked_until.get(username, 0.0) > now:
+            if self._locked_until.get(username, 0.0) > now or \
+                    (client is not None and self._addr_locked_until.get(client, 0.0) > now):
                 return False, self._delay
             ok = hmac.compare_digest(username.encode(), self._user.encode()) and \
                 hmac.compare_digest(password.encode(), self._password.encode())
@@ -96,19 +133,30 @@ class LoginGuard:
             if len(fails) >= MAX_FAILURES:
                 self._locked_until[username] = now + LOCK_S
                 log.warning("login: user name locked for %.0f s after %d failed attempts", LOCK_S, len(fails))
+            if client is not None:
+                at = self._addr_fails.setdefault(client, deque())
+                at.append(now)
+                if len(at) >= MAX_FAILURES_ADDR and client not in self._addr_locked_until:
+                    self._addr_locked_until[client] = now + LOCK_S
+                    log.warning("login: a client address locked for %.0f s after %d failed attempts", LOCK_S,
+                                len(at))
             wait = self._delay * (4 if len(self._all) > MAX_FAILURES_ALL else 1)
             return False, wait
 
     def _expire(self, now: float) -> None:
-        for q in (*self._fails.values(), self._all):
+        for q in (*self._fails.values(), *self._addr_fails.values(), self._all):
             while q and now - q[0] > WINDOW_S:
                 q.popleft()
-        for name in [n for n, t in self._locked_until.items() if t <= now]:
-            del self._locked_until[name]
+        for locks in (self._locked_until, self._addr_locked_until):
+            for name in [n for n, t in locks.items() if t <= now]:
+                del locks[name]
+        for table in (self._fails, self._addr_fails):
+            for key in [k for k, q in table.items() if not q]:
+                del table[key]
 
     def callable(self):
         async def check(username: str, password: str) -> bool:  # a coroutine function: Gradio awaits it
-            ok, wait = self.verify(username, password)
+            ok, wait = self.verify(username, password, _LOGIN_CLIENT.get())
             if wait:
                 await asyncio.sleep(wait)
             return ok
