@@ -27,7 +27,7 @@ from assistant.retrieval import (
 )
 from assistant.scope import is_subsequence
 from assistant.table_answers import Cited, fmt, name
-from ingest.agency import forms as agency_forms
+from ingest.agency import forms as agency_forms, question_forms
 from ingest.index import ReportIndex, ReportInfo
 from ingest.settings import Settings
 from ingest.text import key
@@ -62,6 +62,18 @@ class Narrative:
         return sections.applications_fallback(self.index, infos, cited)
 
     def answer(self, a: Query, scope: list[ReportInfo], cited: Cited) -> NarrativeResult | None:
+        if (a.wants_number or text_arithmetic.asks_which(a.question)) and len(scope) == 2 \
+                and a.operation.kind == "narrative":
+            # one quantity in two reports (…比…多多少条, 2021年和2022年一共…, 谁…多): its words may all be generic
+            # (公开的政府信息) or name a sub-part (政协提案), so neither the structural routes nor the relevance gate
+            # below decide; each operand carries its own gate — a clause holding the question's words, in the asked
+            # unit, next to its quantity words — and each report is searched on its own
+            infos = {i.report_id: i for i in scope}
+            names = {n for i in scope for n in (i.agency, *i.agency_variants)}
+            absent = [t for t in self.absent_terms(a.question) if not any(is_subsequence(t, n) for n in names)]
+            done = None if absent else self._arithmetic(a, scope, [], names, infos, cited)
+            if done is not None:
+                return done
         routed = self._structural(a, scope, cited)
         if routed is not None:
             return None if routed is _NOTHING else routed
@@ -79,14 +91,6 @@ class Narrative:
         if not sents:
             return None
         top_overlap = max(s.overlap for s in sents)
-        if a.wants_number and len(scope) == 2 and a.operation.kind == "narrative":
-            # one quantity in two reports (…比…多多少条, 2021年和2022年一共…): its words may all be generic (公开的政府信息),
-            # so the relevance gate below says little; each operand carries its own gate — a clause holding the
-            # question's words, in the asked unit, next to its quantity words
-            absent = [t for t in self.absent_terms(a.question) if not any(is_subsequence(t, n) for n in names)]
-            done = None if absent else self._arithmetic(a, scope, hits, names, infos, cited)
-            if done is not None:
-                return done
         # calibrated refusal (eval/gold): off-topic questions score below min_relevance with e5,
         # every answerable narrative question above it; with no dense score, lexical overlap decides
         if (dense is not None and dense < self.settings.min_relevance) or (dense is None and top_overlap < 0.34):
@@ -196,14 +200,14 @@ class Narrative:
         return head + "\n" + "\n".join(lines), value
 
     def _arithmetic(self, a: Query, scope: list[ReportInfo], hits: list, names: set[str],
-                    infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float] | None:
+                    infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
         """A sum or difference of two numbers the text states (two terms of one report, or one term in two)."""
         if len(scope) == 1:
             calc = text_arithmetic.within_report(a.question, hits, names)
         elif len(scope) == 2:
             order = sorted(scope, key=lambda i: (a.years.index(i.year) if i.year in a.years else 9,
                                                  a.agencies.index(i.agency) if i.agency in a.agencies else 9))
-            forms = {f for n in names for f in agency_forms(n)}
+            forms = {f for n in names for f in (*agency_forms(n), *question_forms(key(n)))}  # 自然资源与生态环境局 too
             # each report searched on its own with the question's words but not the agencies' names, which match
             # every sentence of a report (signatures, preambles) and crowd out the one stating the quantity
             bare = text_arithmetic.strip_names(a.question, forms)
@@ -224,7 +228,11 @@ class Narrative:
         a_side = f"{wa}{oa.term + ' ' if oa.term else ''}{fmt(oa.value)} {oa.unit}".rstrip() + ma
         b_side = f"{wb}{ob.term + ' ' if ob.term else ''}{fmt(ob.value)} {ob.unit}".rstrip() + mb
         u = f" {oa.unit}" if oa.unit and oa.unit == ob.unit else ""
-        if calc.op == "sum":
+        if calc.op == "which":  # 谁…多: both values, the one asked named (no single value)
+            who = [name(infos[o.sentence.chunk.report_id]) for o in calc.operands]
+            value = None
+            text = f"{a_side}，{b_side}，{text_arithmetic.which_text(a.question, who, oa.value, ob.value)}。"
+        elif calc.op == "sum":
             value = calc.value
             text = f"{a_side}，{b_side}，合计 {fmt(oa.value)} + {fmt(ob.value)} = {fmt(value)}{u}。"
         else:  # …比…多多少 -> first - second; …比…少多少 -> second - first

@@ -189,7 +189,7 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     years = find_years(text, q, held)
     covered = list(ag.spans) + [(y.start, y.end) for y in years]
     t = tile(text, covered, lx)
-    ambiguous = _fragments(t, ag, reports, lx)
+    ambiguous = {**ag.ambiguous, **_fragments(t, ag, reports, lx)}
     # a number is asked when a number word is written anywhere (答复了多少 and 多多少 hold 多少 inside a longer span)
     wants_number = any(w in text for w in lx.op_words("ask_number")) and not any(
         w in text for w in lx.op_words("not_number"))

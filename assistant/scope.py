@@ -31,6 +31,7 @@ class AgencySpans:
     spans: list[tuple[int, int]]  # where in the normalised question they were named
     text: str  # the normalised question the spans index
     at: dict[str, int] = field(default_factory=dict)  # where a fragment (金井, 河东工信局) named an agency
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # words that name several agencies equally well
 
 
 def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
@@ -58,11 +59,14 @@ def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
         if m and not any(o[0] < m.end() and o[1] > span[1] for o in kept if o is not span):
             kept.remove(span)
             unknown.append((span[0], m.end(), qk[span[0]: m.end()]))
+    ambiguous: dict[str, list[str]] = {}
+    if not kept:  # no name as written: the looser forms of ingest.agency (张店机关事务中心, 机关事务服务中心)
+        kept, ambiguous = _loose(qk, reports, [(s, e) for s, e, _ in unknown])
     found: list[str] = []
     for _, _, a in sorted(kept):
         if a not in found:
             found.append(a)
-    covered = [(s, e) for s, e, _ in kept]
+    covered = [(s, e) for s, e, _ in kept] + [(s, s + len(w)) for w in ambiguous for s in [qk.find(w)] if s >= 0]
     for m in _RE_PLACE.finditer(qk):
         name = m.group(1)
         if _PLACE_STOP.match(name) or any(s <= m.start() < e or s < m.end() <= e for s, e in covered):
@@ -81,7 +85,33 @@ def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
             found.append(match)
         elif not match and u not in still:
             still.append(u)
-    return AgencySpans(found, still, sorted(covered), qk)
+    return AgencySpans(found, still, sorted(covered), qk, ambiguous=ambiguous)
+
+
+def _known(reports: list[ReportInfo]) -> list[tuple[str, tuple[str, ...]]]:
+    return [(i.agency, tuple(sorted(i.agency_variants))) for i in {r.agency: r for r in reports}.values()]
+
+
+def _loose(qk: str, reports: list[ReportInfo], taken: list[tuple[int, int]]
+           ) -> tuple[list[tuple[int, int, str]], dict[str, list[str]]]:
+    """Agencies named by a looser form (ingest.agency.match_agencies: a place without its level word, no place,
+    characters dropped from the middle); words that fit several agencies equally well are ambiguous, never one of
+    them picked."""
+    kept: list[tuple[int, int, str]] = []
+    ambiguous: dict[str, list[str]] = {}
+    by_span: dict[tuple[int, int], list[str]] = {}
+    for m in agency_names.match_agencies(qk, _known(reports)):
+        if not any(a < m.end and m.start < b for a, b in taken):
+            names = by_span.setdefault((m.start, m.end), [])
+            names.append(m.agency)
+            if m.rule == "subsequence":  # 平潭管理局: every agency whose name holds these characters in order
+                names += [a for a in _tiers(qk[m.start:m.end], reports) if a not in names]
+    for (s, e), names in sorted(by_span.items()):
+        if len(names) == 1:
+            kept.append((s, e, names[0]))
+        else:
+            ambiguous[qk[s:e]] = names
+    return kept, ambiguous
 
 
 @lru_cache(maxsize=8192)
@@ -171,6 +201,16 @@ def agencies_for_fragment(run: str, reports: list[ReportInfo]) -> list[str]:
     Several agencies in the best tier: the caller asks which one is meant."""
     if len(run) < 2:
         return []
+    whole = [m for m in agency_names.match_agencies(run, _known(reports)) if m.start == 0 and m.end == len(run)]
+    if whole and all(m.rule != "subsequence" for m in whole):
+        return list(dict.fromkeys(m.agency for m in whole))  # one mechanism: the forms of ingest.agency
+    # characters dropped from a name (平潭管理局): every agency the fragment fits is a candidate, none picked alone
+    return list(dict.fromkeys([m.agency for m in whole] + _tiers(run, reports)))
+
+
+def _tiers(run: str, reports: list[ReportInfo]) -> list[str]:
+    """The best tier of agencies a fragment fits: levels added (淮安), a name's head (洪泽区政), a name's
+    characters in order starting with two of them together (平潭审批局, 金井)."""
     tiers: list[list[str]] = [[], [], []]
     for info in {r.agency: r for r in reports}.values():
         keys = form_keys(info.agency, tuple(sorted(info.agency_variants)))

@@ -22,6 +22,7 @@ _TAIL = re.compile(r"(?:两类|两项|两种|两个|二者|两者|这两|一共|
                    r"相差|差几|差多少|的次数|的数量|的条数|的件数|的个数|次数|数量|条数|件数|个数|[，,。？?])")
 _HEAD = re.compile(r"(?:19|20)\d{2}年度?|[，,。？?]")
 _LESS = re.compile(r"少|减少|下降")
+_WHICH = re.compile(r"(?:谁|哪个|哪家|哪一个|哪一家)[^，,。？?]*?(?:多|少|高|低|大|小)")
 
 
 @dataclass
@@ -149,10 +150,13 @@ def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: s
             for m in _RE_NUMBER.finditer(clause):
                 if re.fullmatch(r"(?:19|20)\d{2}", m.group(1)) and clause[m.end(1): m.end(1) + 1] in "年-":
                     continue  # a year, not a quantity
+                if clause[m.end(1): m.end(1) + 1] in ("月", "日", "号", "时") and clause[m.end(1): m.end(1) + 2] != "日内":
+                    continue  # a date (2024年1月5日), not a quantity
                 u = re.match(_UNITS, clause[m.end(1):])
                 got = u.group(1) if u else ""
-                if require_unit and not (got == unit or (unit in MONEY_UNITS and got in MONEY_UNITS)):
-                    continue
+                if require_unit and not (got == unit or (unit in MONEY_UNITS and got in MONEY_UNITS)
+                                         or (unit is None and got)):
+                    continue  # (no unit asked: any unit — a count is written with one)
                 if is_ordinal(clause, m.start(1), m.end(1)):
                     continue  # 第104号提案
                 rank = (_near(clause, near), score + (1 if unit and got == unit else 0), -si)
@@ -184,7 +188,9 @@ def across_reports(question: str, per_report: list[list[Hit]], names: set[str],
     their sum (2021年和2022年一共…多少)."""
     if len(per_report) != 2:
         return None
-    if _DIFF.search(question) or re.search(r"比|相比|变化", question):
+    if _WHICH.search(question):
+        op = "which"  # 谁办理的政协提案多: both stated, the larger (smaller) named
+    elif _DIFF.search(question) or re.search(r"比|相比|变化", question):
         op = "diff"
     elif _SUM.search(question):
         op = "sum"
@@ -194,9 +200,10 @@ def across_reports(question: str, per_report: list[list[Hit]], names: set[str],
     unit = asked_unit(question)
     ops = []
     for hits in per_report:
-        sents = best_sentences(question, hits, 8, want_number=True, ignore=names)
+        sents = best_sentences(term, hits, 16, want_number=True, ignore=names)
         # a number in another unit never answers 多少条 (12场 is no count of 条)
-        o = best_operand(term, sents, names, unit, require_unit=unit in STRICT_UNITS, near=near)
+        o = best_operand(term, sents, names, unit, require_unit=unit in STRICT_UNITS or (op == "which" and not unit),
+                         near=near)
         if o is None:
             return None
         o.term = ""
@@ -208,6 +215,15 @@ def asks_less(question: str) -> bool:
     """Whether the question asks how much *less* (…比…少多少), so a difference is stated that way."""
     m = _DIFF.search(question)
     return bool(m and _LESS.match(m.group(0)))
+
+
+def which_text(question: str, names: list[str], a: int | float, b: int | float) -> str:
+    """谁…多 / 谁…少: which of the two the question asks for, both values shown."""
+    fewer = bool(re.search(r"(?:谁|哪个|哪家|哪一个|哪一家)[^，,。？?]*?(?:少|低|小)", question))
+    if a == b:
+        return f"两者相同（均为 {_fmt(a)}）"
+    first = (a < b) if fewer else (a > b)
+    return f"{names[0 if first else 1]}{'更少' if fewer else '更多'}（{_fmt(a)} {'<' if a < b else '>'} {_fmt(b)}）"
 
 
 def difference_text(question: str, diff: int | float, unit: str) -> str:
@@ -224,3 +240,8 @@ def _fmt(v: int | float) -> str:
     from assistant.table_answers import fmt
 
     return fmt(v)
+
+
+def asks_which(question: str) -> bool:
+    """谁…多 / 哪个…少: which of two reports has more (or less) of a quantity the text states."""
+    return bool(_WHICH.search(question))

@@ -102,3 +102,21 @@ def test_a_follow_up_sum_needs_two_answers(qa):
     a1 = qa.ask("张店区机关事务服务中心2021年会议公开信息多少条？")
     a2 = qa.ask("两项加起来呢？", context=a1)
     assert a2.value != 13 + 13 and not (a2.answerable and a2.value is not None and a2.value > 13), a2.answer
+
+
+@pytest.mark.parametrize("q,more", [
+    ("2021年河东区工信局和张店区机关事务服务中心，谁办理的政协提案多？", "河东区工业和信息化局"),  # 2 条 vs 1 件
+    ("2021年河东区工信局和张店区机关事务服务中心办理的政协提案哪个少？", "淄博市张店区机关事务服务中心"),
+    ("2023年海坛片区管理局和自然资源与生态环境局谁主动公开的政府信息多？", "平潭综合实验区海坛片区管理局"),
+])
+def test_which_of_two_agencies_has_more_of_a_stated_quantity(qa, q, more):
+    a = qa.ask(q)
+    assert a.answerable and (f"{more} 2021 年更" in a.answer or f"{more} 2023 年更" in a.answer), a.answer
+    assert len({c.agency for c in a.citations}) == 2, "each agency's sentence is cited"
+    assert "年1月5日" not in a.answer  # a date's 1 is no count
+
+
+def test_seed_proposals_cite_the_sentences_that_state_them(qa):
+    a = qa.ask("2021年河东区工信局和张店区机关事务服务中心，谁办理的政协提案多？")
+    quotes = " ".join(c.quote for c in a.citations)
+    assert "办理区政协提案" in quotes and "政协委员会提案" in quotes, quotes
