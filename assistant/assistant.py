@@ -201,7 +201,10 @@ class Assistant:
                           citations=[Citation.from_evidence(i + 1, ev) for i, ev in enumerate(cited.evidence)],
                           agency=a.agencies[0] if len(a.agencies) == 1 else None,
                           year=a.years[0] if len(a.years) == 1 else None), cited.evidence
-        unplaced = refusals.unplaced_refusal(a) or refusals.mismatch_refusal(a)
+        mismatch = refusals.mismatch_refusal(a)
+        if mismatch is not None and not a.measure_like:
+            return mismatch, []  # 行政复议中自然人申请的: the text's 行政复议351件 is no answer either
+        unplaced = refusals.unplaced_refusal(a) or mismatch
         if unplaced is not None or (a.measures and _counted_in_text(a)):
             # 通过网络提出的申请 / 不予公开信息数多少条: no cell holds it; the text may, next to the question's words
             textual = self._from_text(q, a, infos)
@@ -237,7 +240,7 @@ class Assistant:
             text, value = executor.check_row(a, self.index, scope, cited)
         elif a.intent == "check":
             text, value = self._check_answer(a, scope, cited, warnings)
-        elif len(a.measures) > 1 and a.operation.kind in ("sum", "values", "value") and len(scope) <= SEVERAL_SHOWN:
+        elif len(a.measures) > 1 and a.operation.kind in ("sum", "diff", "values", "value") and len(scope) <= SEVERAL_SHOWN:
             text, value = executor.several(a, self.index, scope, cited)
             for m in a.measures:
                 self._table_warnings(a, lookup(self.index, scope, m), warnings, m)

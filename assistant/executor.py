@@ -51,12 +51,17 @@ def _show(step: Step, cited: Cited) -> str:
 
 
 def several(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | float | None]:
-    """Several measures per report: each value, or their sum when the question asks one."""
+    """Several measures per report: each value, or their sum (or the difference of two) when the question asks it."""
     summing = a.operation.kind == "sum"
     lines, value = [], None
     for steps in plan(index, scope, a.measures):
         info = steps[0].info
         parts = [_show(s, cited) for s in steps]
+        if a.operation.kind == "diff" and len(steps) == 2:
+            line, d = _difference(steps, parts)
+            lines.append(f"{name(info)}：{line}")
+            value = d if len(scope) == 1 else None
+            continue
         if not summing:
             lines.append(f"{name(info)}：" + "；".join(parts) + "。")
             continue
@@ -73,6 +78,19 @@ def several(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited)
     if len(scope) > 1 and summing:
         value = None
     return "\n".join(lines), value
+
+
+def _difference(steps, parts: list[str]) -> tuple[str, int | float | None]:
+    """The first measure named minus the second, said with its direction (前者比后者多 / 少)."""
+    if any(s.value.blank for s in steps):
+        return "；".join(parts) + "。其中有未填报或无此栏目的项，无法相减。", None
+    x, y = (s.value.value for s in steps)
+    d = x - y  # type: ignore[operator]
+    d = round(d, 6) if isinstance(d, float) else d
+    how = "多" if d > 0 else "少" if d < 0 else "一样多，相差"
+    u = unit(steps[0].measure) if unit(steps[0].measure) == unit(steps[1].measure) else ""
+    return ("；".join(parts) + f"。{_label(steps[0].measure)}比{_label(steps[1].measure)}{how} {fmt(abs(d))} {u}".rstrip()
+            + f"（{fmt(x)} − {fmt(y)}）。"), d
 
 
 def breakdown_rows(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, None]:

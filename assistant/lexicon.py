@@ -138,7 +138,7 @@ def norm(text: str, variants: dict[str, str]) -> str:
 @dataclass(frozen=True)
 class Meaning:
     """One meaning of a surface. ``kind``: table | hint | row | group | rowset | column | colset | op | rounding |
-    plan | topic | filler; ``table`` and ``key`` as the kind needs (an op's name is its key)."""
+    plan | topic | filler | absent (a quantity no table has); ``table`` and ``key`` as the kind needs (an op's name is its key)."""
 
     kind: str
     table: str = ""
@@ -187,6 +187,9 @@ class Lexicon:
         self._add(data.plan_words, Meaning("plan"))
         self._add(data.narrative_topics, Meaning("topic"))
         self._add(data.filler, Meaning("filler"))
+        # a quantity no table has (按时答复率, 信函申请) is read whole, so that no part of it (答复, 申请) is taken
+        # for a cell word and the rest left over unnoticed
+        self._add(data.not_in_template, Meaning("absent"))
         self.longest = max(len(s) for s in self.surfaces)
         self.by_length: dict[int, list[tuple[str, list[Meaning]]]] = {}
         for s, ms in self.surfaces.items():

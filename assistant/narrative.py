@@ -38,14 +38,32 @@ NarrativeResult = tuple[str, int | float | None]
 
 
 def next_to_words(sentence: str, words: list[str]) -> bool:
-    """Each of the question's own quantity words (those the template has no cell for) shares two characters in a
-    row with the sentence a narrative number is taken from."""
+    """Each of the question's own quantity words (those the template has no cell for) is in the sentence a
+    narrative number is taken from: the word itself, or one of its two-character pieces (通过网络 by 网络申请) — and
+    for a word that ends like a quantity (…率, …量, …额) or is one of the lexicon's quantities no table has, most
+    pieces including the last one (按时答复率 is not in 予以答复, 办结率 not in 全部办结，办理率, 平均答复时间 not in
+    予以答复)."""
     text = key(sentence)
     for w in words:
         w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
-        if len(w) >= 2 and not any(w[i:i + 2] in text for i in range(len(w) - 1)):
+        if len(w) < 2 or w in text:
+            continue
+        grams = [w[i:i + 2] for i in range(len(w) - 1)]
+        found = sum(g in text for g in grams)
+        strict = w[-1] in _QUANTITY_ENDS or w in _curated()
+        if not found or strict and (found * 3 < len(grams) * 2 or grams[-1] not in text):
             return False
     return True
+
+
+_QUANTITY_ENDS = frozenset("率量额费数度")
+
+
+def _curated() -> frozenset[str]:
+    """The lexicon's quantities that no table has (平均答复时间, 信函申请): whole terms, read strictly."""
+    from assistant.lexicon import default_lexicon
+
+    return frozenset(default_lexicon().not_in_template)
 
 
 class Narrative:
@@ -150,11 +168,11 @@ class Narrative:
         pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                         if x not in sents]
         unit = asked_unit(a.question)
-        picked = pick_number(a.question, [x.text for x in pool], names)
+        picked = pick_number(a.question, [x.text for x in pool], names, a.quantity_words)
         if picked is None and unit in STRICT_UNITS:  # look further before giving up
             pool += [x for x in best_sentences(a.question, hits, 60, want_number=True, ignore=names)
                      if x not in pool]
-            picked = pick_number(a.question, [x.text for x in pool], names)
+            picked = pick_number(a.question, [x.text for x in pool], names, a.quantity_words)
         if picked is None and unit in STRICT_UNITS and unit not in MONEY_UNITS:
             # (a sum of money must follow the question's own words: 工作经费 is not 信息处理费)
             # the words before the number differ (政府信息 … 政务信息15条): the clause sharing most of the

@@ -27,6 +27,11 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
     measure (撤回的申请), that is what is asked (访问量是多少), or that ends like a quantity (满意率, 经费)."""
     words, like, quantity = [], [], []
     spans = sorted(t.spans)
+    for _, _, surface, ms in spans:
+        if any(m.kind == "absent" for m in ms) and not any(m.kind in MEASURE_KINDS for m in ms):
+            words.append(surface)
+            like.append(surface)
+            quantity.append(surface)
     for s, e, run in t.left:
         core = re.sub(r"[\d.%a-z]+|[一二三四五六七八九十两几]+[种类项个条件份]?", "", run)  # 八种, 三项: counts
         if len(core) < 2:
@@ -159,6 +164,8 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
         return Operation(kind="sum")
     if n_scope >= 2:
         return Operation(kind="values")
+    if len(ms) == 2 and has("compare") and not has("sum"):  # 维持的比纠正的多几件: two cells of one report
+        return Operation(kind="diff")
     if len(ms) > 1:
         return Operation(kind="sum" if has("sum") else "values")
     return Operation(kind="value")
@@ -349,6 +356,8 @@ def _span_kind(ms: list[Meaning]) -> str:
         return "operation"
     if "topic" in kinds:
         return "topic"
+    if "absent" in kinds:
+        return "unplaced"
     return "filler"
 
 

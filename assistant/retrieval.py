@@ -198,10 +198,17 @@ def asked_unit(question: str) -> str | None:
     return m.group(1) if m else None
 
 
-def pick_number(question: str, sentences: list[str], ignore: set[str] = frozenset()) -> tuple[int | float, int] | None:
+def pick_number(question: str, sentences: list[str], ignore: set[str] = frozenset(),
+                prefer: list[str] | tuple[str, ...] = ()) -> tuple[int | float, int] | None:
     """The number right after one of the question's words (会议公开13条 for 会议公开…多少条): (value, sentence index).
     ``ignore``: words that name the agency (they precede addresses, not answers). When the question names a
     unit, a number followed by that unit wins; a money question (多少万元) takes no number without a money unit."""
+    for w in prefer:  # the question's own quantity word (办结率) with a number right after it beats any clause
+        for i, sent in enumerate(sentences):
+            m = re.search(re.escape(key(w)) + r"[^\d，。；、]{0,3}?(\d+(?:\.\d+)?)(?![\d-])", key(sent).replace(",", ""))
+            if m and len(key(w)) >= 2:
+                v = m.group(1)
+                return (float(v) if "." in v else int(v)), i
     qt = sorted((t for t in tokens(question) if not any(t in n for n in ignore)), key=lambda t: (-len(t), t))
     unit = asked_unit(question)
     units = MONEY_UNITS if unit in MONEY_UNITS else (unit,) if unit else ()

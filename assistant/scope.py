@@ -192,6 +192,9 @@ def _find_token(qk: str, token: str, taken: list[YearSpan]) -> int | None:
 
 _LEVELS = set("省市州盟区县旗镇乡")
 _GOV = ("人民政府", "政府")
+# characters every agency name may carry (levels, 人民政府, 局/委/办 …): a fragment made of them only (区政府, 市政府网站
+# 的 区政府) names no agency in particular
+_GENERIC = _LEVELS | set("人民政府局委办厅署院中心室所处站网")
 
 
 def agencies_for_fragment(run: str, reports: list[ReportInfo]) -> list[str]:
@@ -199,7 +202,7 @@ def agencies_for_fragment(run: str, reports: list[ReportInfo]) -> list[str]:
     河东工信局 (河东区工信局) add only administrative levels (市/区/县 …) or 人民政府; 洪泽区政 starts a name; 平潭审批局
     and 金井 are a name's characters in order, starting with two of them together (平潭综合实验区行政审批局).
     Several agencies in the best tier: the caller asks which one is meant."""
-    if len(run) < 2:
+    if len(run) < 2 or sum(ch not in _GENERIC for ch in run) < 2:
         return []
     whole = [m for m in agency_names.match_agencies(run, _known(reports)) if m.start == 0 and m.end == len(run)]
     if whole and all(m.rule != "subsequence" for m in whole):

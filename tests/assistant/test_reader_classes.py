@@ -136,3 +136,66 @@ def test_result_question_lists_the_results(qa):
 def test_share_rounded_as_asked(qa, q, shown):
     ans = qa.ask(q)  # 1362 ÷ 3050 = 44.656 %
     assert shown in ans.answer and "1362" in ans.answer and "3050" in ans.answer, ans.answer
+
+
+# ------------------------------------------------------------------ second round (same day): more classes
+
+
+@pytest.mark.parametrize("q,first,second", [
+    ("淮安市2024年行政复议维持的比纠正的多几件？", "upheld", "corrected"),
+    ("洪泽区2024年行政复议结果纠正比尚未审结少多少？", "corrected", "pending"),
+    ("淮安市2024年行政复议里其他结果和维持相差多少", "other", "upheld"),
+])
+def test_difference_of_two_cells_of_one_report(q, first, second):
+    a = read(q, INFOS)
+    assert a.operation.kind == "diff" and [x.columns for x in a.measures] == [[first], [second]], a.explain()
+
+
+@pytest.mark.parametrize("q,word", [
+    ("洪泽区2024年依申请公开的按时答复率是多少？", "按时答复率"),
+    ("淮安市2024年政府信息公开申请的平均答复时间是多少天？", "平均答复时间"),
+    ("淮安市2024年行政诉讼的胜诉率是多少？", "胜诉率"),
+])
+def test_quantities_no_table_has_are_read_whole(q, word):
+    a = read(q, INFOS)  # not 答复 (a filler) + 按时 left over, nor 胜诉率 as a share of the lawsuits
+    assert word in a.measure_like and word in a.quantity_words, a.explain()
+    assert a.operation.kind != "share", a.explain()
+
+
+@pytest.mark.parametrize("sentence,words,ok", [
+    ("28件公开申请均在法定时限内办理，办结率100%。", ["办结率"], True),
+    ("诉求累计受理3615件，均已全部办结，办理率达100%。", ["办结率"], False),
+    ("区政府办受理政府信息公开申请17件，均已在法定期限内予以答复。", ["按时答复率"], False),
+    ("区政府办受理政府信息公开申请17件，均已在法定期限内予以答复。", ["平均答复时间"], False),
+    ("从申请方式看，网络申请3件，占43%；", ["通过网络"], True),
+    ("其中网络申请数11件，信函申请数10件", ["网络申请"], True),
+    ("微信公众号共发布信息435条，阅读量2.9万余次，关注人数1022人。", ["关注人数"], True),
+])
+def test_a_narrative_number_must_sit_by_the_quantity_word(sentence, words, ok):
+    from assistant.narrative import next_to_words
+
+    assert next_to_words(sentence, words) is ok
+
+
+def test_number_right_after_the_quantity_word_is_picked():
+    from assistant.retrieval import pick_number
+
+    s = ["收到公民、法人和其他组织政府信息公开申请28件，28件公开申请均在法定时限内办理，办结率100%。"]
+    assert pick_number("行政审批局2024年政府信息公开申请的办结率是多少？", s, prefer=["办结率"]) == (100, 0)
+
+
+@pytest.mark.parametrize("q", ["河东区工信局2021年在区政府网站上公开了多少条信息？",
+                               "洪泽区2024年在市政府网站发布了多少条信息？"])
+def test_generic_government_words_name_no_agency(q):
+    a = read(q, INFOS)  # 区政府 / 市政府 are common nouns here, not a fragment of 洪泽区人民政府 or 淮安市人民政府
+    assert len(a.scope.agencies) == 1, a.explain()
+
+
+def test_two_tables_refused_even_when_the_text_has_one_of_them(qa):
+    ans = qa.ask("淮安市人民政府2024年行政复议中自然人申请的有几件？")  # the text's 行政复议351件 is no answer
+    assert not ans.answerable and "351" not in ans.answer, ans.answer
+
+
+def test_difference_answer_says_the_direction(qa):
+    ans = qa.ask("淮安市人民政府2024年行政复议维持的比纠正的多几件？")
+    assert ans.value == 8 and "多 8" in ans.answer and "72" in ans.answer and "64" in ans.answer, ans.answer
