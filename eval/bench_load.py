@@ -389,9 +389,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, help="index folder to build/reuse (default: a temporary folder)")
     ap.add_argument("--corpus", nargs="*", type=Path, help="files/folders to ingest (default ../shared/corpus)")
     ap.add_argument("--embedding", help="embedding model for the started server (e.g. 'fake'); default: settings")
-    ap.add_argument("--upload", type=Path, help="a report file uploaded through /ingest during the first run "
-                    "(default when the script builds its own index: seed reports grown to 1 MiB, one per run, left "
-                    "out of the index)")
+    ap.add_argument("--upload", type=Path, nargs="+", help="report files uploaded through /ingest, one per run in "
+                    "the order of --paths (default when the script builds its own index: seed reports grown to 1 MiB, "
+                    "one per run, left out of the index)")
+    ap.add_argument("--server-pid", type=int, help="with --url: the server's process id, for its CPU per request")
     ap.add_argument("--no-upload", action="store_true", help="no upload during the runs")
     ap.add_argument("--upload-after", type=float, default=3.0, help="seconds into a run its upload starts")
     ap.add_argument("--seed", type=int, default=0)
@@ -436,8 +437,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_upload:
             uploads = []
         elif args.upload:
-            uploads = [args.upload]
-        pid = proc.pid if proc is not None else None
+            uploads = list(args.upload)
+        pid = proc.pid if proc is not None else args.server_pid
         res = _run_all(url, questions, args, paths, uploads, auth, pid)
         res["embedding"] = args.embedding or ("server's own" if args.url else "settings default")
     finally:
