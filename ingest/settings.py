@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     auth: str | None = Field(None, description="'user:password' to require a login in the web app.")
     auth_file: Path | None = Field(None, description="File whose first line is 'user:password' (the login, kept out of the command line and the process list); used when auth is unset.")
     upload_max_mb: int = Field(50, ge=1, description="Largest file the web app accepts, in MiB.")
+    web_sessions: int = Field(1000, ge=1, description="Most browser/API sessions the web app keeps in memory (least recently used dropped first). Every plain-HTTP call of /gradio_api/call/ask and every new gradio_client opens one (about 160 KB each: Gradio's default of 10,000 would hold about 1.6 GB).")
     ingest_nice: int = Field(10, ge=0, le=19, description="CPU niceness added to the web app's ingest process (uploads are ingested in a child process), so questions keep the cores.")
     ingest_lock_wait_s: float = Field(600.0, ge=0, description="Seconds an upload waits for another ingest of the same index (e.g. the CLI) to finish before it is given up.")
     upload_retention_days: float = Field(90.0, ge=0, description="Days an uploaded file is kept in <index>/uploads after its last upload (0 = forever); its report stays indexed after the file is removed.")

@@ -112,4 +112,5 @@ def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int 
         i18n=force_zh_cn(),
         allowed_paths=[],
         app_kwargs={"middleware": login_middleware()} if creds else None,  # the address of each login attempt
+        state_session_capacity=int(settings.web_sessions),  # bounded memory for sessions (ingest/settings.py)
     )

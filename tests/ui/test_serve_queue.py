@@ -81,3 +81,24 @@ def test_staff_client_finds_the_chat_and_ask_events_in_the_config():
     chat, api = find_fns(cfg)
     assert app.fns[chat].name == "chat" and app.fns[chat].fn.__name__ == "chat"
     assert app.fns[api].api_name == "ask"
+
+
+def test_sessions_kept_in_memory_are_bounded_by_the_setting(tmp_path):
+    import httpx
+
+    from ui.app import build_app, launch
+
+    settings = Settings(index_dir=tmp_path / "idx", embedding_model="fake", web_sessions=5)
+    app = build_app(FakeAssistant(settings), settings)
+    port = _free_port()
+    launch(app, settings, port=port, prevent_thread_lock=True, quiet=True)
+    base = f"http://127.0.0.1:{port}/gradio_api/call/ask"
+    try:
+        with httpx.Client(timeout=30) as h:
+            for _ in range(12):  # each plain-HTTP call is a new session
+                eid = h.post(base, json={"data": [Q, None, None]}).json()["event_id"]
+                body = h.get(f"{base}/{eid}").text
+                assert "event: complete" in body and "105" in body
+        assert len(app.state_holder.session_data) <= 5
+    finally:
+        app.close()
