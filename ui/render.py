@@ -307,7 +307,7 @@ def table_html(cells: Sequence[Any], table: str, hit: Any | None = None) -> str:
             if key not in seen_parents:
                 seen_parents.add(key)
                 out.append(f'<tr class="rqa-parent"><th class="rqa-rl rqa-d{depth}" colspan="{len(cols) + 1}">'
-                           f"{esc(parent)}</th></tr>")
+                           f'<span class="rqa-pl">{esc(parent)}</span></th></tr>')
         depth = len(parts) - 1
         is_hit_row = rk == hit_row
         tr_cls = ' class="rqa-hitrow"' if is_hit_row else ""

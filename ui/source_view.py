@@ -36,6 +36,12 @@ if (!element.dataset.rqaZoom) {  // the 放大 box: keep the boxed place in view
     }
   });
 }
+const rhit = element.querySelector('.rqa-table-wrap td.rqa-hit');  // the rebuilt table: the hit column in view
+if (rhit) {
+  const w = rhit.closest('.rqa-table-wrap');
+  const right = rhit.offsetLeft + rhit.offsetWidth + 12;
+  if (right > w.clientWidth) w.scrollLeft = right - w.clientWidth;
+}
 const ohit = element.querySelector('.rqa-ohit');
 if (ohit) {
   const w = ohit.closest('.rqa-otable-wrap');
@@ -187,5 +193,16 @@ table.rqa-otable td.rqa-ohit { background: #fde68a; outline: 3px solid #dc2626; 
 .rqa-ol-hit { color: var(--body-text-color); }
 .rqa-oline { background: #fef3c7; color: #111827; }
 .rqa-olines b.rqa-ohit { background: #fca5a5; outline: 2px solid #dc2626; }
-@media (max-width: 760px) { #rqa-src-dl { display: none !important; } }
+@media (max-width: 760px) {
+  #rqa-src-dl { display: none !important; }
+  /* the rebuilt table on a phone: row labels wrap in a sticky first column, the numbers scroll beside it */
+  #rqa-source-m .rqa-source table.rqa-table { width: max-content; max-width: none; }
+  #rqa-source-m .rqa-source table.rqa-table th.rqa-rl:not([colspan]),
+  #rqa-source-m .rqa-source table.rqa-table th.rqa-corner {
+    white-space: normal !important; width: 8.5em; min-width: 8.5em !important; max-width: 8.5em !important;
+    position: sticky; left: 0; z-index: 1; background: var(--background-fill-primary); }
+  #rqa-source-m .rqa-source table.rqa-table th.rqa-corner { background: var(--background-fill-secondary); z-index: 2; }
+  #rqa-source-m .rqa-source table.rqa-table tr.rqa-parent th { white-space: normal !important; }
+  #rqa-source-m .rqa-source table.rqa-table tr.rqa-parent .rqa-pl { position: sticky; left: 6px; }
+}
 """

@@ -23,6 +23,7 @@ from tests.ui.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SCREENS, _f
 pytestmark = pytest.mark.integration
 
 PDF_QUESTION = "淮安市2024年因属于行政查询事项不予公开的申请有几件？"
+NARRATIVE_QUESTION = "淮安市2024年主动公开工作有哪些做法？"
 HTML_QUESTION = "平潭综合实验区行政审批局2024年本年新收政府信息公开申请多少件？"
 
 
@@ -62,11 +63,14 @@ def server(tmp_path_factory, raw_dir):
 
 
 def _browser(server, width: int, height: int):
+    """A fresh browser profile each time (no conversation restored from an earlier test)."""
+    import tempfile
+
     from playwright.sync_api import sync_playwright
 
     p = sync_playwright().start()
     ctx = p.chromium.launch_persistent_context(
-        str(server["dir"] / f"profile-{width}"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        tempfile.mkdtemp(prefix=f"profile-{width}-", dir=server["dir"]), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
         viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True)
     ctx.set_default_timeout(40_000)
     pg = ctx.new_page()
@@ -180,6 +184,7 @@ def test_pdf_source_on_a_phone_opens_under_the_answer(server):
         img = pg.locator("#rqa-source-m img.rqa-page-img").bounding_box()
         assert img["width"] <= frame["width"] + 1  # the page fits the frame's width until 放大 is ticked
         assert pg.locator("#rqa-src-dl-m").is_visible() and not pg.locator("#rqa-src-dl").is_visible()
+        _shot(pg, "source-pdf-390.png")
         # 放大: the page twice as wide, the frame scrolled so that the box stays in view
         pg.locator("#rqa-source-m .rqa-zoom").check()
         pg.wait_for_timeout(500)
@@ -189,8 +194,39 @@ def test_pdf_source_on_a_phone_opens_under_the_answer(server):
         assert fb["x"] <= mb["x"] and mb["x"] + mb["width"] <= fb["x"] + fb["width"], (mb, fb)
         assert fb["y"] <= mb["y"] and mb["y"] + mb["height"] <= fb["y"] + fb["height"], (mb, fb)
         _shot(pg, "source-pdf-390-zoomed.png")
-        _shot(pg, "source-pdf-390.png")
         _shot(pg, "source-pdf-panel-390.png", pg.locator("#rqa-source-m"))
+        assert not pg.js_errors, pg.js_errors
+    finally:
+        ctx.close()
+        p.stop()
+
+
+def test_pdf_sentence_source_boxes_the_quoted_lines(server, raw_dir):
+    """A narrative answer over szfgs2024.pdf: its first citation opens on the page holding the quoted
+    sentence, the box's region (pdfplumber's text layer) holds the start of the quote."""
+    import pdfplumber
+
+    p, ctx, pg = _browser(server, 1440, 1000)
+    try:
+        _ask(pg, NARRATIVE_QUESTION)
+        card = pg.locator("#rqa-cards .rqa-card").first
+        card.wait_for()
+        card.click()
+        page_div = pg.locator("#rqa-source .rqa-page")
+        page_div.wait_for()
+        assert page_div.get_attribute("data-status") in ("found", "partial")
+        n = int(page_div.get_attribute("data-page"))
+        quote = pg.locator("#rqa-source .rqa-para mark.rqa-hit, #rqa-source blockquote.rqa-quote").first.inner_text()
+        boxes = [tuple(float(v) for v in b.split(",")) for b in page_div.get_attribute("data-boxes").split(";")]
+        with pdfplumber.open(str(raw_dir / "szfgs2024.pdf")) as pdf:
+            page = pdf.pages[n - 1]
+            W, H = float(page.width), float(page.height)
+            text = "".join("".join(page.crop((x0 * W - 1, y0 * H - 1, x1 * W + 1, y1 * H + 1)).extract_text().split())
+                           for x0, y0, x1, y1 in boxes)
+        start = "".join(quote.split())[:8]
+        assert start and start in text, (start, text[:80])
+        pg.wait_for_timeout(600)
+        _shot(pg, "source-pdf-sentence-desktop.png")
         assert not pg.js_errors, pg.js_errors
     finally:
         ctx.close()
