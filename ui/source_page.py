@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 RENDER_SCALE = 2.0  # 144 dpi: sharp at the panel's width on a 2x screen, and when zoomed
 PAGES_CACHED = 6  # rendered pages (about 6 MB each as RGB)
 IMAGES_CACHED = 24  # finished PNGs (a few hundred kB each)
+# PDFium is not thread-safe and the app answers several users at once from a thread pool: one lock around it
+PDFIUM_LOCK = threading.Lock()
 BOX_COLOR = (220, 38, 38)
 LABEL_COLOR = (245, 158, 11)
 
@@ -44,32 +47,35 @@ class PageView:
 def _rendered(path: str, sha: str, page: int, scale: float):  # noqa: ARG001 - sha keys the cache
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(path)
-    try:
-        pg = doc[page - 1]
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(path)
         try:
-            return pg.render(scale=scale).to_pil().convert("RGB")
+            pg = doc[page - 1]
+            try:
+                return pg.render(scale=scale).to_pil().convert("RGB")
+            finally:
+                pg.close()
         finally:
-            pg.close()
-    finally:
-        doc.close()
+            doc.close()
 
 
 @lru_cache(maxsize=PAGES_CACHED * 4)
 def _chars(path: str, sha: str, page: int):  # noqa: ARG001 - sha keys the cache
     from ingest.pdf_text import pdfium_page_chars
 
-    return pdfium_page_chars(path, page)
+    with PDFIUM_LOCK:
+        return pdfium_page_chars(path, page)
 
 
 def page_count(path: str) -> int:
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(path)
-    try:
-        return len(doc)
-    finally:
-        doc.close()
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(path)
+        try:
+            return len(doc)
+        finally:
+            doc.close()
 
 
 def locate(path: str, sha: str, page: int, citation: dict, cell: Any | None, cells: list) -> PageHit | None:
