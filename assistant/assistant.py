@@ -183,7 +183,7 @@ class Assistant:
             ctx = None
         a = read(q, infos, agency=agency, year=year, context=ctx)
         ans, evidence = self._answer_query(q, a, infos)
-        a.result = turns.result_of(a.search_text or q, ans, evidence)  # for a follow-up's 两项加起来呢
+        a.result = turns.result_of(turns.label(a), ans, evidence)  # for a follow-up's 两项加起来呢
         ans.explain = a.explain_dict()
         for f in a.scope.overridden:
             ans.warnings.append(f"问题中已指明范围，已忽略筛选条件「{f}」。")

@@ -9,7 +9,7 @@ import re
 from typing import Callable
 
 from assistant import narrative_sections as sections
-from assistant import text_arithmetic
+from assistant import text_arithmetic, text_listing
 from assistant.query import Query
 from assistant.retrieval import (
     MONEY_UNITS,
@@ -80,6 +80,10 @@ class Narrative:
         return sections.applications_fallback(self.index, infos, cited)
 
     def answer(self, a: Query, scope: list[ReportInfo], cited: Cited) -> NarrativeResult | None:
+        if len(scope) == 1 and text_listing.asks_rank(a.question):  # 85条政务信息中，哪一类最多: the listing's parts
+            ranked = text_listing.rank_answer(a, self.index, scope, cited)
+            if ranked is not None:
+                return ranked
         if (a.wants_number or text_arithmetic.asks_which(a.question)) and len(scope) == 2 \
                 and a.operation.kind == "narrative":
             # one quantity in two reports (…比…多多少条, 2021年和2022年一共…, 谁…多): its words may all be generic

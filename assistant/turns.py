@@ -25,6 +25,18 @@ def result_of(question: str, ans: Answer, evidence: list[Evidence]) -> TurnResul
                       evidence=(holding or evidence)[:8])  # a sum of cells: every cell; a sentence: the one stating it
 
 
+def label(a: Query) -> str:
+    """How a later sum names this turn: the question, or for a follow-up what it was read as (部分公开呢？ ->
+    淮安市人民政府 2024 · 表三 部分公开 · 总计)."""
+    if a.search_text:
+        return a.search_text
+    if a.scope.from_context and a.measures:
+        who = "、".join(a.scope.agencies)
+        years = "、".join(str(y) for y in a.scope.years)
+        return " · ".join(x for x in (who, years, "；".join(m.explain() for m in a.measures)) if x)
+    return a.question
+
+
 def _unit(text: str, value: int | float) -> str:
     v = fmt(value)
     for u in _UNITS:

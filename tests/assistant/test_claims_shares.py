@@ -96,3 +96,13 @@ def test_results_adding_up_to_the_total(qa, q):
 def test_a_question_on_the_whole_table_keeps_the_blanket_verdict(qa):
     a = qa.ask("淮安市人民政府2024年表三数据一致吗？")
     assert "勾稽关系成立" in a.answer.splitlines()[0], a.answer
+
+
+def test_a_follow_up_adds_two_table_answers(qa):
+    a1 = qa.ask("淮安市人民政府2024年予以公开的申请有多少件？")
+    a2 = qa.ask("部分公开呢？", context=a1)
+    a3 = qa.ask("两项加起来呢？", context=a2)
+    assert (a1.value, a2.value, a3.value) == (1362, 454, 1816), a3.answer
+    assert {c.row for c in a3.citations} == {"三、本年度办理结果（一）予以公开", "三、本年度办理结果（二）部分公开"}
+    assert "部分公开" in a3.answer  # the follow-up is named by what it was read as, not 「部分公开呢？」 alone
+    assert numbers_supported(a3)

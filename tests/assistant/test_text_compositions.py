@@ -120,3 +120,19 @@ def test_seed_proposals_cite_the_sentences_that_state_them(qa):
     a = qa.ask("2021年河东区工信局和张店区机关事务服务中心，谁办理的政协提案多？")
     quotes = " ".join(c.quote for c in a.citations)
     assert "办理区政协提案" in quotes and "政协委员会提案" in quotes, quotes
+
+
+@pytest.mark.parametrize("q,top,value", [
+    ("张店区机关事务服务中心2021年公开的85条政务信息中，哪一类最多？", "业务动态", 28),  # seed 004 一、（一）
+    ("张店区机关事务服务中心2021年公开的政务信息里最多的是哪一类？", "业务动态", 28),
+    ("市场监督管理局2020年主动公开的信息中哪一类最少？", "部门预算决算栏", 4),  # scj_2020: 部门预算决算栏4条
+])
+def test_the_largest_part_of_a_listing_the_text_states(qa, q, top, value):
+    a = qa.ask(q)
+    assert a.answerable and a.value == value and f"「{top}」" in a.answer.splitlines()[0], a.answer
+    assert a.citations and "其中" in a.citations[0].quote
+
+
+def test_a_rest_category_on_top_names_the_next_one(qa):
+    a = qa.ask("金井片区管理局2021年主动公开的118条政府信息中哪一类最多？")
+    assert a.value == 53 and "除「其他」类外" in a.answer and "（46）" in a.answer, a.answer
