@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 
 from ingest.audit.catalogue import audit_reports, findings_for
@@ -10,6 +12,13 @@ from ingest.audit.model import AuditFinding, Verdict
 from ingest.models import Report
 
 VERDICT_ORDER = (Verdict.failed, Verdict.notice, Verdict.unknown, Verdict.passed)
+# index_findings_for runs the whole catalogue, whose narrative rules read every sentence of the report: on a
+# 1 MiB report about 3 s, and a check question ran it on every ask. The findings are a function of the reports'
+# content: the last FINDINGS_CACHE results are kept, keyed by a hash of each report's full record (so a report
+# re-parsed under the same id is never answered from the old findings).
+FINDINGS_CACHE = 64
+_findings: OrderedDict[tuple, list[AuditFinding]] = OrderedDict()
+_findings_lock = threading.Lock()
 
 
 def load_reports(index) -> list[Report]:
@@ -28,9 +37,26 @@ def related_reports(index, report: Report) -> list[Report]:
     return out
 
 
+def _fingerprint(report: Report) -> str:
+    return hashlib.sha1(report.model_dump_json().encode(), usedforsecurity=False).hexdigest()
+
+
 def index_findings_for(index, report: Report) -> list[AuditFinding]:
-    """``findings_for`` with the related reports read from the index (what the answers use)."""
-    return findings_for(report, related_reports(index, report))
+    """``findings_for`` with the related reports read from the index (what the answers use); the result for the
+    same report and the same related reports is computed once (see FINDINGS_CACHE)."""
+    related = related_reports(index, report)
+    key = (_fingerprint(report), tuple(sorted(_fingerprint(r) for r in related)))
+    with _findings_lock:
+        hit = _findings.get(key)
+        if hit is not None:
+            _findings.move_to_end(key)
+            return list(hit)
+    found = findings_for(report, related)
+    with _findings_lock:
+        _findings[key] = found
+        while len(_findings) > FINDINGS_CACHE:
+            _findings.popitem(last=False)
+    return list(found)
 
 
 def cell_findings(findings: Iterable[AuditFinding], cells, report_id: str | None = None) -> list[AuditFinding]:
