@@ -67,6 +67,13 @@ def _rss_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _rss_now_mb() -> float:
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return _rss_peak_mb()
+
+
 def _cpu_s() -> float:
     """CPU seconds of this process so far, all threads (user + system)."""
     ru = resource.getrusage(resource.RUSAGE_SELF)
@@ -161,16 +168,27 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
     res["load_avg_before_ingest"] = os.getloadavg()
     t0, cpu0 = time.perf_counter(), _cpu_s()
 
+    partial_file = work / ("partial-" + _result_name(n, formats, embedding_model, backend)[len("bench-"):])
+    marks: list[dict[str, Any]] = []
+
     def progress(done: int, total: int, _path: str) -> None:
         if done and (done % log_every == 0 or done == total):
             el = time.perf_counter() - t0
             log.info("%s: %d/%d files in %.0f s (%.2f files/s, load %.1f)", backend, done, total, el, done / el,
                      os.getloadavg()[0])
+            # figures reached so far, on disk at once: a run stopped before its end still tells how far it got
+            marks.append({"files_done": done, "files": total, "seconds": round(el, 1),
+                          "cpu_seconds": round(_cpu_s() - cpu0, 1), "rss_mb": round(_rss_now_mb(), 0),
+                          "rss_peak_mb": round(_rss_peak_mb(), 0), "index_mb": round(_dir_size_mb(index_dir), 1),
+                          "load_avg": round(os.getloadavg()[0], 1)})
+            partial_file.write_text(json.dumps({**res, "partial": marks}, ensure_ascii=False, indent=1) + "\n",
+                                    encoding="utf-8")
 
     ing = ingest_paths(settings, [corpus], embedder=embedder, progress=progress)
     secs, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
     res["ingest"] = {"seconds": round(secs, 1), "ingested": ing.ingested, "failed": ing.failed,
-                     "chunks": ing.chunks, "reports_per_s": round(ing.ingested / secs, 2),
+                     "chunks": ing.chunks, "encoded": ing.encoded,
+                     "duplicate_share": round(1 - ing.encoded / ing.chunks, 4) if ing.chunks else None, "reports_per_s": round(ing.ingested / secs, 2),
                      "chunks_per_s": round(ing.chunks / secs, 1), "cpu_seconds": round(cpu, 1),
                      "reports_per_cpu_s": round(ing.ingested / max(cpu, 1e-9), 3),
                      "chunks_per_cpu_s": round(ing.chunks / max(cpu, 1e-9), 1),
@@ -187,8 +205,12 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
                       "chunks_per_s_before": enc_before[0], "chunks_per_s_after": enc_after[0],
                       "chunks_per_s": round((enc_before[0] + enc_after[0]) / 2, 1),
                       "chunks_per_cpu_s": round((enc_before[1] + enc_after[1]) / 2, 1)}
-    res["ingest"]["share_of_encoder_speed"] = round(res["ingest"]["chunks_per_s"] / res["encoder"]["chunks_per_s"], 3)
-    res["ingest"]["share_of_encoder_cpu"] = round(res["ingest"]["chunks_per_cpu_s"] / res["encoder"]["chunks_per_cpu_s"], 3)
+    # ingest / encoder compares like with like: the chunks the encoder actually ran on (duplicates reuse a vector)
+    enc_rate = (ing.encoded or ing.chunks) / secs
+    enc_cpu_rate = (ing.encoded or ing.chunks) / max(cpu, 1e-9)
+    res["ingest"]["encoded_per_s"] = round(enc_rate, 1)
+    res["ingest"]["share_of_encoder_speed"] = round(enc_rate / res["encoder"]["chunks_per_s"], 3)
+    res["ingest"]["share_of_encoder_cpu"] = round(enc_cpu_rate / res["encoder"]["chunks_per_cpu_s"], 3)
 
     # 4. warm asks
     from assistant.assistant import Assistant
@@ -264,7 +286,30 @@ def _label(r: dict) -> str:
     return f"`{r['embedding_model']}` {r.get('backend', 'torch')}"
 
 
-def render(results: list[dict]) -> str:
+def _encoded(i: dict) -> str:
+    """Distinct texts encoded, and the duplicate share that reused a vector ('–' for runs before it was counted)."""
+    if i.get("encoded") is None:
+        return "–"
+    return f"{i['encoded']:,} ({100 * (i.get('duplicate_share') or 0):.1f}%)"
+
+
+def render_partial(partials: list[dict]) -> str:
+    """Runs stopped before their end (``partial-*.json`` without a finished ``bench-*.json``): how far they got."""
+    if not partials:
+        return ""
+    out = ["\n## Runs not finished (figures reached, written every `--log-every` files)\n\n",
+           "| reports in corpus | model, backend | started | files done | elapsed s | files/s | CPU-s | files per CPU-s "
+           "| RSS MB | peak RSS MB | index MB | load |\n", "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
+    for r in partials:
+        for m in r["partial"]:
+            out.append(f"| {r['n']:,} | {_label(r)} | {r['time'][11:16]} UTC | {m['files_done']:,} | {m['seconds']:.0f} | "
+                       f"{m['files_done'] / max(m['seconds'], 1e-9):.2f} | {m['cpu_seconds']:.0f} | "
+                       f"{m['files_done'] / max(m['cpu_seconds'], 1e-9):.3f} | {m['rss_mb']:.0f} | "
+                       f"{m['rss_peak_mb']:.0f} | {m['index_mb']:.0f} | {m['load_avg']:.1f} |\n")
+    return "".join(out)
+
+
+def render(results: list[dict], partials: list[dict] | None = None) -> str:
     order = {"torch": 0, "onnx": 1, "onnx-int8": 2}
     results = sorted(results, key=lambda r: (r["n"], r["embedding_model"] == "fake", order.get(r.get("backend", "torch"), 9)))
     first = results[0]
@@ -279,13 +324,13 @@ def render(results: list[dict]) -> str:
            "backends of one size run one after the other in one invocation, on the same corpus (the notes say how "
            "this page's runs were scheduled)\n\n",
            "## Ingest\n\n",
-           "| reports | formats | model, backend | ingest s | reports/s | chunks | chunks/s | raw encoder chunks/s | ingest / encoder | ingest CPU-s | reports per CPU-s | encoder chunks per CPU-s | ingest / encoder (CPU) | peak RSS after ingest MB | index MB | mean load |\n",
-           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
+           "| reports | formats | model, backend | ingest s | reports/s | chunks | encoded (duplicates) | chunks/s | raw encoder chunks/s | ingest / encoder | ingest CPU-s | reports per CPU-s | encoder chunks per CPU-s | ingest / encoder (CPU) | peak RSS after ingest MB | index MB | mean load |\n",
+           "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"]
     for r in results:
         i, e = r["ingest"], r["encoder"]
         load = (r.get("load_avg_before_ingest", [0])[0] + r.get("load_avg_after_ingest", [0])[0]) / 2
         out.append(f"| {r['n']:,} | {'/'.join(r['formats'])} | {_label(r)} | {i['seconds']:.0f} | "
-                   f"{i['reports_per_s']:.2f} | {i['chunks']:,} | {i['chunks_per_s']:.1f} | {e['chunks_per_s']:.1f} | "
+                   f"{i['reports_per_s']:.2f} | {i['chunks']:,} | {_encoded(i)} | {i['chunks_per_s']:.1f} | {e['chunks_per_s']:.1f} | "
                    f"{100 * i['share_of_encoder_speed']:.0f}% | {_fmt(i.get('cpu_seconds'), '.0f')} | "
                    f"{_fmt(i.get('reports_per_cpu_s'), '.3f')} | {_fmt(e.get('chunks_per_cpu_s'), '.1f')} | "
                    f"{_fmt(100 * i['share_of_encoder_cpu'] if 'share_of_encoder_cpu' in i else None, '.0f', '%')} | "
@@ -314,6 +359,7 @@ def render(results: list[dict]) -> str:
             acc = "–" if a["answer_accuracy"] is None else f"{100 * a['answer_accuracy']:.0f}%"
             out.append(f"| {r['n']:,} | {_label(r)} | {typ} | {a['questions']} | {a['p50_ms']} | "
                        f"{a['p95_ms']} | {acc} | {r['rss_peak_mb']:.0f} |\n")
+    out.append(render_partial(partials or []))
     out.append("\n## Notes on each run\n\n")
     for r in results:
         gen = f"generated in {r['generate_seconds']} s" if r.get("generate_seconds") is not None else "corpus reused"
@@ -397,7 +443,10 @@ def main(argv: list[str] | None = None) -> None:
     results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(a.work.glob("bench-*.json"))]
     if not results:
         raise SystemExit(f"no bench-*.json in {a.work}")
-    text = render(results)
+    done = {p.name for p in a.work.glob("bench-*.json")}
+    partials = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(a.work.glob("partial-*.json"))
+                if "bench-" + p.name[len("partial-"):] not in done]
+    text = render(results, partials)
     if a.notes is not None:
         text += "\n" + a.notes.read_text(encoding="utf-8")
     a.out.write_text(text, encoding="utf-8")

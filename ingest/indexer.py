@@ -30,6 +30,7 @@ import os
 import signal
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 SUPPORTED_SUFFIXES = tuple(SUPPORTED)  # the readers' file types (ingest.readers.SUPPORTED)
 CRASH_ENV = "REPORTQA_TEST_CRASH_AFTER"
 EMBED_GROUP = 512  # most chunks per embed call and per vector-store write
+REUSE_VECTORS = 4096  # distinct embed texts whose vectors a run keeps for reuse (~6 MB at 384 dims)
 LOOKAHEAD = 12  # files parsed ahead of the one being written
 SLOW_NOTE_S = 3.0  # a file still being parsed or embedded after this long gets a progress note, and every period after
 
@@ -92,6 +94,9 @@ class IngestResult(BaseModel):
                                            "(a README, a list of sources); a file named on the command line fails "
                                            "instead")
     chunks: int = Field(0, description="chunks embedded in this run")
+    encoded: int = Field(0, description="distinct chunk texts the encoder ran on in this run; an identical "
+                                        "header + text met again (within the run) reuses its vector, so "
+                                        "chunks - encoded is the duplicates spared")
     seconds: float = 0.0
     rebuilt: bool = False
     index: str = ""
@@ -239,6 +244,9 @@ class _Run:
         self.committed: set[str] = set()
         self._in_flight: set[str] = set()  # embedded, handed to the writer, not committed yet
         self._state = threading.Lock()  # committed / _in_flight: read by the main thread, changed by the writer
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()  # embed text -> vector, the last few distinct
+        self.encoded = 0  # distinct texts the encoder ran on
+        self.reused = 0  # chunks whose text was already encoded in this run (vector reused)
 
     @property
     def embedder(self) -> Embedder:
@@ -394,17 +402,34 @@ class _Run:
                 seen.add(rid)
                 todo.append(st)
         texts = [c.embed_text for st in todo for c in st.prep.chunks]
-        vectors = []
-        t0 = time.monotonic()
-        for i in range(0, len(texts), EMBED_GROUP):
-            vectors.append(self.embedder.embed_passages(texts[i:i + EMBED_GROUP]))
-            if time.monotonic() - t0 > SLOW_NOTE_S and i + EMBED_GROUP < len(texts):
-                names = "、".join(dict.fromkeys(Path(st.shown).name for st in todo))
-                self.note(f"{names}：正在计算向量 {i + EMBED_GROUP}/{len(texts)} 个片段…")
-        emb = np.concatenate(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
+        emb = self._encode_distinct(texts, todo)
         with self._state:
             self._in_flight |= {st.prep.report.id for st in todo}  # type: ignore[union-attr]
         return group, [(st.prep.report, c) for st in todo for c in st.prep.chunks], emb  # type: ignore[misc]
+
+    def _encode_distinct(self, texts: list[str], todo: list[_Staged]) -> np.ndarray:
+        """Vectors of ``texts``, each distinct text encoded once: within the group, and against the
+        last ``REUSE_VECTORS`` distinct texts of this run (identical header + text: the same vector).
+        ``self.encoded`` / ``self.reused`` count what the encoder did and what it was spared."""
+        rows: list[np.ndarray | None] = [self._recent.get(t) for t in texts]
+        new = list(dict.fromkeys(t for t, r in zip(texts, rows, strict=True) if r is None))
+        self.encoded += len(new)
+        self.reused += len(texts) - len(new)
+        fresh: dict[str, np.ndarray] = {}
+        t0 = time.monotonic()
+        for i in range(0, len(new), EMBED_GROUP):
+            part = new[i:i + EMBED_GROUP]
+            fresh.update(zip(part, self.embedder.embed_passages(part), strict=True))
+            if time.monotonic() - t0 > SLOW_NOTE_S and i + EMBED_GROUP < len(new):
+                names = "、".join(dict.fromkeys(Path(st.shown).name for st in todo))
+                self.note(f"{names}：正在计算向量 {i + EMBED_GROUP}/{len(new)} 个片段…")
+        for t, v in fresh.items():
+            self._recent[t] = v
+            if len(self._recent) > REUSE_VECTORS:
+                self._recent.popitem(last=False)
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([r if r is not None else fresh[t] for t, r in zip(texts, rows, strict=True)])
 
     def write_group(self, group: list[_Staged], items: list[tuple[Report, Chunk]], emb: np.ndarray) -> list[FileOutcome]:
         """Write the group's vectors (few, big writes: each has a fixed cost), then commit file by file."""
@@ -550,6 +575,7 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool
                         continue
                     result.chunks += outcome.chunks
                     result.add(outcome)
+                result.encoded = run.encoded
                 if prune:
                     result.pruned = run.prune()
             finally:

