@@ -404,3 +404,52 @@ def test_second_load_reuses_the_converted_folder(model_cache_dir, e5_embedder, c
     assert get_embedder(Settings(embedding_model=DEFAULT_EMBEDDING_MODEL, cache_dir=model_cache_dir,
                                  embedding_backend="torch")) is emb
     assert emb.model is e5_embedder.model
+
+
+# --------------------------------------------------------------------------- ingest: each distinct text encoded once
+
+
+class _CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def embed_passages(self, texts):
+        self.seen += list(texts)
+        return super().embed_passages(texts)
+
+
+def test_ingest_encodes_each_distinct_chunk_text_once(tmp_path, seed_paths):
+    """Two versions of one report (the second with a sentence added at its end) share almost every chunk:
+    the shared texts go through the encoder once, and both reports' vectors are stored."""
+    from ingest.chunking import chunk_report
+    from ingest.indexer import ingest_paths
+    from ingest.parse import parse_file
+
+    original = seed_paths[0]
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    a, b = folder / "a.txt", folder / "b.txt"
+    text = original.read_text(encoding="utf-8")
+    a.write_text(text, encoding="utf-8")
+    b.write_text(text.rstrip() + "\n本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。\n", encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", embedding_model="fake")
+    texts = [c.embed_text for p in (a, b) for c in chunk_report(parse_file(p), settings)]
+    assert parse_file(a).id != parse_file(b).id
+    distinct = set(texts)
+    assert len(distinct) < len(texts)  # the precondition: the two versions do share chunk texts
+
+    emb = _CountingEmbedder()
+    res = ingest_paths(settings, [folder], embedder=emb)
+    assert res.ingested == 2 and res.chunks == len(texts)
+    assert len(emb.seen) == len(set(emb.seen)) == len(distinct) == res.encoded
+    from ingest.stores.catalog import Catalog
+    from ingest.stores.common import open_vectors
+
+    catalog = Catalog(settings.index_dir)
+    store = open_vectors(settings, catalog)
+    try:
+        assert store.count() == len(texts)  # every chunk of both reports has its vector
+    finally:
+        store.close()
+        catalog.close()

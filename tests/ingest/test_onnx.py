@@ -167,10 +167,15 @@ def test_export_is_reused_then_rebuilt_when_stale(model_dir, tmp_path, monkeypat
     assert "weights" in ox.stale_reason(folder, model_dir, "fp32")
     ox.ensure_exported(model_dir, cache, build=_counting(calls))
     assert calls == ["fp32"] * 4 and ox.stale_reason(folder, model_dir, "fp32") is None
+    # another export recipe (say, other attention or fusions): stale, rebuilt
+    monkeypatch.setattr(ox, "RECIPE", {**ox.RECIPE, "attention": "sdpa"})
+    assert ox.stale_reason(folder, model_dir, "fp32").startswith("recipe: ")
+    ox.ensure_exported(model_dir, cache, build=_counting(calls))
+    assert len(calls) == 5 and ox.read_stamp(folder)["recipe"]["attention"] == "sdpa"
     # a folder without its stamp (an interrupted copy) is not trusted
     (folder / ox.STAMP_FILE).unlink()
     ox.ensure_exported(model_dir, cache, build=_counting(calls))
-    assert len(calls) == 5
+    assert len(calls) == 6
 
 
 def test_failed_export_leaves_nothing_behind(model_dir, tmp_path):
