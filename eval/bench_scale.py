@@ -34,7 +34,14 @@ from disk by the indexer, the encoder sample is 40 files, the gold set is read
 as a file — but ``eval.synth.generate`` keeps every report's truth until it
 writes ``gold.jsonl`` (in the generator's subprocess, not in the measured one);
 ``--skip-existing`` reuses finished ``bench-*.json`` so an interrupted long run
-resumes with the next backend. Progress is logged every ``--log-every`` files.
+resumes with the next backend. Progress is logged every ``--log-every`` files, and at each
+mark the figures reached so far (files done, elapsed and CPU seconds, current and peak RSS, index
+size, load) are rewritten to ``<work>/partial-<N>-...json``: a run stopped before its end (a
+10,000-report run on a busy machine) still tells how far it got; BENCHMARKS.md lists those under
+"Runs not finished" unless the finished ``bench-*.json`` of the same run exists. Identical chunk
+texts are encoded once (the indexer reuses the vector): the ``encoded (duplicates)`` column says
+how many, so that a high duplicate share is not mistaken for encoder speed, and ``ingest /
+encoder`` is computed on the encoded texts.
 
 Results go to ``<work>/bench-<N>-<formats>-<model>-<backend>.json``; then every
 ``bench-*.json`` in ``<work>`` is rendered into ``--out`` (BENCHMARKS.md);
