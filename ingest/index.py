@@ -83,8 +83,8 @@ class ReportIndex:
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         if not catalog_exists(self.index_dir):
-            raise IndexError_(f"no index at {self.index_dir}; build one with "
-                              f"`reportqa ingest PATH... --index {self.index_dir}`")
+            raise IndexError_(f"索引不存在（{self.index_dir}）：请先用 "
+                              f"`reportqa ingest PATH... --index {self.index_dir}` 建立")
         self.catalog = Catalog(self.index_dir)
         try:
             check_stamp(self.catalog, settings)

@@ -169,10 +169,10 @@ def discover(paths: Iterable[str | Path], skipped: list[str] | None = None
                 found.setdefault(p.resolve(), str(p))
             else:
                 bad.append(FileOutcome(path=str(p), status="failed",
-                                       reason=f"unsupported file type {p.suffix or '(none)'}; "
-                                              f"expected one of {' '.join(SUPPORTED_SUFFIXES)}"))
+                                       reason=f"不支持的文件类型「{p.suffix or '无扩展名'}」："
+                                              f"只接受 {' '.join(SUPPORTED_SUFFIXES)}"))
         else:
-            bad.append(FileOutcome(path=str(p), status="failed", reason="no such file or folder"))
+            bad.append(FileOutcome(path=str(p), status="failed", reason="文件或文件夹不存在"))
     return [(shown, real) for real, shown in found.items()], bad
 
 

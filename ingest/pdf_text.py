@@ -17,6 +17,7 @@ demand) and :func:`pdf_image_count` for a PDF without a text layer.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +28,12 @@ def _open(path: str | Path):
     try:
         import pypdfium2 as pdfium
     except ImportError as exc:  # pragma: no cover - a pdfplumber dependency
-        raise ReportError(str(path), f"pypdfium2 is not installed ({exc}); run `make install`") from exc
+        raise ReportError(str(path), f"缺少 pypdfium2（{exc}）：请运行 `make install`") from exc
     try:
         return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        raise ReportError(str(path), f"damaged or unreadable PDF ({exc})") from exc
+    except pdfium.PdfiumError as exc:  # the library's words go to the log; the user reads Chinese
+        logging.getLogger(__name__).info("%s: PDFium cannot open it: %s", path, exc)
+        raise ReportError(str(path), "PDF 文件已损坏或无法读取") from exc
 
 
 def _normalise(text: str) -> str:

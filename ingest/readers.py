@@ -67,25 +67,26 @@ class Document:
 def read_document(path: str | Path) -> Document:
     p = Path(path)
     if not p.exists():
-        raise ReportError(str(p), "no such file")
+        raise ReportError(str(p), "文件不存在")
     if p.is_dir():
-        raise ReportError(str(p), "is a folder, not a file")
+        raise ReportError(str(p), "这是文件夹，不是文件")
     kind = SUPPORTED.get(p.suffix.lower())
     if kind is None:
-        raise ReportError(str(p), f"unsupported file type '{p.suffix or '(none)'}'; expected PDF, DOCX, HTML, Markdown or TXT")
+        raise ReportError(str(p), f"不支持的文件类型「{p.suffix or '无扩展名'}」：只接受 PDF、DOCX、HTML、Markdown、TXT")
     limits.check_before_read(p, kind)  # sizes, entries, pages, encryption: before anything is read
     data = p.read_bytes()
     if not data.strip():
-        raise ReportError(str(p), "the file is empty")
+        raise ReportError(str(p), "文件是空的")
     reader = {"pdf": _read_pdf, "docx": _read_docx, "html": _read_html, "txt": _read_txt, "md": _read_md}[kind]
     try:
         doc = reader(p, data)
     except ReportError:
         raise
-    except Exception as e:  # a library choking on a damaged file
-        raise ReportError(str(p), f"cannot read this {kind.upper()} file ({type(e).__name__}: {str(e)[:120]})") from e
+    except Exception as e:  # a library choking on a damaged file (its words go to the log)
+        log.info("%s: cannot read it as %s: %s: %s", p, kind, type(e).__name__, str(e)[:200])
+        raise ReportError(str(p), f"无法读取这个 {kind.upper()} 文件（文件已损坏或格式不对）") from e
     if not any(page.strip() for page in doc.pages):
-        raise ReportError(str(p), "no text found in the file")
+        raise ReportError(str(p), "文件中没有文字")
     limits.check_text(p, doc.text)
     return doc
 
@@ -106,7 +107,7 @@ def decode_text(data: bytes, path: str = "") -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise ReportError(path, "not a text file (cannot detect the character encoding)")
+        raise ReportError(path, "不是文本文件（无法识别字符编码）")
     return str(best), best.encoding
 
 
@@ -120,7 +121,7 @@ def _looks_binary(text: str) -> bool:
 def _read_txt(p: Path, data: bytes) -> Document:
     text, enc = decode_text(data, str(p))
     if _looks_binary(text):
-        raise ReportError(str(p), "not a text file (binary content)")
+        raise ReportError(str(p), "不是文本文件（内容是二进制数据）")
     pages = text.split("\f")
     return Document(p, "txt", pages, paged=len(pages) > 1, meta={"encoding": enc})
 
@@ -130,7 +131,7 @@ def _read_txt(p: Path, data: bytes) -> Document:
 
 def _read_pdf(p: Path, data: bytes) -> Document:
     if not data.lstrip().startswith(b"%PDF"):
-        raise ReportError(str(p), "not a PDF file (no %PDF header)")
+        raise ReportError(str(p), "不是 PDF 文件（没有 %PDF 文件头）")
     from ingest.pdf_text import pdf_image_count, pdfium_pages_and_info
 
     # page text from PDFium: the same cells, sections and pages as pdfplumber's extract_text, several times
@@ -139,8 +140,9 @@ def _read_pdf(p: Path, data: bytes) -> Document:
     doc_title = info.get("Title", "")  # a browser's "save as PDF" keeps <title>
     chars = sum(len(t.strip()) for t in pages)
     if chars < 20:
-        why = "scanned images" if pdf_image_count(p) else "no text"
-        raise ReportError(str(p), f"the PDF has no text layer ({len(pages)} pages of {why}); scanned reports need OCR, which ReportQA does not do")
+        why = "扫描图像" if pdf_image_count(p) else "没有文字"
+        raise ReportError(str(p), f"PDF 没有文字层（{len(pages)} 页，{why}）：扫描件需要先做文字识别（OCR），"
+                                  "ReportQA 不做 OCR")
     return Document(p, "pdf", pages, paged=True, load_tables=lambda: _pdf_grids(p, pages),
                     meta={"doc_title": doc_title})
 
@@ -168,7 +170,7 @@ def _pdf_grids(p: Path, pages: list[str]) -> list:
 
 def _read_docx(p: Path, data: bytes) -> Document:
     if not zipfile.is_zipfile(p):
-        raise ReportError(str(p), "not a DOCX file (not a zip package); old .doc files must be saved as .docx")
+        raise ReportError(str(p), "不是 DOCX 文件（不是 zip 压缩包）；旧的 .doc 文件请先另存为 .docx")
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -256,7 +258,7 @@ def _read_md(p: Path, data: bytes) -> Document:
 
     text, enc = decode_text(data, str(p))
     if _looks_binary(text):
-        raise ReportError(str(p), "not a text file (binary content)")
+        raise ReportError(str(p), "不是文本文件（内容是二进制数据）")
     grids, spans = markdown_grids(text)
     src = text.splitlines()
     table_lines: dict[int, list[str]] = {}

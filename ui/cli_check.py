@@ -77,10 +77,10 @@ def _print_findings(rows) -> None:
     for (agency, year, source), group in groupby(rows, key=lambda f: (f.agency, f.year, f.source)):
         console.print(f"[bold]{escape(agency)}[/bold] {year}年 [dim]{escape(source)}[/dim]")
         t = Table(box=box.SIMPLE, show_header=False, pad_edge=False)
-        t.add_column("table", no_wrap=True)
-        t.add_column("rule", no_wrap=True)
-        t.add_column("verdict", no_wrap=True)
-        t.add_column("detail", overflow="fold")
+        t.add_column("表", no_wrap=True)
+        t.add_column("规则", no_wrap=True)
+        t.add_column("结论", no_wrap=True)
+        t.add_column("说明", overflow="fold")
         for f in group:
             style = _STYLE[f.verdict.value]
             t.add_row(f.table, escape(f.rule), f"[{style}]{f.verdict.value}[/{style}]", escape(f.detail))
@@ -89,7 +89,7 @@ def _print_findings(rows) -> None:
 
 def _print_summary(counts, n_reports: int) -> None:
     t = Table(title=f"按规则统计（{n_reports} 份报告）", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    t.add_column("rule")
+    t.add_column("规则")
     for v in ("不通过", "提示", "无法核对", "通过"):
         t.add_column(v, justify="right")
     for rule in sorted(counts):
@@ -100,14 +100,42 @@ def _print_summary(counts, n_reports: int) -> None:
     console.print("合计：" + "，".join(f"{v} {n}" for v, n in total.items()), highlight=False)
 
 
+def _key_labels() -> dict[str, tuple[dict[str, str], dict[str, str]]]:
+    """Per table: (row key -> printed label, column key -> printed label), from ingest.template."""
+    from ingest import template as tp
+
+    t2_rows = {r.key: r.label for it in tp.ALL_T2_ITEMS for r in it.rows}
+    t2_cols = {c.key: c.label for it in tp.ALL_T2_ITEMS for c in (*it.columns_2021, *it.columns_2019)}
+    return {"表二": (t2_rows, t2_cols),
+            "表三": ({k: r.short or r.label for k, r in tp.T3_ROW_BY_KEY.items()}, {c.key: c.label for c in tp.T3_COLUMNS}),
+            "表四": ({g.key: g.label for g in tp.T4_GROUPS}, {c.key: c.label for c in tp.T4_COLUMNS})}
+
+
+def readable_keys(text: str) -> str:
+    """表三「carried」「total」 -> 表三「上年结转政府信息公开申请数量」「总计」: the catalogue names cells by their
+    canonical keys; staff read the printed labels (the first key of a table is its row, the next its column)."""
+    import re
+
+    labels = _key_labels()
+
+    def one(m: re.Match) -> str:
+        rows, cols = labels[m.group(1)]
+        keys = re.findall(r"「([a-z0-9_]+)」", m.group(2))
+        out = [(rows.get(k) or cols.get(k) or k) if i == 0 else (cols.get(k) or rows.get(k) or k)
+               for i, k in enumerate(keys)]
+        return m.group(1) + "".join(f"「{x}」" for x in out)
+
+    return re.sub(r"(表[二三四])((?:「[a-z0-9_]+」)+)", one, text)
+
+
 def _print_rules(rules, json_out: bool) -> None:
     if json_out:
         emit_json([{"rule": r.id, "table": r.table, "description": r.description, "reads": r.reads,
                     "cross_report": r.needs_others, "severity": r.severity} for r in rules])
         return
     t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("rule", "table", "description", "reads"):
+    for col in ("规则", "表", "说明", "读取"):
         t.add_column(col, overflow="fold")
     for r in rules:
-        t.add_row(escape(r.id), r.table, escape(r.description), escape(r.reads))
+        t.add_row(escape(r.id), r.table, escape(readable_keys(r.description)), escape(readable_keys(r.reads)))
     console.print(t)

@@ -36,7 +36,7 @@ def emit_json(obj: Any) -> None:
 
 def fail(reason: str, code: int = 1) -> None:
     """One line on stderr, non-zero exit: how every user error ends."""
-    err_console.print(f"[red]error:[/red] {reason}", highlight=False, soft_wrap=True)
+    err_console.print(f"[red]错误：[/red]{reason}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -50,9 +50,9 @@ def user_errors(fn: Callable) -> Callable:
         except ReportQAError as e:
             fail(str(e))
         except FileNotFoundError as e:
-            fail(f"{e.filename or e}: no such file or folder")
+            fail(f"{e.filename or e}：文件或文件夹不存在")
         except KeyboardInterrupt:
-            fail("interrupted", 130)
+            fail("已中断", 130)
 
     return wrapper
 

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
 
         systems = {"reportqa": ("reportqa",), "naive": ("naive",), "both": ("reportqa", "naive")}.get(system.lower())
         if systems is None:
-            fail(f"--system must be reportqa, naive or both, not {system!r}")
+            fail(f"--system 须为 reportqa、naive 或 both，而不是 {system!r}")
         settings = make_settings(index, embedding_model=embedding_model)
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=err_console, disable=json_out, transient=False)
@@ -58,8 +58,8 @@ def register(app: typer.Typer) -> None:
 
         def on_file(done: int, total: int, path: str) -> None:
             if "ingest" not in tasks:
-                tasks["ingest"] = progress.add_task("ingest", total=total)
-            progress.update(tasks["ingest"], completed=done, description=f"ingest {Path(path).name}" if path else "ingest")
+                tasks["ingest"] = progress.add_task("入库", total=total)
+            progress.update(tasks["ingest"], completed=done, description=f"入库 {Path(path).name}" if path else "入库")
 
         with progress:
             run = evaluate(settings, gold, systems, corpus or (), limit=limit, progress=on_question,
@@ -72,34 +72,34 @@ def register(app: typer.Typer) -> None:
             return
         if ing and ing["failed"]:
             for f in ing["failures"]:
-                err_console.print(f"[yellow]warning:[/yellow] ingest failed for {f['path']}: {f['reason']}", highlight=False)
+                err_console.print(f"[yellow]注意：[/yellow]{f['path']} 未能入库：{f['reason']}", highlight=False)
         _print_tables(metrics)
         rows = [r for r in results_rows(run) if r["system"] == "reportqa"]
         wrong = [r for r in rows if not r["correct"]]
         if wrong:
-            console.print(f"reportqa wrong on {len(wrong)}: " + ", ".join(r["id"] for r in wrong[:30])
+            console.print(f"reportqa 答错 {len(wrong)} 题：" + "、".join(r["id"] for r in wrong[:30])
                           + (" …" if len(wrong) > 30 else ""), highlight=False)
         confident = [r for r in rows if r.get("confidently_wrong")]
         if confident:
-            console.print(f"reportqa confidently wrong on {len(confident)}: " + ", ".join(r["id"] for r in confident[:30])
+            console.print(f"reportqa 自信地答错 {len(confident)} 题：" + "、".join(r["id"] for r in confident[:30])
                           + (" …" if len(confident) > 30 else ""), highlight=False)
         if paths:
-            console.print("wrote " + ", ".join(str(p) for p in paths.values()), highlight=False)
+            console.print("已写入 " + "、".join(str(p) for p in paths.values()), highlight=False)
 
 
 def _print_tables(metrics: dict) -> None:
     from eval.report import ms, pct
+    from ui.eval_view import type_name
 
     run = metrics["run"]
     git = run.get("git", {})
-    console.print(f"[bold]{run['gold']['name']}[/bold]: {run['gold']['questions']} questions · settings "
-                  f"{run['settings_hash']} · model {run['model']['embedding_model']} · commit "
+    console.print(f"[bold]{run['gold']['name']}[/bold]：{run['gold']['questions']} 题 · 设置 "
+                  f"{run['settings_hash']} · 模型 {run['model']['embedding_model']} · 提交 "
                   f"{(git.get('commit') or '?')[:10]}{'+' if git.get('dirty') else ''}", highlight=False)
     n = next(iter(metrics["systems"].values()))["overall"]["n"]
-    t = Table(title=f"overall (n={n}; acc = answer accuracy, cit. = citation recall/precision, "
-                    "conf.wrong = answered and wrong, ms = latency)")
-    for col in ("system", "acc", "cit.rec", "cit.prec", "refusal", "false ref", "conf.wrong", "p50 ms", "p95 ms"):
-        t.add_column(col, justify="left" if col == "system" else "right", no_wrap=True)
+    t = Table(title=f"总体（{n} 题；准确率 = 答案准确率；自信答错 = 作答了但答错，含对无法回答的问题作答；毫秒 = 延迟）")
+    for col in ("系统", "准确率", "引用召回", "引用精确", "拒答准确", "误拒", "自信答错", "p50毫秒", "p95毫秒"):
+        t.add_column(col, justify="left" if col == "系统" else "right", no_wrap=True)
     for name, s in metrics["systems"].items():
         m = s["overall"]
         t.add_row(name, pct(m["answer_accuracy"]), pct(m["citation_recall"]), pct(m["citation_precision"]),
@@ -108,9 +108,9 @@ def _print_tables(metrics: dict) -> None:
     console.print(t)
     names = list(metrics["systems"])
     types = list(dict.fromkeys(ty for s in metrics["systems"].values() for ty in s["by_type"]))
-    bt = Table(title="by type: answer accuracy / citation recall / confidently wrong")
-    bt.add_column("type")
-    bt.add_column("n", justify="right")
+    bt = Table(title="按题型：答案准确率 / 引用召回率 / 自信答错")
+    bt.add_column("题型")
+    bt.add_column("题数", justify="right")
     for name in names:
         bt.add_column(name, justify="right")
     for ty in types:
@@ -119,14 +119,13 @@ def _print_tables(metrics: dict) -> None:
         for name in names:
             m = metrics["systems"][name]["by_type"].get(ty)
             cells.append(f"{pct(m['answer_accuracy'])} / {pct(m['citation_recall'])} / {_cw(m)}" if m else "–")
-        bt.add_row(ty, str(n), *cells)
+        bt.add_row(type_name(ty), str(n), *cells)
     console.print(bt)
     for name, s in metrics["systems"].items():
         k = s["overall"].get("counts", {}).get("context_not_passed", 0)
         if k:
-            console.print(f"note: {name} was asked {k} follow-up question(s) without their conversation context "
-                          "(its ask() takes no context yet); they were answered as stand-alone questions.",
-                          highlight=False)
+            console.print(f"说明：{name} 有 {k} 道追问题没有收到对话上下文（它的 ask() 还不接受上下文），"
+                          "按独立问题作答。", highlight=False)
 
 
 def _cw(m: dict) -> str:

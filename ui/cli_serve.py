@@ -131,20 +131,20 @@ def feedback_to_gold(
     from ui.feedback import read_feedback, write_gold
 
     if not feedback.is_file():
-        fail(f"{feedback}: no such file")
+        fail(f"{feedback}：文件不存在")
     try:
         records, bad = read_feedback(feedback)
     except UnicodeDecodeError:
-        fail(f"{feedback}: not UTF-8 text")
+        fail(f"{feedback}：不是 UTF-8 文本")
     entries, counts = convert(records)
     write_gold(entries, out)
     counts = {**counts, "unreadable": bad, "out": str(out)}
     if json_out:
         emit_json(counts)
     else:
-        console.print(f"{counts['written']} gold entries written to {out} "
-                      f"({counts['answers']} rated answers, {counts['skipped']} skipped: 👎 without a correction"
-                      + (f"; {bad} unreadable lines ignored" if bad else "") + ")", highlight=False)
+        console.print(f"已写入 {counts['written']} 条金标准到 {out}"
+                      f"（评价过的回答 {counts['answers']} 个，跳过 {counts['skipped']} 个：👎 且未填写更正"
+                      + (f"；{bad} 行无法读取，已忽略" if bad else "") + "）", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -59,12 +59,12 @@ def register(app: typer.Typer) -> None:
         from eval.synth import generate
 
         if n < 0:
-            fail("N must be 0 or more")
+            fail("N 须为 0 或更大的整数")
         if out_dir.exists() and not out_dir.is_dir():
-            fail(f"{out_dir}: exists and is not a folder")
+            fail(f"{out_dir}：已存在且不是文件夹")
         fmts = [f.strip() for f in formats.split(",") if f.strip()]
         t0 = time.perf_counter()
-        with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
+        with Progress(TextColumn("生成"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[name]}"),
                       TimeRemainingColumn(), console=err_console, transient=True, disable=n == 0) as prog:
             task = prog.add_task("synth", total=n, name="")
             try:
@@ -80,12 +80,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             emit_json(s)
             return
-        t = Table(title=f"{len(reports)} synthetic reports in {out_dir}")
-        for col in ("format", "reports", "seconds", "reports/s"):
-            t.add_column(col, justify="right" if col != "format" else "left")
+        t = Table(title=f"已在 {out_dir} 生成 {len(reports)} 份虚构报告")
+        for col in ("格式", "份数", "秒", "份/秒"):
+            t.add_column(col, justify="right" if col != "格式" else "left")
         for f, v in s["by_format"].items():
             t.add_row(f, str(v["reports"]), f"{v['seconds']:.2f}", str(v["reports_per_s"]))
         console.print(t)
-        console.print(f"{s['agencies']} agencies, years {s['years']}; {s['with_violations']} with injected violations, "
-                      f"{s['with_blank_tables']} with blank tables"
-                      + (f"; gold set: {s['gold']} ({gold_entries} questions)" if gold else ""), highlight=False)
+        years = "、".join(str(y) for y in s["years"])
+        console.print(f"{s['agencies']} 个机关，年度 {years}；其中 {s['with_violations']} 份注入了勾稽错误，"
+                      f"{s['with_blank_tables']} 份有未填报的表"
+                      + (f"；金标准集：{s['gold']}（{gold_entries} 题）" if gold else ""), highlight=False)

@@ -28,9 +28,9 @@ def stamp_mismatch(catalog: Catalog, settings: Settings) -> str | None:
     diffs = [f"{k}: {stamp.get(k)!r} -> {now.get(k)!r}" for k in sorted(set(now) | set(stamp or {}))
              if (stamp or {}).get(k) != now.get(k)]
     what = "; ".join(diffs) or f"settings hash {h} -> {settings.index_hash()}"
-    return (f"the index at {catalog.path.parent} was built with other settings ({what}); "
-            f"rebuild it with `reportqa ingest --rebuild PATH... --index {catalog.path.parent}` "
-            "or use the settings it was built with")
+    return (f"索引 {catalog.path.parent} 是用另一套设置建立的（{what}）；"
+            f"请用 `reportqa ingest --rebuild PATH... --index {catalog.path.parent}` 重建，"
+            "或改回建立索引时的设置")
 
 
 def check_stamp(catalog: Catalog, settings: Settings) -> None:

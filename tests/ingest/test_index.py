@@ -257,7 +257,7 @@ def test_other_settings_refused_then_rebuild(docs, fake_settings, index_state):
     s = fake_settings()
     ingest_paths(s, [docs])
     other = fake_settings(chunk_max_chars=80)
-    with pytest.raises(IndexError_, match=r"other settings \(chunk_max_chars: 260 -> 80\).*--rebuild"):
+    with pytest.raises(IndexError_, match=r"另一套设置建立的（chunk_max_chars: 260 -> 80）.*--rebuild"):
         ingest_paths(other, [docs])
     with pytest.raises(IndexError_, match="--rebuild"):
         ReportIndex(other)
@@ -284,7 +284,7 @@ def test_empty_index_restamped_without_rebuild(tmp_path, fake_settings):
 
 
 def test_missing_index_is_a_clear_error(fake_settings):
-    with pytest.raises(IndexError_, match="no index at .*reportqa ingest"):
+    with pytest.raises(IndexError_, match="索引不存在.*reportqa ingest"):
         ReportIndex(fake_settings("absent"))
 
 
@@ -365,9 +365,9 @@ def test_discover_and_bad_paths(tmp_path, json_parser, fake_settings):
     assert sorted(Path(p).name for p, _ in files) == ["a.pdf", "b.DOCX", "c.html", "d.htm", "e.txt"]
     assert len(files) == len({r for _, r in files})  # a.pdf named twice, listed once
     assert [(Path(b.path).name, b.status) for b in bad] == [("f.doc", "failed"), ("missing", "failed")]
-    assert "unsupported file type .doc" in bad[0].reason and bad[1].reason == "no such file or folder"
+    assert "不支持的文件类型「.doc」" in bad[0].reason and bad[1].reason == "文件或文件夹不存在"
     res = ingest_paths(fake_settings(), [tmp_path / "missing"])
-    assert res.failed == 1 and res.files[0].reason == "no such file or folder"
+    assert res.failed == 1 and res.files[0].reason == "文件或文件夹不存在"
 
 
 def test_progress_callback(docs, fake_settings):

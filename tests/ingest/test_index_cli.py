@@ -30,7 +30,7 @@ def one_line_error(res) -> str:
     assert "Traceback" not in res.stderr and "Traceback" not in res.stdout
     lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1, res.stderr
-    assert lines[0].startswith("error: ")
+    assert lines[0].startswith("错误：")
     return lines[0]
 
 
@@ -76,7 +76,7 @@ def test_ingest_reports_check_json(cli, corpus_copy, tmp_path):
     assert cli("check", "--index", index, "--strict").exit_code == 1
 
     human = cli("reports", "--index", index)
-    assert human.exit_code == 0 and "淮安市人民政府" in human.stdout and "8 report(s)" in human.stdout
+    assert human.exit_code == 0 and "淮安市人民政府" in human.stdout and "共 8 份报告" in human.stdout
     human = cli("check", "--index", index)
     assert human.exit_code == 0 and "table.blank" in human.stdout
 
@@ -84,9 +84,9 @@ def test_ingest_reports_check_json(cli, corpus_copy, tmp_path):
 def test_ingest_human_output_and_unchanged(cli, seeds_dir, tmp_path):
     index = tmp_path / "idx"
     first = cli("ingest", seeds_dir, "--index", index)
-    assert first.exit_code == 0 and "ingested 5, unchanged 0, failed 0" in first.stdout
+    assert first.exit_code == 0 and "新入库 5，未变化 0，失败 0" in first.stdout
     second = cli("ingest", seeds_dir, "--index", index)
-    assert second.exit_code == 0 and "ingested 0, unchanged 5, failed 0" in second.stdout
+    assert second.exit_code == 0 and "新入库 0，未变化 5，失败 0" in second.stdout
 
 
 def test_parse_json_and_human(cli, seeds_dir):
@@ -101,19 +101,19 @@ def test_parse_json_and_human(cli, seeds_dir):
 
 
 def test_user_errors_are_one_line(cli, tmp_path, seeds_dir, monkeypatch):
-    assert "no such file" in one_line_error(cli("parse", tmp_path / "missing.pdf"))
+    assert "文件或文件夹不存在" in one_line_error(cli("parse", tmp_path / "missing.pdf"))
     (tmp_path / "not-a-report.txt").write_text("hello", encoding="utf-8")
     assert "not-a-report.txt" in one_line_error(cli("parse", tmp_path / "not-a-report.txt"))
-    assert "no index at" in one_line_error(cli("reports", "--index", tmp_path / "none"))
-    assert "no index at" in one_line_error(cli("check", "--index", tmp_path / "none", "--json"))
-    assert "at least one file" in one_line_error(cli("ingest", "--index", tmp_path / "idx"))
+    assert "索引不存在" in one_line_error(cli("reports", "--index", tmp_path / "none"))
+    assert "索引不存在" in one_line_error(cli("check", "--index", tmp_path / "none", "--json"))
+    assert "至少指定一个" in one_line_error(cli("ingest", "--index", tmp_path / "idx"))
 
     index = tmp_path / "idx"
     seed = next(seeds_dir.glob("001_*.txt"))
     assert cli("ingest", seed, "--index", index, "--json").exit_code == 0
     monkeypatch.setenv("REPORTQA_CHUNK_MAX_CHARS", "100")
     line = one_line_error(cli("ingest", seed, "--index", index))
-    assert "other settings" in line and "--rebuild" in line
+    assert "另一套设置" in line and "--rebuild" in line
     assert "--rebuild" in one_line_error(cli("reports", "--index", index))
     rebuilt = cli("ingest", "--rebuild", "--index", index, "--json")
     assert rebuilt.exit_code == 0 and json.loads(rebuilt.stdout)["ingested"] == 1
@@ -126,4 +126,4 @@ def test_missing_path_fails_after_the_rest(cli, seeds_dir, tmp_path):
     assert res.exit_code == 1
     out = json.loads(res.stdout)
     assert out["ingested"] == 5 and out["failed"] == 1
-    assert next(f for f in out["files"] if f["status"] == "failed")["reason"] == "no such file or folder"
+    assert next(f for f in out["files"] if f["status"] == "failed")["reason"] == "文件或文件夹不存在"

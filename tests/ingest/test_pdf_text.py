@@ -65,5 +65,5 @@ def test_lines_carry_page_numbers_and_boxes(raw_dir):
 def test_damaged_pdf_is_a_report_error(tmp_path):
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.7\n this is not a PDF body")
-    with pytest.raises(ReportError, match="damaged"):
+    with pytest.raises(ReportError, match="已损坏"):
         pdfium_pages(bad)

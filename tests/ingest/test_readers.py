@@ -152,16 +152,16 @@ def _pdf_without_text(path):
 
 
 @pytest.mark.parametrize("case,reason", [
-    ("empty", "empty"),
-    ("random_pdf", "not a PDF"),
+    ("empty", "文件是空的"),
+    ("random_pdf", "不是 PDF 文件"),
     ("damaged_pdf", "PDF"),
-    ("scanned_pdf", "no text layer"),
+    ("scanned_pdf", "没有文字层"),
     ("no_report", "不是政府信息公开工作年度报告"),
     ("truncated", "文本不完整"),
-    ("binary_txt", "not a text file"),
-    ("unsupported", "unsupported file type"),
-    ("missing", "no such file"),
-    ("random_docx", "not a DOCX"),
+    ("binary_txt", "不是文本文件"),
+    ("unsupported", "不支持的文件类型"),
+    ("missing", "文件不存在"),
+    ("random_docx", "不是 DOCX 文件"),
 ])
 def test_bad_input_gets_one_error_type_with_reason(tmp_path, seeds_dir, case, reason):
     rnd = random.Random(7)

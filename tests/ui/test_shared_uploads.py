@@ -117,5 +117,5 @@ def test_a_busy_port_is_one_line_and_exit_1_and_an_open_bind_without_login_is_wa
     assert r.returncode == 1 and "Traceback" not in r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert "警告" in lines[0] and "0.0.0.0" in lines[0] and "REPORTQA_AUTH_FILE" in lines[0]
-    assert lines[-1].startswith("error:") and f"端口 {port} 已被占用" in lines[-1]
+    assert lines[-1].startswith("错误：") and f"端口 {port} 已被占用" in lines[-1]
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and not is_loopback("0.0.0.0")
