@@ -196,15 +196,15 @@ def test_cli_eval_prints_confidently_wrong_and_the_follow_up_note(tmp_path, seed
     assert res.exit_code == 0, res.output
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     o = metrics["systems"]["reportqa"]["overall"]
-    assert "conf.wrong" in res.output
+    assert "自信答错" in res.output
     assert f"{pct(o['confidently_wrong'])} ({o['counts']['confidently_wrong']})" in res.output
     for t, m in metrics["systems"]["reportqa"]["by_type"].items():
         assert m["confidently_wrong"] is not None, t
     from assistant.assistant import Assistant
 
     if takes_context(Assistant.ask):
-        assert o["counts"]["context_not_passed"] == 0 and "without their conversation context" not in res.output
+        assert o["counts"]["context_not_passed"] == 0 and "没有收到对话上下文" not in res.output
     else:
-        assert o["counts"]["context_not_passed"] == 1 and "without their conversation" in res.output
+        assert o["counts"]["context_not_passed"] == 1 and "没有收到对话上下文" in res.output
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "confidently wrong" in md

@@ -128,7 +128,7 @@ def test_parse_prints_the_coverage(monkeypatch, seeds_dir):
     cli_index.register(app)
     res = CliRunner().invoke(app, ["parse", str(seed(seeds_dir, "001"))], catch_exceptions=False)
     assert res.exit_code == 0
-    assert "coverage: 表二 10/10 [lines] · 表三 175/175 [lines] · 表四 15/15 [lines]" in res.stdout
+    assert "读取情况：表二 10/10 [按文字行读取] · 表三 175/175 [按文字行读取] · 表四" in res.stdout
 
 
 def test_reports_tab_shows_the_coverage():
