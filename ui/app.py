@@ -33,7 +33,7 @@ from ui import render, scope_view  # noqa: E402
 from ui.audit_tab import build_audit_tab  # noqa: E402
 from ui.chat import MAX_QUESTION_CHARS  # noqa: E402,F401 - re-exported
 from ui.chat_tab import ASSISTANT_CONCURRENCY, build_chat_tab, wire_chat  # noqa: E402
-from ui.eval_tab import METRIC_COLUMNS, MISS_HEADERS, build_eval_tab, eval_views  # noqa: E402,F401 - re-exported
+from ui.eval_tab import CHART_CSS, METRIC_COLUMNS, MISS_HEADERS, build_eval_tab, eval_views  # noqa: E402,F401 - re-exported
 from ui.handlers import Handlers, examples_html  # noqa: E402,F401 - re-exported
 from ui.i18n import TOAST_CSS, chinese_toasts, force_zh_cn  # noqa: E402
 from ui.reports_tab import WATCH_S, build_reports_tab, wire_reports  # noqa: E402,F401 - re-exported
@@ -107,7 +107,7 @@ def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int 
         mcp_server=False,
         footer_links=["api"],
         theme=theme(),
-        css=render.CSS + EXTRA_CSS + scope_view.CSS + TOAST_CSS,
+        css=render.CSS + EXTRA_CSS + scope_view.CSS + TOAST_CSS + CHART_CSS,
         head=HEAD,
         i18n=force_zh_cn(),
         allowed_paths=[],

@@ -136,9 +136,7 @@ MISS_HEADERS = ["编号", "类型", "问题", "期望答案", "系统答案", "�
 
 
 def eval_views(result: Any, name: str) -> tuple:
-    """(summary markdown, metrics table, chart DataFrame, misses table) from an EvalRun or a metrics dict."""
-    import pandas as pd
-
+    """(summary markdown, metrics table, chart HTML, misses table) from an EvalRun or a metrics dict."""
     r = _plain(result)
     scores: list[Any] = []
     if isinstance(r, dict) and isinstance(r.get("systems"), dict):  # EvalRun / metrics_dict()
@@ -157,9 +155,8 @@ def eval_views(result: Any, name: str) -> tuple:
     rows = [[g] + [_fmt_metric(k, (m or {}).get(k)) for k, _ in METRIC_COLUMNS] for g, m in groups]
     table = gr.update(value=rows, headers=["分组"] + [label for _, label in METRIC_COLUMNS])
     labels = dict(METRIC_COLUMNS)
-    chart_rows = [{"指标": labels[k], "值": round(float(overall[k]), 4)}
-                  for k in CHART_METRICS if isinstance(overall.get(k), (int, float))]
-    chart = pd.DataFrame(chart_rows or {"指标": [], "值": []})
+    chart = chart_html([(labels[k], float(overall[k])) for k in CHART_METRICS
+                        if isinstance(overall.get(k), (int, float))])
     misses = []
     for s in scores:
         d = s.to_dict() if hasattr(s, "to_dict") else _plain(s)
@@ -170,6 +167,42 @@ def eval_views(result: Any, name: str) -> tuple:
     summary = (f"**{render.esc(name)}**：共 {overall.get('n', '?')} 题，答案准确率 "
                f"{_fmt_metric('answer_accuracy', acc)}，答错 {len(misses)} 题。")
     return summary, table, chart, gr.update(value=misses or [["—"] * len(MISS_HEADERS)], headers=MISS_HEADERS)
+
+
+CHART_EMPTY = '<div class="rqa-empty">运行评测后，这里显示总体指标图。</div>'
+
+
+def chart_html(bars: list[tuple[str, float]]) -> str:
+    """Horizontal bars (0–100%): the metric's name on the left, never cut; the value written on each bar; a
+    0 / 50% / 100% scale under them. Plain HTML and CSS, so it reads the same on a phone."""
+    if not bars:
+        return CHART_EMPTY
+    rows = []
+    for label, v in bars:
+        pct = max(0.0, min(1.0, v)) * 100
+        rows.append(f'<div class="rqa-bar-row"><span class="rqa-bar-label">{render.esc(label)}</span>'
+                    f'<span class="rqa-bar-track"><span class="rqa-bar-fill" style="width:{pct:.1f}%"></span>'
+                    f'<span class="rqa-bar-value">{v:.1%}</span></span></div>')
+    scale = ('<div class="rqa-bar-row rqa-bar-axis"><span class="rqa-bar-label"></span><span class="rqa-bar-ticks">'
+             '<span>0</span><span>50%</span><span>100%</span></span></div>')
+    return (f'<div class="rqa-chart" role="img" aria-label="总体指标图"><div class="rqa-chart-title">总体指标</div>'
+            f'{"".join(rows)}{scale}</div>')
+
+
+CHART_CSS = """
+.rqa-chart { font-size: 0.9em; padding: 6px 2px; }
+.rqa-chart-title { font-weight: 600; margin-bottom: 6px; }
+.rqa-bar-row { display: flex; align-items: center; gap: 10px; margin: 5px 0; }
+.rqa-bar-label { flex: 0 0 7.5em; text-align: right; color: var(--body-text-color); }
+.rqa-bar-track { position: relative; flex: 1 1 auto; height: 24px; background: var(--background-fill-secondary);
+  border-radius: 4px; }
+.rqa-bar-fill { position: absolute; left: 0; top: 0; bottom: 0; background: var(--color-accent); border-radius: 4px; }
+.rqa-bar-value { position: absolute; left: 8px; top: 0; line-height: 24px; font-weight: 700;
+  color: var(--body-text-color); text-shadow: 0 0 3px var(--background-fill-primary); }
+.rqa-bar-axis { margin-top: 2px; }
+.rqa-bar-ticks { flex: 1 1 auto; display: flex; justify-content: space-between; color: var(--body-text-color-subdued);
+  font-size: 0.85em; border-top: 1px solid var(--border-color-primary); padding-top: 2px; }
+"""
 
 
 def _fmt_metric(key: str, v: Any) -> Any:
@@ -198,9 +231,7 @@ def build_eval_tab(h: Any) -> None:
                               elem_id="rqa-eval-summary")
         metrics_df = gr.Dataframe(headers=["分组"] + [label for _, label in METRIC_COLUMNS],
                                   interactive=False, label="指标", elem_id="rqa-metrics")
-        chart = gr.BarPlot(x="指标", y="值", title="总体指标（0–1）", y_lim=[0, 1], label="指标图",
-                           height=360, y_title="比例", x_title="指标",
-                           sort=["答案准确率", "引用召回率", "引用精确率", "拒答准确率"])
+        chart = gr.HTML(chart_html([]), elem_id="rqa-chart")
         misses_df = gr.Dataframe(headers=MISS_HEADERS, interactive=False, wrap=True, label="答错的题",
                                  max_height=400, column_widths=["13%", "7%", "24%", "8%", "28%", "20%"])
 

@@ -478,14 +478,15 @@ def coverage_text(coverage: Any) -> str:
 
 
 def report_rows(reports: Iterable[Any]) -> list[list[Any]]:
+    from ui.report_view import findings_cell
+
     rows = []
     for r in reports:
         blank = _get(r, "blank_tables") or []
-        findings = _get(r, "findings", 0) or 0
         rows.append([
             _get(r, "agency"), _get(r, "year"), _get(r, "source"), f"{_get(r, 'template')}版",
             f"{_get(r, 'sections')}/6", _get(r, "cells"),
-            f"{findings} 处" if findings else "无", "、".join(blank) if blank else "—",
+            findings_cell(r), "、".join(blank) if blank else "—",
             coverage_text(_get(r, "coverage")),
             (_get(r, "sha256") or "")[:8] or "—",  # same-named files are told apart by their content hash
         ])
@@ -494,32 +495,10 @@ def report_rows(reports: Iterable[Any]) -> list[list[Any]]:
 
 
 def report_detail_markdown(report: Any) -> str:
-    """Markdown (escaped) for one report: findings and blank tables."""
-    lines = [f"**{esc(_get(report, 'agency'))}** {esc(_get(report, 'year'))}年 · {esc(_get(report, 'source'))}"]
-    findings = list(_get(report, "findings") or [])
-    unreadable = _uncheckable_tables(report)
-    if findings:
-        lines.append("一致性检查（勾稽关系）发现：")
-        lines += [f"- {esc(_get(f, 'table'))}：{esc(_get(f, 'detail'))}" for f in findings]
-    for t in unreadable:
-        lines.append(f"- {esc(t)}：无法核对（未填报或未读出），不是「一致」。")
-    if not findings:
-        checked = [t for t in ("表二", "表三", "表四") if t not in unreadable]
-        lines.append(f"一致性检查：{'、'.join(checked)}未发现不一致。" if checked else "一致性检查：没有可以核对的表格。")
-    for w in _get(report, "warnings") or []:
-        lines.append(f"- ⚠ {esc(w)}")
-    return "\n".join(lines)
+    """Markdown (escaped) for one report: a verdict per table (一致 / 不一致 / 无法核对), 提示, 注意 (ui/report_view)."""
+    from ui.report_view import report_detail_markdown as detail
 
-
-def _uncheckable_tables(report: Any) -> list[str]:
-    """Tables with no number read (all blank, unread or missing): their checks can neither pass nor fail."""
-    out = []
-    cells = list(_get(report, "cells") or [])
-    for t in ("表二", "表三", "表四"):
-        states = [getattr(_get(c, "state"), "value", _get(c, "state")) for c in cells if _get(c, "table") == t]
-        if not any(st == "number" for st in states):
-            out.append(t)
-    return out
+    return detail(report)
 
 
 def ingest_result_markdown(files: Iterable[Mapping[str, Any]]) -> str:

@@ -97,6 +97,7 @@ class FakeAssistant:
     def reports(self) -> list[ReportInfo]:
         return [ReportInfo(report_id=r.id, agency=r.agency, agency_variants=[r.agency], year=r.year, source=r.source,
                            template=r.template, sections=6, cells=len(r.cells), findings=len(r.findings),
+                           errors=sum(f.severity == "error" for f in r.findings),
                            blank_tables=[]) for r in self._reports.values()]
 
     def get_report(self, report_id: str) -> Report:

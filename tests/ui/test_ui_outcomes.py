@@ -85,8 +85,8 @@ def test_report_detail_says_unreadable_tables_cannot_be_checked():
 
     rep = make_report().model_copy(update={"findings": []})
     md = report_detail_markdown(rep)
-    assert "表三未发现不一致" in md and "表二：无法核对（未填报或未读出）" in md and "表四：无法核对" in md
+    assert "- 表三：✓ 一致" in md and "- 表二：？ 无法核对（未填报或未读出）" in md and "- 表四：？ 无法核对" in md
     blank = rep.model_copy(update={"cells": [c.model_copy(update={"value": None, "state": CellState.blank})
                                              for c in rep.cells]})
     md = report_detail_markdown(blank)
-    assert "表三：无法核对（未填报或未读出）" in md and "未发现不一致" not in md and "一致性检查：没有可以核对的表格" in md
+    assert "- 表三：？ 无法核对（未填报或未读出）" in md and "✓ 一致" not in md

@@ -115,7 +115,7 @@ def test_find_span_ignores_whitespace_differences():
 def test_report_rows_and_ingest_summary():
     infos = FakeAssistant().reports()
     rows = render.report_rows(infos)
-    assert rows[0][:3] == ["淮安市人民政府", 2024, "szfgs2024.pdf"] and rows[0][6] == "1 处"
+    assert rows[0][:3] == ["淮安市人民政府", 2024, "szfgs2024.pdf"] and rows[0][6] == "不一致 1 处"
     md = render.ingest_result_markdown([{"path": "/tmp/x/a<b>.pdf", "status": "failed", "reason": "not a report"}])
     assert "✗ 失败" in md and "a&lt;b&gt;.pdf" in md and "not a report" in md
 
@@ -276,7 +276,9 @@ def test_eval_views_from_metrics():
     assert "75.0%" in summary
     assert table["value"][0][:3] == ["全部", 4, "75.0%"]
     assert table["value"][1][0] == "表格取值"  # gold types in Chinese
-    assert list(chart["指标"]) == ["答案准确率", "引用召回率", "引用精确率"]
+    bars = re.findall(r'rqa-bar-label">([^<]+)</span><span class="rqa-bar-track"><span class="rqa-bar-fill" '
+                      r'style="width:([\d.]+)%"></span><span class="rqa-bar-value">([^<]+)<', chart)
+    assert bars == [("答案准确率", "75.0", "75.0%"), ("引用召回率", "100.0", "100.0%"), ("引用精确率", "50.0", "50.0%")]
 
 
 # ---------------------------------------------------------------------- the Gradio app and its /ask endpoint
