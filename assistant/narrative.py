@@ -11,6 +11,7 @@ from typing import Callable
 from assistant import narrative_sections as sections
 from assistant import text_arithmetic, text_listing
 from assistant.query import Query
+from assistant.quote_lines import quote_lines
 from assistant.retrieval import (
     MONEY_UNITS,
     RE_DATE,
@@ -212,14 +213,14 @@ class Narrative:
             mark = cited.add([sentence_evidence(s, infos)])
             info = infos.get(s.chunk.report_id)
             who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
-            lines.append(f"- {who}「{s.chunk.section}」：{s.text}{mark}")
+            lines.append((who, s.chunk.section, f"{s.text}{mark}"))
         if a.wants_number and a.quantity_words and value is None:
             log.info("narrative refusal: no number next to %s", a.quantity_words)
             return None
         head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}：")
         if no_unit:
             head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
-        return head + "\n" + "\n".join(lines), value
+        return head + "\n" + "\n".join(quote_lines(lines)), value
 
     def _arithmetic(self, a: Query, scope: list[ReportInfo], hits: list, names: set[str],
                     infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
@@ -264,9 +265,9 @@ class Narrative:
                 value = round(value, 6)
             diff = calc.value
             text = f"{a_side}，{b_side}，{text_arithmetic.difference_text(a.question, diff, u)}。"
-        lines = [f"- {name(infos[o.sentence.chunk.report_id])}「{o.sentence.chunk.section}」：{o.sentence.text}{m}"
+        lines = [(name(infos[o.sentence.chunk.report_id]), o.sentence.chunk.section, f"{o.sentence.text}{m}")
                  for _, o, m in parts if o.sentence.chunk.report_id in infos]
-        return "据报告原文计算：" + text + "\n" + "\n".join(dict.fromkeys(lines)), value
+        return "据报告原文计算：" + text + "\n" + "\n".join(quote_lines(lines)), value
 
 
 _NOTHING = object()  # a structural question that found nothing: refuse, do not retrieve

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import Evidence
+from assistant.quote_lines import quote_lines
 from assistant.query import Query
 from assistant.retrieval import RE_DATE, split_sentences
 from assistant.table_answers import Cited, name
@@ -48,10 +49,10 @@ def section_answer(index: ReportIndex, a: Query, scope: list[ReportInfo], routed
         if not sents and sec.text.strip():
             sents = [(sec, sec.text.strip())]  # a section that says just 无
         for part, x in sents[: top_k + 1]:
-            lines.append(f"- {name(info)}「{part.path}」：{x}{cited.add([_text_evidence(info, part, x)])}")
+            lines.append((name(info), part.path, f"{x}{cited.add([_text_evidence(info, part, x)])}"))
     if not lines:
         return None
-    return "报告原文相关表述：\n" + "\n".join(lines), None
+    return "报告原文相关表述：\n" + "\n".join(lines if title_only else quote_lines(lines)), None
 
 
 def parts_answer(index: ReportIndex, scope: list[ReportInfo], cited: Cited) -> tuple[str, int | None]:
@@ -101,9 +102,9 @@ def subpart_answer(index: ReportIndex, a: Query, scope: list[ReportInfo], cited:
             if not sec.children and sec.number.startswith("（") and any(t in title for t in topics):
                 sents = [x for x in split_sentences(sec.text) if not re.fullmatch(_RE_SUBTITLE, x)] or [sec.text.strip()]
                 for x in sents[:2]:
-                    lines.append(f"- {name(info)}「{sec.path}」：{x}{cited.add([_text_evidence(info, sec, x)])}")
+                    lines.append((name(info), sec.path, f"{x}{cited.add([_text_evidence(info, sec, x)])}"))
                 break
-    return ("报告原文相关表述：\n" + "\n".join(lines), None) if lines else None
+    return ("报告原文相关表述：\n" + "\n".join(quote_lines(lines)), None) if lines else None
 
 
 def applications_fallback(index: ReportIndex, infos: list[ReportInfo], cited: Cited) -> str:

@@ -121,7 +121,7 @@ class FakeAssistant:
                 self._reports[rep.id] = rep
                 res.add(FileOutcome(path=str(p), status="ingested", agency=rep.agency, year=rep.year, report_id=rep.id))
             else:
-                res.add(FileOutcome(path=str(p), status="failed", reason="not a disclosure report"))
+                res.add(FileOutcome(path=str(p), status="failed", reason="不是政府信息公开工作年度报告（没有找到模板的章节标题和表格）"))
         if progress:
             progress(len(paths), len(paths), "")
         return res
