@@ -35,7 +35,7 @@ from ui.chat import MAX_QUESTION_CHARS  # noqa: E402,F401 - re-exported
 from ui.chat_tab import ASSISTANT_CONCURRENCY, build_chat_tab, wire_chat  # noqa: E402
 from ui.eval_tab import CHART_CSS, METRIC_COLUMNS, MISS_HEADERS, build_eval_tab, eval_views  # noqa: E402,F401 - re-exported
 from ui.handlers import Handlers, examples_html  # noqa: E402,F401 - re-exported
-from ui.i18n import TOAST_CSS, chinese_toasts, force_zh_cn  # noqa: E402
+from ui.i18n import TOAST_CSS, attr_js, chinese_toasts, force_zh_cn  # noqa: E402
 from ui.reports_tab import WATCH_S, build_reports_tab, wire_reports  # noqa: E402,F401 - re-exported
 from ui.serve_queue import quiet_queue_analytics  # noqa: E402
 from ui.serve_safety import LoginGuard, login_middleware, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
@@ -108,7 +108,7 @@ def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int 
         footer_links=["api"],
         theme=theme(),
         css=render.CSS + EXTRA_CSS + scope_view.CSS + TOAST_CSS + CHART_CSS,
-        head=HEAD,
+        head=HEAD + attr_js(),
         i18n=force_zh_cn(),
         allowed_paths=[],
         app_kwargs={"middleware": login_middleware()} if creds else None,  # the address of each login attempt

@@ -31,7 +31,7 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                             conv_delete = gr.Button("删除", size="sm", variant="stop", min_width=56,
                                                     elem_id="rqa-conv-delete")
                         with gr.Row():
-                            conv_name = gr.Textbox(placeholder="新名称", show_label=False, scale=3,
+                            conv_name = gr.Textbox(label="对话名称", placeholder="新名称", show_label=False, scale=3,
                                                    min_width=90, elem_id="rqa-conv-name", container=False)
                             conv_rename = gr.Button("重命名", size="sm", scale=1, min_width=64,
                                                     elem_id="rqa-conv-rename")
@@ -51,7 +51,7 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                 source_dl_m = gr.DownloadButton("下载原文件", visible=False, size="sm", elem_id="rqa-src-dl-m",
                                                 elem_classes=["rqa-phone-only"])
                 with gr.Row():
-                    box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8,
+                    box = gr.Textbox(label="问题", placeholder="输入问题，按回车发送", show_label=False, scale=8,
                                      elem_id="rqa-question", autofocus=True)
                     send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rqa-send")
                 with gr.Row(elem_id="rqa-actions"):
@@ -63,8 +63,8 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                                                interactive=False)
                     dl_conv = gr.DownloadButton("导出对话", size="sm", min_width=70, elem_id="rqa-dl-conv",
                                                 interactive=False)
-                plain_box = gr.Textbox(visible="hidden", elem_id="rqa-plain")
-                md_box = gr.Textbox(visible="hidden", elem_id="rqa-md")
+                plain_box = gr.Textbox(visible="hidden", label="纯文本", show_label=False, elem_id="rqa-plain")
+                md_box = gr.Textbox(visible="hidden", label="Markdown 文本", show_label=False, elem_id="rqa-md")
                 examples = gr.HTML(examples_html(h.examples(), demo=h.is_demo()), js_on_load=EXAMPLES_JS, elem_id="rqa-examples")
                 with gr.Row(elem_id="rqa-feedback"):
                     gr.Markdown("点击每个回答下方的 赞 / 踩 图标评价答案；点“踩”后可填写正确答案，用于改进评测集。",
@@ -80,7 +80,7 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                 gr.Markdown("#### 原文")
                 source = gr.HTML(render.SOURCE_EMPTY, js_on_load=SOURCE_JS, elem_id="rqa-source")
                 source_dl = gr.DownloadButton("下载原文件", visible=False, size="sm", elem_id="rqa-src-dl")
-                jump_box = gr.Textbox(visible="hidden", elem_id="rqa-jump")  # '<answer id>-<n>' from a [n] click
+                jump_box = gr.Textbox(visible="hidden", label="引用跳转", show_label=False, elem_id="rqa-jump")  # '<answer id>-<n>' from a [n] click
     return SimpleNamespace(
         convs_dd=convs_dd, clear=clear, conv_delete=conv_delete, conv_name=conv_name, conv_rename=conv_rename,
         agency_dd=agency_dd, year_dd=year_dd, chatbot=chatbot, source_m=source_m, box=box, send=send,

@@ -88,6 +88,75 @@ def gradio_locales() -> list[str]:
     return sorted(set(re.findall(r'"\./lang/([\w-]+)\.json"', core))) or ["en"]
 
 
+# Keys Gradio's frontend asks for that its zh-CN bundle lacks (it would show the key itself, e.g. to screen readers).
+EXTRA_ZH = {"common.complete": "完成"}
+
+# English that Gradio's components write as literals, not through its i18n (titles and aria-labels of the table,
+# upload, chat and footer): :data:`ATTR_JS` rewrites them in the page as they appear.
+GRADIO_LITERALS = {
+    "Copy table data": "复制表格数据", "Fullscreen": "全屏", "Exit fullscreen": "退出全屏", "Table actions": "表格操作",
+    "Empty value": "空", "Click to upload or drop files": "点击上传或拖放文件", "chatbot conversation": "对话",
+    "Gradio footer navigation": "页脚导航", "Close": "关闭", "Remove": "移除", "Clear": "清除", "Copy": "复制",
+    "Copied": "已复制", "Copy message": "复制消息", "Like": "赞", "Dislike": "踩", "Select column": "选择列",
+    "Select row": "选择行", "Sort column": "排序", "Download": "下载", "Share": "分享", "Retry": "重试", "Undo": "撤销",
+    "Edit": "编辑", "Search": "搜索", "Scroll to bottom": "滚动到底部", "Dismiss": "关闭",
+    "Remove this file": "移除此文件", "Upload a file": "上传文件", "Upload file": "上传文件", "Reload": "重新加载",
+    "Open cell menu": "打开单元格菜单", "Static column": "固定列", "Filtered": "已筛选",
+}
+
+
+# Prefixes Gradio puts before a chat message's raw content in its aria-label (the content is our HTML): the
+# prefix in Chinese and the tags dropped, so a screen reader reads 回答：… and not markup.
+GRADIO_PREFIXES = {"bot's message: ": "回答：", "user's message: ": "问题："}
+TOAST_WORDS = {"Warning": "注意", "Info": "提示", "Error": "出错", "Success": "完成"}
+# The status line Gradio writes over a busy component (literal text, not i18n): [pattern, replacement].
+TEXT_RULES = [[r"^processing \|$", "处理中 |"], [r"^queue: (\d+)/(\d*) \|$", "排队：$1/$2 |"]]
+
+_ATTR_JS = """<script>(() => {
+  const zh = %s, pre = %s, toast = %s, attrs = ['title', 'aria-label', 'placeholder'];
+  const rules = %s.map(([p, r]) => [new RegExp(p), r]);
+  const fixText = (n) => {
+    const v = n.textContent.trim();
+    for (const [p, r] of rules) if (p.test(v)) { n.textContent = v.replace(p, r); return; }
+  };
+  const tr = (v) => {
+    if (!v) return null;
+    if (zh[v]) return zh[v];
+    for (const p in pre) if (v.startsWith(p)) return pre[p] + v.slice(p.length).replace(/<[^>]*>/g, '').trim();
+    return null;
+  };
+  const fixEl = (el) => {
+    for (const a of attrs) { const t = tr(el.getAttribute(a)); if (t !== null) el.setAttribute(a, t); }
+    if (el.classList && el.classList.contains('toast-title') && toast[el.textContent.trim()])
+      el.textContent = toast[el.textContent.trim()];
+  };
+  const fix = (root) => {
+    if (root.nodeType !== 1) return;
+    fixEl(root);
+    for (const el of root.querySelectorAll('[title],[aria-label],[placeholder],.toast-title')) fixEl(el);
+    const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (w.nextNode()) fixText(w.currentNode);
+  };
+  const run = () => {
+    fix(document.body);
+    new MutationObserver((ms) => { for (const m of ms) {
+      if (m.type === 'attributes') fixEl(m.target);
+      else if (m.type === 'characterData') { fixText(m.target); if (m.target.parentElement) fixEl(m.target.parentElement); }
+      else for (const n of m.addedNodes) { if (n.nodeType === 3) fixText(n); else fix(n); }
+    } }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                                 attributeFilter: attrs});
+  };
+  if (document.body) run(); else document.addEventListener('DOMContentLoaded', run);
+})();</script>"""
+
+
+def attr_js() -> str:
+    """A page script: Gradio's literal English (titles, aria-labels, placeholders, toast titles, the chat's
+    message labels) -> Chinese, now and whenever the page changes."""
+    dump = functools.partial(json.dumps, ensure_ascii=False)
+    return _ATTR_JS % (dump(GRADIO_LITERALS), dump(GRADIO_PREFIXES), dump(TOAST_WORDS), dump(TEXT_RULES))
+
+
 def force_zh_cn() -> Any:
     """A ``gr.I18n`` giving every browser locale Gradio's zh-CN strings (upload widget, buttons, dialogs).
 
@@ -95,8 +164,8 @@ def force_zh_cn() -> Any:
     Chinese strings are registered under every locale it knows; flat ids win over its built-in nested ones."""
     import gradio as gr
 
-    zh = gradio_zh_cn()
-    if not zh:
+    zh = {**EXTRA_ZH, **gradio_zh_cn()}
+    if len(zh) == len(EXTRA_ZH):
         log.warning("Gradio's zh-CN strings not found; its widgets follow the browser's language")
         return None
     try:

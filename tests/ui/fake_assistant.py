@@ -160,7 +160,8 @@ def _explain(question: str, agency: str | None, year: int | None, context: dict 
         scope["years"] = list(prev["years"])
         scope["from_context"].append("年度")
     text = "理解为：" + " · ".join(["、".join(scope["agencies"]) or "全部机关",
-                                  "、".join(map(str, scope["years"])) or "全部年度", ans.intent or "取值"])
+                                  "、".join(map(str, scope["years"])) or "全部年度",
+                                  {"cell": "取值", "refusal": "拒答"}.get(ans.intent or "", "取值")])
     if scope["overridden"]:
         text += f"（问题中的范围优先，忽略了筛选条件：{'、'.join(scope['overridden'])}）"
     if scope["from_context"]:
