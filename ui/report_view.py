@@ -120,6 +120,10 @@ def findings_cell(info: Any) -> str:
     from ui.render import _get
 
     errors = int(_get(info, "errors", 0) or 0)
-    other = max(int(_get(info, "findings", 0) or 0) - errors, 0)
-    text = f"不一致 {errors} 处" if errors else "无"
+    blank = [str(t) for t in _get(info, "blank_tables", None) or []]
+    other = max(int(_get(info, "findings", 0) or 0) - errors - len(blank), 0)  # a blank table is one finding
+    parts = [f"不一致 {errors} 处"] if errors else []
+    if blank:
+        parts.append(f"{'、'.join(blank)}无法核对（未填报）")
+    text = "；".join(parts) or "无"
     return text + (f"（另有提示/注意 {other} 条）" if other else "")

@@ -26,7 +26,7 @@ def build_reports_tab(h: Any, settings: Any) -> SimpleNamespace:
                                   label="已入库的报告（点击一行查看一致性检查结果）", elem_id="rqa-reports",
                                   max_height=420)
         report_md = gr.Markdown("")
-        with gr.Row():
+        with gr.Row(elem_id="rqa-upload-row"):
             with gr.Column(scale=3):
                 kinds = "PDF / DOCX / HTML / Markdown / TXT"
                 files = gr.File(label=f"上传年报（{kinds}，单个不超过 {settings.upload_max_mb} MB）",

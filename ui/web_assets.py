@@ -85,6 +85,13 @@ EXTRA_CSS = """
   #rqa-source-m table.rqa-table { max-width: none; width: max-content; }
   html, body, .gradio-container { overflow-x: hidden; }
   #rqa-convs > * { min-width: 100% !important; }
+  /* 报告 / 评测 on a phone: wide tables scroll inside their box instead of widening the page; the upload form
+     stacks (seen in the 390 px screenshots: the page was 793 px wide and the year field three characters wide) */
+  .gradio-container { max-width: 100vw !important; }
+  .gradio-container .main { max-width: 100%; min-width: 0; }
+  .tabitem .column, .tabitem .row > *, .tabitem .block { min-width: 0 !important; max-width: 100%; }
+  .tabitem .table-container, .tabitem .table-wrap { max-width: calc(100vw - 40px); overflow-x: auto; }
+  #rqa-upload-row { flex-direction: column; }
 }
 .rqa-hint, .rqa-hint p { font-size: 0.84em; color: var(--body-text-color-subdued); margin-top: -4px; }
 .rqa-chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }

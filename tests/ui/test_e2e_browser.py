@@ -12,6 +12,7 @@ Uses the "fake" embedder (the test is about the UI; retrieval quality is tested 
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import socket
@@ -190,6 +191,33 @@ def test_upload_in_reports_tab_lists_the_report(page, server):
     page.click("#rqa-agency input")
     page.get_by_role("option", name=UPLOAD_AGENCY).wait_for()
     page.keyboard.press("Escape")
+
+
+def test_failed_upload_headline_counts_the_failures_with_chinese_reasons(page, server):
+    """Over the real ingest: a .pdf that is no PDF and a text that is no report fail, each with its reason in Chinese;
+    the headline leads with how many failed, never 入库完成."""
+    page.get_by_role("tab", name="报告").click()
+    bad_pdf = server["dir"] / "扫描件.pdf"
+    bad_pdf.write_bytes(b"\x89PNG not a pdf at all " * 40)
+    note = server["dir"] / "说明.txt"
+    note.write_text("这不是年报，只是一份说明。\n" * 5, encoding="utf-8")
+    clear = page.locator("#rqa-upload button[aria-label='清除'], #rqa-upload button[aria-label='Clear']")
+    if clear.count():  # the previous test's file is still in the widget
+        clear.first.click()
+        page.wait_for_timeout(500)
+    page.set_input_files("#rqa-upload input[type=file]", [str(bad_pdf), str(note)])
+    page.locator("#rqa-ingest-result").get_by_text("已上传 2 个文件").wait_for()
+    page.click("#rqa-ingest")
+    page.locator("#rqa-ingest-result").get_by_text("未能入库").wait_for(timeout=90_000)
+    result = page.inner_text("#rqa-ingest-result")
+    head = result.strip().splitlines()[0]
+    assert "2 个文件未能入库" in head and "入库完成" not in head, result
+    pdf_line = next(x for x in result.splitlines() if "扫描件.pdf" in x)
+    note_line = next(x for x in result.splitlines() if "说明.txt" in x)
+    assert "失败" in pdf_line and "不是 PDF 文件" in pdf_line, result
+    assert "失败" in note_line and "不是政府信息公开工作年度报告" in note_line, result
+    assert not re.search(r"[A-Za-z]{4,}", result.replace("PDF", "")), result  # no English reason, no server path
+    _shot(page, server, "upload-failed.png")
 
 
 def test_eval_tab_runs_an_uploaded_gold_file(page, server):

@@ -59,3 +59,4 @@ def test_report_list_counts_only_inconsistencies_as_such():
     assert findings_cell({"findings": 2, "errors": 2}) == "不一致 2 处"
     assert findings_cell({"findings": 1, "errors": 0}) == "无（另有提示/注意 1 条）"
     assert findings_cell({"findings": 0, "errors": 0}) == "无"
+    assert findings_cell({"findings": 2, "errors": 0, "blank_tables": ["表三", "表四"]}) == "表三、表四无法核对（未填报）"
