@@ -219,7 +219,7 @@ def build_eval_tab(h: Any) -> None:
     """The 评测 tab inside the open gr.Tabs, with its events."""
     with gr.Tab("评测", id="eval"):
         gold_choices = h.gold_choices()
-        with gr.Row():
+        with gr.Row(elem_id="rqa-eval-row"):
             gold_dd = gr.Dropdown(gold_choices, value=gold_choices[0] if gold_choices else None,
                                   label="金标准文件（eval/gold）", scale=2, elem_id="rqa-gold")
             gold_up = gr.File(label="或上传金标准文件（.jsonl，优先使用）", file_types=[".jsonl"], scale=2,
@@ -232,7 +232,7 @@ def build_eval_tab(h: Any) -> None:
         metrics_df = gr.Dataframe(headers=["分组"] + [label for _, label in METRIC_COLUMNS],
                                   interactive=False, label="指标", elem_id="rqa-metrics")
         chart = gr.HTML(chart_html([]), elem_id="rqa-chart")
-        misses_df = gr.Dataframe(headers=MISS_HEADERS, interactive=False, wrap=True, label="答错的题",
+        misses_df = gr.Dataframe(headers=MISS_HEADERS, interactive=False, wrap=True, label="答错的题", elem_id="rqa-misses",
                                  max_height=400, column_widths=["13%", "7%", "24%", "8%", "28%", "20%"])
 
     def do_eval(name, upload, progress=gr.Progress()):

@@ -46,7 +46,17 @@ watch('value', () => {
 # In <head>: Gradio's own widgets in Chinese whatever the browser's language (svelte-i18n reads navigator.language),
 # and 「[n]」 markers in answers as links: the click goes to the hidden #rqa-jump box (answer id, n), the server
 # answers with that answer's cards and source n, and SOURCE_JS scrolls the source into view.
-HEAD = """<script>
+# Page-level rules in <head>: Gradio scopes the app's css under .gradio-container ... .contain, so rules for the
+# container itself (its width on a phone) would never match there.
+HEAD_STYLE = """<style>
+@media (max-width: 760px) {
+  html, body { overflow-x: hidden; }
+  html body .gradio-container.gradio-container { max-width: 100vw !important; min-width: 0 !important; overflow-x: hidden; }
+  html body .gradio-container .main { max-width: 100%; min-width: 0; }
+}
+</style>"""
+
+HEAD = HEAD_STYLE + """<script>
 (() => {
   try {
     Object.defineProperty(Navigator.prototype, 'language', {get: () => 'zh-CN', configurable: true});
@@ -87,11 +97,10 @@ EXTRA_CSS = """
   #rqa-convs > * { min-width: 100% !important; }
   /* 报告 / 评测 on a phone: wide tables scroll inside their box instead of widening the page; the upload form
      stacks (seen in the 390 px screenshots: the page was 793 px wide and the year field three characters wide) */
-  .gradio-container { max-width: 100vw !important; }
-  .gradio-container .main { max-width: 100%; min-width: 0; }
-  .tabitem .column, .tabitem .row > *, .tabitem .block { min-width: 0 !important; max-width: 100%; }
+  .tabitem .block:has(.table-container) { min-width: 0 !important; max-width: 100%; }
   .tabitem .table-container, .tabitem .table-wrap { max-width: calc(100vw - 40px); overflow-x: auto; }
-  #rqa-upload-row { flex-direction: column; }
+  #rqa-upload-row, #rqa-eval-row { flex-direction: column; }
+  #rqa-upload-row > *, #rqa-eval-row > * { width: 100%; }
 }
 .rqa-hint, .rqa-hint p { font-size: 0.84em; color: var(--body-text-color-subdued); margin-top: -4px; }
 .rqa-chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
