@@ -63,6 +63,10 @@ class LexiconFile(BaseModel):
     rounding: dict[str, int]
     plan_words: list[str]
     content_year_markers: list[str]
+    report_date_words: list[str] = Field(default_factory=list, description="words before a date that names which "
+                                                                           "report is meant (落款日期为2024年1月5日的那份"
+                                                                           "年报): the date picks the report, it is not "
+                                                                           "what is asked")
     narrative_topics: list[str]
     filler: list[str]
     particles: list[str] = Field(default_factory=list, description="one-character fillers that always split words "
@@ -197,6 +201,7 @@ class Lexicon:
         self.suffixes = tuple(sorted({self.norm(s) for s in data.measure_suffixes}, key=len, reverse=True))
         self.not_in_template = tuple(sorted({self.norm(s) for s in data.not_in_template}, key=len, reverse=True))
         self.year_markers = frozenset(self.norm(s) for s in data.content_year_markers)
+        self.report_date_words = tuple(self.norm(s) for s in data.report_date_words)
         self.particles = frozenset(self.norm(s) for s in data.particles)
 
     def _add(self, words, meaning: Meaning) -> None:

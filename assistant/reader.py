@@ -216,6 +216,9 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
                   + [Span(start=y.start, end=y.end, text=y.text, kind="year") for y in years]
                   + [Span(start=s, end=e, text=w, kind="unplaced") for s, e, w in t.left],
                   terms=_terms(t))
+    qualified = _without_report_date(q, lx)
+    if qualified is not None and wants_number:
+        query.search_text = qualified  # 落款日期为2024年1月5日的那份年报，主动公开了多少条: the number is asked, not the date
     if context is not None:
         from assistant.conversation import merge
 
@@ -240,12 +243,28 @@ def _mention_order(ag, reports: list[ReportInfo]) -> list[str]:
     """The agencies found, in the order the question names them (A比B多多少 subtracts B from A)."""
     from assistant.scope import form_keys
 
-    variants = {r.agency: tuple(sorted(r.agency_variants)) for r in reports}
+    if len(ag.found) < 2:
+        return list(ag.found)  # (one agency has no order: nothing to look up, at 1,000 reports either)
+    want = set(ag.found)
+    variants = {r.agency: tuple(sorted(r.agency_variants)) for r in reports if r.agency in want}
     pos = {}
     for i, a in enumerate(ag.found):
         at = [ag.text.find(k) for k in form_keys(a, variants.get(a, ()))]
         pos[a] = min([p for p in at if p >= 0] + ([ag.at[a]] if a in ag.at else []), default=len(ag.text) + i)
     return sorted(ag.found, key=lambda a: pos[a])
+
+
+def _without_report_date(q: str, lx: Lexicon) -> str | None:
+    """The question without a clause that picks the report by its date (落款日期为2024年1月5日的那份), or None."""
+    text = lx.norm(q)
+    if not any(w in text for w in lx.report_date_words):
+        return None
+    for w in lx.report_date_words:
+        m = re.search(re.escape(w) + r"(?:为|是|在)?\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:的)?(?:那份|这份|那一份|这一份)?",
+                      text)
+        if m:
+            return (text[: m.start()] + text[m.end():]).strip("，, ")
+    return None
 
 
 def _one_report(q: Query, reports: list[ReportInfo]) -> bool:

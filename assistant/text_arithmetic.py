@@ -152,7 +152,7 @@ def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: s
                     continue  # a year, not a quantity
                 if clause[m.end(1): m.end(1) + 1] in ("月", "日", "号", "时") and clause[m.end(1): m.end(1) + 2] != "日内":
                     continue  # a date (2024年1月5日), not a quantity
-                u = re.match(_UNITS, clause[m.end(1):])
+                u = re.match(r"(?:余|多)?" + _UNITS, clause[m.end(1):])  # 877余篇: about 877 篇
                 got = u.group(1) if u else ""
                 if require_unit and not (got == unit or (unit in MONEY_UNITS and got in MONEY_UNITS)
                                          or (unit is None and got)):

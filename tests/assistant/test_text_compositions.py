@@ -136,3 +136,19 @@ def test_the_largest_part_of_a_listing_the_text_states(qa, q, top, value):
 def test_a_rest_category_on_top_names_the_next_one(qa):
     a = qa.ask("金井片区管理局2021年主动公开的118条政府信息中哪一类最多？")
     assert a.value == 53 and "除「其他」类外" in a.answer and "（46）" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q,value", [
+    ("落款日期为2024年1月5日的那份自然资源与生态环境局年报，主动公开了多少条政府信息？", 52),  # zrz_2023 signed 2024年1月5日
+    ("落款日期为2024年1月24日的海坛片区管理局年报中，微信公众号共推送了多少篇文章？", 877),  # htp_2023: 文章877余篇
+    ("成文日期是2024年1月24日的海坛片区管理局年报里，公众号推送了多少篇文章", 877),
+])
+def test_a_date_that_picks_the_report_is_not_what_is_asked(qa, q, value):
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
+    assert "落款" not in a.answer.splitlines()[0]
+
+
+def test_asking_the_date_itself_still_gives_the_date(qa):
+    a = qa.ask("自然资源与生态环境局2023年年报的落款日期是哪天？")
+    assert "2024年1月5日" in a.answer, a.answer
