@@ -28,7 +28,7 @@ def merge(q: Query, prev: Query, t: Tiled) -> Query:
     rows_named = any(m.kind in ("row", "group", "rowset", "table") for _, m in
                      t.meanings("row") + t.meanings("group") + t.meanings("rowset") + t.meanings("table"))
     cols_named = any(m.kind in ("column", "colset") for _, m in t.meanings("column") + t.meanings("colset"))
-    if prev.measures and not rows_named:
+    if prev.measures and not rows_named and not q.measure_like:  # 访问量呢: its own quantity, not the last one
         cols = _named_columns(t, prev.measures[0].table)
         if cols_named and cols:  # 其中自然人多少: the previous rows, the new columns
             q.measures = [Measure(p.table, list(p.rows), keys, p.row_label, label)

@@ -199,3 +199,13 @@ def test_two_tables_refused_even_when_the_text_has_one_of_them(qa):
 def test_difference_answer_says_the_direction(qa):
     ans = qa.ask("淮安市人民政府2024年行政复议维持的比纠正的多几件？")
     assert ans.value == 8 and "多 8" in ans.answer and "72" in ans.answer and "64" in ans.answer, ans.answer
+
+
+@pytest.mark.parametrize("q3", ["政府网站的访问量是多少？", "那撤回的申请呢？", "办结率呢？"])
+def test_follow_up_naming_its_own_quantity_does_not_inherit_the_measure(qa, q3):
+    a1 = qa.ask("洪泽区2024年新收申请总数是多少？")
+    a2 = qa.ask("那2023年呢？", context=a1)
+    assert a2.value == 21, a2.answer  # hzq2023_working.pdf 表三 本年新收 总计 21
+    a3 = qa.ask(q3, context=a2)
+    assert a3.value != 21 and "21 件" not in a3.answer, a3.answer
+    assert not a3.answerable or not any(c.table == "表三" for c in a3.citations), a3.answer
