@@ -318,3 +318,45 @@ def test_pdf_sentence_over_a_page_break_is_boxed_on_its_page_and_the_rest_named(
     html = source_view.original_html(report, {"id": 1, "source": report.source, "page": 1, "table": None,
                                               "quote": quote}, None)
     assert 'data-page="1"' in html and 'data-status="partial"' in html and "其余部分在第2页" in html
+
+
+# ---------------------------------------------------------------------- the download of the original file
+
+
+class _QA:
+    def __init__(self, reports):
+        self._reports = {r.id: r for r in reports}
+
+    def get_report(self, rid):
+        if rid not in self._reports:
+            raise KeyError(rid)
+        return self._reports[rid]
+
+
+def _handlers(reports):
+    h = ChatMixin()
+    h.assistant = _QA(reports)
+    h.demo_assistant = None
+    return h
+
+
+def test_download_offers_the_indexed_file_only(szfgs, tmp_path):
+    path, report = szfgs
+    cell = _cell(report, "表三", "new", "total")
+    c = _citation(report, cell)
+    html = render.source_panel_html(report, c)
+    upd = _handlers([report]).source_download(html)
+    assert upd["visible"] is True and "szfgs2024.pdf" in upd["label"]
+    got = Path(upd["value"])
+    assert got.name == "szfgs2024.pdf" and got.read_bytes() == path.read_bytes()
+    assert str(path.parent) not in upd["label"]
+    # a report the index does not hold (an id the page was made to carry): no button
+    forged = html.replace(f'data-rid="{report.id}"', 'data-rid="0123456789abcdef"')
+    assert _handlers([report]).source_download(forged)["visible"] is False
+    # the indexed file changed since: no button
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes() + b"\n%changed\n")
+    moved = report.model_copy(update={"source_path": str(copy)})
+    assert _handlers([moved]).source_download(render.source_panel_html(moved, c))["visible"] is False
+    # nothing shown in the panel: no button
+    assert _handlers([report]).source_download(render.SOURCE_EMPTY)["visible"] is False
