@@ -23,6 +23,8 @@ const rqaCentre = (pbox) => {
   const go = () => {
     wrap.scrollTop = Math.max(0, pbox.offsetTop - wrap.clientHeight / 3);
     wrap.scrollLeft = Math.max(0, pbox.offsetLeft + pbox.offsetWidth / 2 - wrap.clientWidth / 2);
+    // and the box itself into the window (after the panel's own scroll into view)
+    setTimeout(() => { if (wrap.offsetParent !== null) pbox.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'smooth'}); }, 450);
   };
   const img = wrap.querySelector('img');
   if (img && !img.complete) img.addEventListener('load', go, {once: true}); else go();

@@ -144,6 +144,7 @@ def test_pdf_source_shows_the_page_with_the_box_on_the_cited_cell(server, raw_di
         frame = pg.locator("#rqa-source .rqa-page-wrap")
         mb, fb = marker.bounding_box(), frame.bounding_box()
         assert fb["y"] <= mb["y"] and mb["y"] + mb["height"] <= fb["y"] + fb["height"], (mb, fb)
+        assert 0 <= mb["y"] and mb["y"] + mb["height"] <= 1000, mb  # and in the window, without scrolling by hand
         _shot(pg, "source-pdf-desktop.png")
         png = frame.screenshot()
         assert _red_near(png, mb["x"] - fb["x"] + mb["width"] / 2, mb["y"] - fb["y"] + mb["height"] / 2)
