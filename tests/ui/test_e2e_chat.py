@@ -45,7 +45,8 @@ def _serve(tmp, demo: bool):
     from ingest.settings import Settings
     from ui.app import build_app, launch
 
-    settings = Settings(index_dir=tmp / "idx", embedding_model="fake", feedback_file=tmp / "fb.jsonl")
+    settings = Settings(index_dir=tmp / "idx", embedding_model="fake", feedback_file=tmp / "fb.jsonl",
+                        cache_dir=tmp / "cache")  # the demo index and its removed marker stay in tmp
     if demo:
         app = build_app(EmptyAssistant(settings), settings, demo_assistant=FakeAssistant(settings))
     else:
@@ -208,6 +209,12 @@ def test_demo_is_labelled_everywhere(browser, tmp_path):
         pg.get_by_role("tab", name="报告").click()
         pg.wait_for_selector("#rqa-demo-remove")
         assert "示例（虚构）" in pg.inner_text("#rqa-reports")
+        # isolation: the demo was answered from its own index; nothing of it was written into the user's
+        user = app.rqa_handlers.assistant
+        assert user.ingested == [] and user.reports() == []
+        pg.click("#rqa-demo-remove")
+        pg.wait_for_function("document.querySelector('#rqa-status').innerText.includes('索引中还没有报告')")
+        assert "示例（虚构）" not in pg.inner_text("#rqa-reports") and user.reports() == []
         ctx.close()
     finally:
         app.close()
