@@ -1,4 +1,4 @@
-"""The CLI's human output (every command without ``--json``) is Chinese: table headers, labels, messages and
+"""The CLI's human output (every command without ``--json``, ask included) is Chinese: table headers, labels, messages and
 one-line errors. English that is not a word for staff stays: file names and paths, rule ids (``t3.balance``),
 format names (PDF, DOCX, Markdown), command lines in backticks, the system names of ``eval``.
 
@@ -79,6 +79,9 @@ def test_ingest_reports_parse_check_and_their_errors_are_chinese(run, corpus, tm
     outs["reports"] = run("reports", "--index", index)
     outs["check"] = run("check", "--index", index, "--all")
     outs["check rules"] = run("check", "--rules")
+    outs["ask table"] = run("ask", "洪泽区2023年行政复议结果维持多少件？", "--index", index)
+    outs["ask narrative"] = run("ask", "洪泽区2023年存在的主要问题是什么？", "--index", index)
+    outs["ask refusal"] = run("ask", "火星市2024年收到多少申请？", "--index", index)
     outs["parse txt"] = run("parse", next(seeds_dir.glob("003_*.txt")))  # blank 表三 / 表四
     outs["parse pdf"] = run("parse", sorted(raw_dir.glob("*.pdf"))[0])
     outs["parse missing"] = run("parse", tmp_path / "missing.pdf")
@@ -87,6 +90,7 @@ def test_ingest_reports_parse_check_and_their_errors_are_chinese(run, corpus, tm
     outs["check bad verdict"] = run("check", "--index", index, "--verdict", "也许")
     bad = {name: english_words(_human(res)) for name, res in outs.items()}
     assert {k: v for k, v in bad.items() if v} == {}, bad
+    assert outs["ask table"].exit_code == 0 and "10" in outs["ask table"].stdout  # 表四 行政复议 维持 10, read off the PDF
     assert "错误：" in outs["parse missing"].stderr and "索引不存在" in outs["reports no index"].stderr
 
 
