@@ -231,17 +231,27 @@ def _all_forms(agency: str, variants: tuple[str, ...]) -> tuple[tuple[str, str],
     return tuple(sorted(merged.items(), key=lambda kv: -len(kv[0])))
 
 
-def _context_ok(text: str, start: int, end: int, rule: str, places: frozenset[str] = frozenset()) -> bool:
-    """The looser forms only where the words around them do not name another place."""
+# an agency's body right after a place's name (淮安市|行政审批局, 淮安|市场监督管理局): the words name that body
+_RE_BODY_AFTER = re.compile(r"[\u4e00-\u9fff]{0,9}?(?:局|委员会|委|中心|办公室|管委会|厅|署|事务所)(?![\u4e00-\u9fff]{0,2}[省市区县])")
+
+
+def _context_ok(text: str, start: int, end: int, rule: str, places: frozenset[str] = frozenset(),
+                lowest: frozenset[str] = frozenset()) -> bool:
+    """The looser forms only where the words around them do not name another place or body."""
+    if places and text[start:end] in places and _RE_BODY_AFTER.match(text, end):
+        return False  # 淮安市行政审批局: a body of the place, not the place's government
     if rule == "short_place" and end < len(text) and text[end:].startswith(_LEVEL_START):
         return False  # 淮安 of 淮安区, 洪泽 of 洪泽湖区
     if rule in ("no_place", "subsequence"):
         m = _RE_PLACE_BEFORE.search(text[:start])
         if m:
             run, level = m.group(1), m.group(2)
+            # the place said before the name must be the agency's own (lowest) one: 淄博市机关事务服务中心 is the
+            # city's centre, not 淄博市张店区机关事务服务中心 with its district left out
+            own = lowest or places
             if not run:  # 区行政审批局 / 市卫健委: the agency's own level, said without its name
-                return any(p.endswith(level) for p in places)
-            return any(p.endswith(run + level) or _short_place(p) == run for p in places)  # 淮安市行政审批局
+                return any(p.endswith(level) for p in own)
+            return any(p.endswith(run + level) or _short_place(p) == run for p in own)  # 淮安市行政审批局
     return True
 
 
@@ -258,6 +268,7 @@ def match_agencies(text: str, agencies: Iterable[str | tuple[str, Iterable[str]]
     for agency, variants in known:
         forms_ = _all_forms(agency, variants)
         places = _places(agency, variants)
+        lowest = _lowest_places(agency, variants)
         hit = False
         refused: list[tuple[int, int]] = []  # a form refused by its context refuses the shorter ones inside it
         for form, rule in forms_:  # longest first
@@ -266,7 +277,7 @@ def match_agencies(text: str, agencies: Iterable[str | tuple[str, Iterable[str]]
                 end = pos + len(form)
                 if any(a <= pos and end <= b for a, b in refused):
                     pass
-                elif _context_ok(qk, pos, end, rule, places):
+                elif _context_ok(qk, pos, end, rule, places, lowest):
                     found.append(AgencyMatch(agency, form, rule, pos, end))
                     hit = True
                     break
@@ -274,7 +285,7 @@ def match_agencies(text: str, agencies: Iterable[str | tuple[str, Iterable[str]]
                     refused.append((pos, end))
                 pos = qk.find(form, pos + 1)
         if not hit:
-            found.extend(_subsequence_matches(qk, agency, forms_, places))
+            found.extend(_subsequence_matches(qk, agency, forms_, places, lowest))
     return _best(found)
 
 
@@ -283,8 +294,14 @@ def _places(agency: str, variants: tuple[str, ...]) -> frozenset[str]:
     return frozenset(p for n in (agency, *variants) for p in split_name(key(n))[0])
 
 
+@lru_cache(maxsize=4096)
+def _lowest_places(agency: str, variants: tuple[str, ...]) -> frozenset[str]:
+    """Each name's last place (淄博市张店区… -> 张店区): the one a question may not leave out."""
+    return frozenset(ps[-1] for n in (agency, *variants) if (ps := split_name(key(n))[0]))
+
+
 def _subsequence_matches(qk: str, agency: str, forms_: tuple[tuple[str, str], ...],
-                         places: frozenset[str]) -> list[AgencyMatch]:
+                         places: frozenset[str], lowest: frozenset[str] = frozenset()) -> list[AgencyMatch]:
     out = []
     for form, _rule in forms_:
         if len(form) < 5:
@@ -294,7 +311,7 @@ def _subsequence_matches(qk: str, agency: str, forms_: tuple[tuple[str, str], ..
             for e in range(min(len(qk), s_ + len(form) - 1), s_ + least - 1, -1):
                 span = qk[s_:e]
                 if span[-1] == form[-1] and re.fullmatch(r"[\u4e00-\u9fff]+", span) and _drops_inside(span, form) \
-                        and _context_ok(qk, s_, e, "subsequence", places):
+                        and _context_ok(qk, s_, e, "subsequence", places, lowest):
                     out.append(AgencyMatch(agency, form, "subsequence", s_, e))
                     break
     return out
@@ -305,8 +322,8 @@ def _drops_inside(span: str, form: str) -> bool:
     (淮安区人民政府 is not 淮安市洪泽区人民政府 with 市洪泽 dropped)."""
     sp, sb = split_name(span)
     fp, fb = split_name(form)
-    if any(p not in fp for p in sp):
-        return False
+    if any(p not in fp for p in sp) or (sp and sp[-1] != fp[-1]):
+        return False  # a lower place may not be dropped: 淄博市机关事务服务中心 is not 淄博市张店区…
     return bool(sb) and sb[-1] == fb[-1:] and is_subsequence(sb, fb)
 
 
