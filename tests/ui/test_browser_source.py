@@ -242,7 +242,9 @@ def test_html_source_shows_the_original_table_with_the_cell(server):
         _ask(pg, HTML_QUESTION)
         card = pg.locator("#rqa-cards .rqa-card").first
         card.wait_for()
-        assert "28" in pg.locator("#rqa-chat .message.bot, #rqa-chat [data-testid='bot']").last.inner_text()
+        from playwright.sync_api import expect
+
+        expect(pg.locator("#rqa-chat .message.bot, #rqa-chat [data-testid='bot']").last).to_contain_text("28")
         card.click()
         hit = pg.locator("#rqa-source table.rqa-otable td.rqa-ohit")
         hit.wait_for()
