@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.models import Answer, Citation, Evidence
-from assistant import consistency_claims, executor, turns
+from assistant import consistency_claims, executor, narrative_dates, turns
 from assistant.narrative import Narrative
 from assistant.query import Measure, Operation, Query
 from assistant import refusals
@@ -182,9 +182,16 @@ class Assistant:
         except ValueError:
             log.warning("ignoring an unreadable conversation context")
             ctx = None
-        a = read(q, infos, agency=agency, year=year, context=ctx)
+        described = narrative_dates.resolve(q, infos, self.index) if ctx is None else None
+        if described is not None:  # 落款日期为2024年1月5日的那份…年报: that report, the question without the date
+            info = described.info
+            a = read(described.question, infos, agency=info.agency, year=info.year)
+        else:
+            a = read(q, infos, agency=agency, year=year, context=ctx)
         ans, evidence = self._answer_query(q, a, infos)
         a.result = turns.result_of(turns.label(a), ans, evidence)  # for a follow-up's 两项加起来呢
+        if described is not None and ans.answerable:
+            ans.answer = f"落款日期为{described.date}的是{name(described.info)}度报告。\n" + ans.answer
         ans.explain = a.explain_dict()
         for f in a.scope.overridden:
             ans.warnings.append(f"问题中已指明范围，已忽略筛选条件「{f}」。")

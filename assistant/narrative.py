@@ -10,6 +10,8 @@ from typing import Callable
 
 from assistant import narrative_sections as sections
 from assistant import text_arithmetic, text_listing
+from assistant.lexicon import default_lexicon
+from assistant.models import Evidence
 from assistant.query import Query
 from assistant.quote_lines import quote_lines
 from assistant.retrieval import (
@@ -25,13 +27,14 @@ from assistant.retrieval import (
     pick_number,
     section_for,
     sentence_evidence,
+    tokens,
 )
 from assistant.scope import is_subsequence
 from assistant.table_answers import Cited, fmt, name
 from ingest.agency import forms as agency_forms, question_forms
 from ingest.index import ReportIndex, ReportInfo
 from ingest.settings import Settings
-from ingest.text import key
+from ingest.text import key, numbers_in
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,8 @@ def next_to_words(sentence: str, words: list[str]) -> bool:
         strict = w[-1] in _QUANTITY_ENDS or w in _curated()
         if not found or strict and (found * 3 < len(grams) * 2 or grams[-1] not in text):
             return False
+        if len(w) >= 3 and w[-2:] not in text:  # the head of the quantity: 办公经费 needs 经费, not 办公室
+            return False
     return True
 
 
@@ -65,6 +70,151 @@ def _curated() -> frozenset[str]:
     from assistant.lexicon import default_lexicon
 
     return frozenset(default_lexicon().not_in_template)
+
+
+def qualifiers(a: Query) -> list[str]:
+    """The question's content words written just before its quantity word, in the same clause (答复 in
+    政府信息公开答复满意率, 网络 in 网络申请数): what kind of figure is asked. Generic words (政府信息公开) are none."""
+    text = without_scope(a)
+    for w in a.quantity_words:
+        at = text.find(w)
+        if at <= 0:
+            continue
+        start = max(text.rfind(d, 0, at) for d in "，,。；;、：:？?！! ") + 1
+        before = [t for t in jieba_words(text[start:at]) if t in tokens(t) and not t.isascii()]
+        return before[-1:]  # the nearest modifier (群众 in 通过12345平台累计受理群众诉求)
+    return []
+
+
+def qualified(sentence: str, section: str | None, words: list[str]) -> bool:
+    """Each qualifier of the question is written in the sentence a number is taken from (or its section title):
+    a 满意率 of 12345-platform requests is no 答复满意率."""
+    text = key(sentence + (section or ""))
+    return all(key(w) in text for w in words)
+
+
+def jieba_words(text: str) -> list[str]:
+    import jieba
+
+    return jieba.lcut(key(text))
+
+
+def breakdown_part(sentence: str, chunk_text: str, question: str) -> bool:
+    """A number of one item of a stated breakdown (…159条，其中…；其他应主动公开的政府信息7条) whose own words the
+    question does not use: it is not the whole the question asks about."""
+    flat = chunk_text.replace(",", "")
+    at = flat.find(sentence.replace(",", ""))
+    if at < 0:
+        return False
+    start = flat.rfind("。", 0, at) + 1
+    if "其中" not in flat[start:at]:
+        return False
+    label = re.split(r"[\d]", sentence.replace(",", ""))[0]
+    own = [t for t in tokens(label) if not t.isascii()]
+    qk = key(question)
+    return bool(own) and not all(t in qk for t in own)
+
+
+_RE_NUM = r"\d+(?:\.\d+)?"
+
+
+def respective(sentence: str, question: str, words: list[str]) -> int | float | None:
+    """A, B, C …分别… x, y, z: the number in the place of the item the question names (人均用水量 -> the third),
+    or None when the sentence states no such list."""
+    found = respective_item(sentence, question, words)
+    return found[0] if found else None
+
+
+def respective_item(sentence: str, question: str, words: list[str]) -> tuple[int | float, int] | None:
+    """(the number of the item the question names, how many characters of the question's words the item holds)."""
+    flat = sentence.replace(",", "")
+    at = flat.find("分别")
+    if at < 0:
+        return None
+    m = re.match(r"[^\d]{0,8}?((?:" + _RE_NUM + r"[^\d、，。；]{0,3}、)+" + _RE_NUM + ")", flat[at + 2:])
+    if m is None:
+        return None
+    nums = re.findall(_RE_NUM, m.group(1))
+    start = max(flat.rfind(d, 0, at) for d in "，。；：:") + 1
+    items = flat[start:at].split("、")
+    if len(items) != len(nums):
+        return None
+    qt = [t for t in tokens(question)]
+
+    def score(item: str) -> tuple[int, int]:
+        return (sum(len(w) for w in words if key(w)[-2:] in key(item)), sum(len(t) for t in qt if t in item))
+
+    best = max(range(len(items)), key=lambda i: score(items[i]))
+    if score(items[best]) == (0, 0) or sorted(score(x) for x in items)[-2:][0] == score(items[best]):
+        return None  # no item named, or two named alike: not this rule's to decide
+    v = nums[best]
+    return (float(v) if "." in v else int(v)), score(items[best])[1]
+
+
+def _clause_of(sentence: str, value: int | float) -> str:
+    """The clause of a sentence (back to the last 、，；) that holds a number."""
+    flat = sentence.replace(",", "")
+    m = re.search(r"(?<![\d.])" + re.escape(fmt(value)) + r"(?![\d])", flat)
+    if m is None:
+        return flat
+    start = max(flat.rfind(d, 0, m.start()) for d in "，。；、：;:") + 1
+    return flat[start: m.end()]
+
+
+def without_scope(a: Query) -> str:
+    """The question without the agency it names and the report years of its scope (a year that is no report
+    year, 到2025年, stays: it is content)."""
+    text = a.question
+    for sp in a.spans:
+        if sp.kind == "agency" or (sp.kind == "year" and any(str(y) in sp.text for y in a.years)):
+            text = text.replace(sp.text, " ")
+    return text
+
+
+_RE_ITEM = re.compile(r"([^\d，,。；;、：:（）()]{2,24}?)\s*(\d+(?:\.\d+)?)\s*(条|件|篇|次|个|项|期|场)(?:[（(][^）)]{0,4}[）)])?")
+
+
+def breakdown_items(sentence: str) -> list[tuple[str, int | float, str]]:
+    """The (label, number, unit) items of a stated breakdown (其中政策文件1条、会议公开13条…), all in one unit;
+    the total before 其中 is not an item."""
+    text = sentence.replace(",", "")
+    at = text.find("其中")
+    if at >= 0:
+        text = text[at + 2:]
+    items = []
+    for m in _RE_ITEM.finditer(text):
+        label = re.sub(r"^(?:其中|以及|和|及|共|另有)", "", m.group(1).strip())
+        v = m.group(2)
+        items.append((label, float(v) if "." in v else int(v), m.group(3)))
+    units = {u for _, _, u in items}
+    return items if len(units) == 1 and len(items) >= 2 else []
+
+
+def whole_of(sentence: str, question: str) -> str:
+    """The sentence up to its breakdown (…共118条，其中…53条 -> …共118条), unless the question names an item of it:
+    a total asked is never read off one of its parts."""
+    at = sentence.find("其中")
+    if at < 0:
+        return sentence
+    items = breakdown_items(sentence[at:])
+    qk = key(question)
+    if any((own := [t for t in tokens(label) if not t.isascii()]) and all(t in qk for t in own)
+           for label, _, _ in items):
+        return sentence
+    head = sentence[:at].rstrip("，,；; ")
+    return head if numbers_in(head) else sentence
+
+
+def asks_rank(question: str) -> bool:
+    """哪一类最多 / 哪个栏目最少: the largest or smallest item of a breakdown is asked."""
+    lx = default_lexicon()
+    return "哪" in question and any(w in question for w in (*lx.op_words("max"), *lx.op_words("min")))
+
+
+def asks_list(question: str) -> bool:
+    """将抓好哪几项工作 / 重点做好哪几个方面: every item of an enumeration is asked (lexicon: list_questions)."""
+    qk = key(question)
+    return any(w in qk for w in default_lexicon().list_questions)
 
 
 class Narrative:
@@ -101,7 +251,7 @@ class Narrative:
         if routed is not None:
             return None if routed is _NOTHING else routed
         ids = {i.report_id for i in scope}
-        hits = hybrid_search(self.index, self.settings, a.question, ids)
+        hits = hybrid_search(self.index, self.settings, a.question, ids, bm25_query=without_scope(a))
         if not hits:
             return None
         best = hits[0]
@@ -119,15 +269,24 @@ class Narrative:
         if (dense is not None and dense < self.settings.min_relevance) or (dense is None and top_overlap < 0.34):
             log.info("narrative refusal: dense=%s overlap=%.2f best=%s", dense, top_overlap, best.chunk.section)
             return None
-        absent = [t for t in self.absent_terms(a.question)
-                  if not any(is_subsequence(t, n) for n in names)]  # 市政府办 abbreviates 青山市人民政府办公室
+        # only the words the reader could not place can be foreign to the corpus (an agency's name, a filler word
+        # such as total, a question word are placed; tokens of the raw question also cut across them: 局微信)
+        absent = [t for t in self.absent_terms(a.question) if any(t in w for w in a.unplaced)
+                  and not any(is_subsequence(t, n) for n in names)]  # 市政府办 abbreviates 青山市人民政府办公室
         if absent and a.wants_number:
             log.info("narrative refusal: %s not in the corpus", absent)
             return None
+        if len(scope) == 1 and asks_rank(a.question):
+            ranked = self._ranked(a, hits, names, infos, cited)
+            if ranked is not None:
+                return ranked
         if a.wants_number:
             done = self._arithmetic(a, scope, hits, names, infos, cited)
             if done is not None:
                 return done
+            if len(scope) == 2 and text_arithmetic.asks_difference(a.question):
+                log.info("narrative refusal: a difference of two reports asked, no operand pair found")
+                return None  # one report's number is no answer to 比…多多少
         if len(a.agencies) >= 2:  # one best sentence per named agency, so none is left out
             per = []
             for info in scope:
@@ -140,7 +299,68 @@ class Narrative:
             if picked is None:
                 return None
             value, no_unit, sents = picked
+        if not a.wants_number and asks_list(a.question):
+            listed = self._listed(sents, infos, cited)
+            if listed is not None:
+                return listed
         return self._quote(a, sents, infos, cited, value, no_unit)
+
+    def _section_list(self, a: Query, scope: list[ReportInfo], number: str, cited: Cited) -> NarrativeResult | None:
+        """A list question about a template section (下一步要做好哪些方面 -> 五): the section's enumerated passage
+        whose lead-in shares most of the question's words (the improvements, not the problems)."""
+        qt = tokens(without_scope(a))
+        lines = []
+        for info in scope:
+            found = sections.enumerations(self.index, info, number)
+            if not found:
+                continue
+            plan = [w for w in default_lexicon().data.plan_words if w in a.question]
+
+            def fit(items: list[tuple[str, str]]) -> int:
+                lead = items[0][0].split(" / ")[-1] + " ".join(x for _, x in items[:2])
+                return len(qt & tokens(lead)) + (2 if plan and ("将" in lead or any(w in lead for w in plan)) else 0)
+
+            best = max(found, key=fit)
+            for path, x in best:
+                ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                              source=info.source, section=path, quote=x)
+                lines.append(f"- {name(info)}「{path}」：{x}{cited.add([ev])}")
+        return ("报告原文列举如下：\n" + "\n".join(lines), None) if lines else None
+
+    def _ranked(self, a: Query, hits: list, names: set[str], infos: dict[str, ReportInfo],
+                cited: Cited) -> NarrativeResult | None:
+        """哪一类最多: the largest (smallest) item of the breakdown the text states (其中政策文件1条、…业务动态28条)."""
+        pool = best_sentences(a.question, hits, 20, want_number=True, ignore=names)
+        least = any(w in a.question for w in default_lexicon().op_words("min"))
+        for s in pool:
+            items = breakdown_items(s.text)
+            if len(items) < 3:
+                continue
+            pick = min if least else max
+            v = pick(n for _, n, _ in items)
+            top = [(label, n, u) for label, n, u in items if n == v]
+            mark = cited.add([sentence_evidence(s, infos)])
+            info = infos.get(s.chunk.report_id)
+            what = "、".join(label for label, _, _ in top)
+            text = (f"{name(info)}列出的 {len(items)} 类中，{what}{'最少' if least else '最多'}：{fmt(v)} {top[0][2]}{mark}。\n"
+                    f"- 「{s.chunk.section}」：{s.text}")
+            return text, v
+        return None
+
+    def _listed(self, sents: list[Sentence], infos: dict[str, ReportInfo], cited: Cited) -> NarrativeResult | None:
+        """A list question (将抓好哪几项工作): every item of the enumerated passage the best sentences open."""
+        for s in sents:
+            info = infos.get(s.chunk.report_id)
+            items = sections.enumeration(self.index, info, s.chunk.section, s.text) if info else None
+            if not items:
+                continue
+            lines = []
+            for path, x in items:
+                ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
+                              source=info.source, page=s.chunk.page, section=path, quote=x)
+                lines.append(f"- {name(info)}「{path}」：{x}{cited.add([ev])}")
+            return "报告原文列举如下：\n" + "\n".join(lines), None
+        return None
 
     def _structural(self, a: Query, scope: list[ReportInfo], cited: Cited) -> NarrativeResult | object | None:
         """A question about the report's structure (its parts, a section, a signature date, a sub-part), answered
@@ -150,6 +370,10 @@ class Narrative:
         if re.search(r"几个部分|几部分|哪几个部分|哪些部分|分为几|由哪些部分", key(a.question)):
             return sections.parts_answer(self.index, scope, cited)
         routed = section_for(a.question)
+        if routed is not None and not routed[1] and not a.wants_number and asks_list(a.question):
+            found = self._section_list(a, scope, routed[0], cited)
+            if found is not None:
+                return found
         if routed is not None:
             found = sections.section_answer(self.index, a, scope, routed, cited, self.settings.answer_top_k)
             if found is not None:
@@ -161,7 +385,7 @@ class Narrative:
                 return found
             if pattern is RE_DATE:  # no signature date: say so, never a date from the text
                 return _NOTHING
-        if not a.wants_number:
+        if not a.wants_number and not asks_rank(a.question) and not asks_list(a.question):
             return sections.subpart_answer(self.index, a, scope, cited)
         return None
 
@@ -172,6 +396,9 @@ class Narrative:
         value, no_unit = None, None
         pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                         if x not in sents]
+        # a total asked is read before its breakdown (…90条，其中…其他应主动公开的政府信息53条)
+        pool = [x if (w := whole_of(x.text, a.question)) == x.text else Sentence(w, x.chunk, x.score, x.overlap)
+                for x in pool]
         unit = asked_unit(a.question)
         picked = pick_number(a.question, [x.text for x in pool], names, a.quantity_words)
         if picked is None and unit in STRICT_UNITS:  # look further before giving up
@@ -188,11 +415,31 @@ class Narrative:
         if picked is None and unit in MONEY_UNITS:
             log.info("narrative refusal: a sum of money asked, none stated near the question's words")
             return None
+        if picked is not None and a.quantity_words and not next_to_words(
+                _clause_of(pool[picked[1]].text, picked[0]), a.quantity_words):
+            # 公众号共发布推文57期 … 关注人数1314人次 for 公众号的关注人数: the clause that holds the quantity word
+            op = text_arithmetic.best_operand("".join(a.quantity_words), pool, names, unit,
+                                              require_unit=unit in STRICT_UNITS)
+            if op is not None and next_to_words(_clause_of(op.sentence.text, op.value), a.quantity_words):
+                picked = (op.value, pool.index(op.sentence))
         if picked is not None and not next_to_words(pool[picked[1]].text, a.quantity_words):
             log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
             return None  # 工作经费是多少: a number of a sentence without 经费 is no answer
+        quals = qualifiers(a)
+        if picked is not None and not qualified(pool[picked[1]].text, pool[picked[1]].chunk.section, quals):
+            log.info("narrative refusal: the number found is not qualified by %s", quals)
+            return None  # 答复满意率: a 满意率 of another kind of request is no answer
         if picked is not None:
             value, at = picked
+            value = respective(pool[at].text, a.question, a.quantity_words) or value
+            # an item of a respective list (人均综合能耗、人均用水量…分别降低3.6%、3.9%) naming more of the question than
+            # the clause the number was picked from
+            qt = tokens(a.question) - {t for t in tokens(a.question) if any(t in n for n in names)}
+            held = sum(len(t) for t in qt if t in _clause_of(pool[at].text, value))
+            for i, x in enumerate(pool):
+                item = respective_item(x.text, a.question, a.quantity_words) if i != at else None
+                if item is not None and item[1] > held:
+                    value, at, held = item[0], i, item[1]
             sents = [pool[at]] + [x for x in sents if x is not pool[at]][: len(sents) - 1]
         elif unit in STRICT_UNITS:  # 发布信息多少条: 12场 is no answer
             no_unit = unit
@@ -225,8 +472,14 @@ class Narrative:
     def _arithmetic(self, a: Query, scope: list[ReportInfo], hits: list, names: set[str],
                     infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:
         """A sum or difference of two numbers the text states (two terms of one report, or one term in two)."""
+        def view(x: Sentence) -> Sentence | None:
+            if breakdown_part(x.text, x.chunk.text, a.question):
+                return None
+            whole = whole_of(x.text, a.question)
+            return x if whole == x.text else Sentence(whole, x.chunk, x.score, x.overlap)
+
         if len(scope) == 1:
-            calc = text_arithmetic.within_report(a.question, hits, names)
+            calc = text_arithmetic.within_report(a.question, hits, names, view=view)
         elif len(scope) == 2:
             order = sorted(scope, key=lambda i: (a.years.index(i.year) if i.year in a.years else 9,
                                                  a.agencies.index(i.agency) if i.agency in a.agencies else 9))
@@ -236,10 +489,13 @@ class Narrative:
             bare = text_arithmetic.strip_names(a.question, forms)
             per = [hybrid_search(self.index, self.settings, bare, {i.report_id}) or
                    [h for h in hits if h.chunk.report_id == i.report_id] for i in order]
-            calc = text_arithmetic.across_reports(a.question, per, forms, a.quantity_words)
+            calc = text_arithmetic.across_reports(a.question, per, forms, a.quantity_words, view=view)
         else:
             return None
         if calc is None or not all(next_to_words(o.sentence.text, a.quantity_words) for o in calc.operands):
+            return None
+        if not all(next_to_words(_clause_of(o.sentence.text, o.value), a.quantity_words) for o in calc.operands):
+            log.info("narrative refusal: an operand does not sit next to %s", a.quantity_words)
             return None
         parts = []
         for o in calc.operands:

@@ -122,3 +122,79 @@ def applications_fallback(index: ReportIndex, infos: list[ReportInfo], cited: Ci
                 out.append(f"\n正文相关表述（{sec.path}）：「{quote}」{cited.add([_text_evidence(info, sec, quote)])}")
                 break
     return "".join(out)
+
+
+# ------------------------------------------------------------------ enumerated passages
+
+_CN_ORD = "一二三四五六七八九十"
+
+
+def _marker(n: int) -> str:
+    """The ways item n of an enumeration is introduced: 一是, 第一，, （一）, 1. / 1、"""
+    cn = _CN_ORD[n - 1]
+    bare = rf"|^{cn}(?![〇零一二三四五六七八九十两是])" if n > 1 else ""  # …落到实处。二通过政府网站…
+    return rf"(?:{cn}是|第{cn}[，、,：:]|[（(]{cn}[）)]|(?<![\d.]){n}[.．、](?!\d){bare})"
+
+
+def _has_item(text: str, n: int) -> bool:
+    return re.search(_marker(n), text) is not None
+
+
+def _sentences(sec) -> list[tuple[str, str]]:
+    """A section's sentences with their sub-part's path, without sub-part titles standing alone."""
+    return [(p.path, x) for p in sec.walk() for x in split_sentences(p.text) if not re.fullmatch(_RE_SUBTITLE, x)]
+
+
+def _items_from(parts: list[tuple[str, str]], at: int) -> list[tuple[str, str]] | None:
+    """The enumeration opened at sentence ``at`` (its item 一 in it or in the next sentence), lead-in first."""
+    first = next((i for i in (at, at + 1) if i < len(parts) and _has_item(parts[i][1], 1)), None)
+    if first is None:
+        return None
+    out = [parts[at]] if first > at else []
+    n, i = 1, first
+    while i < len(parts) and n <= len(_CN_ORD):
+        path, x = parts[i]
+        if not _has_item(x, n):
+            break
+        out.append((path, x))
+        n += 1
+        while _has_item(x, n):  # several items in one sentence (一是…，二是…)
+            n += 1
+        # the item's own further sentences are skipped: the next item's marker may come a few sentences on
+        i = next((j for j in range(i + 1, min(i + 6, len(parts))) if _has_item(parts[j][1], n)), len(parts))
+    return out if n > 2 else None  # a passage of one item is no list
+
+
+def enumeration(index: ReportIndex, info: ReportInfo, section: str | None, sentence: str) -> list[tuple[str, str]] | None:
+    """The whole enumerated passage a quoted sentence opens (…将切实抓好以下工作：一是…；二是…；三是…):
+    [(section path, item sentence)], the lead-in sentence first when it is a separate one; None when the sentence
+    opens no enumeration."""
+    report = index.get_report(info.report_id)
+    sec = next((s for s in report.all_sections() if s.path == section), None) if section else None
+    if sec is None:
+        return None
+    parts = _sentences(sec)
+    want = re.sub(r"\s+", "", sentence)
+    # the chunk's sentence may join lines the section keeps apart (…以下几个方面工作：\n一是…): the first section
+    # sentence it contains, or that contains it
+    at = next((i for i, (_, x) in enumerate(parts)
+               if (k := re.sub(r"\s+", "", x)) and len(k) >= 6 and (k in want or want in k)), None)
+    return None if at is None else _items_from(parts, at)
+
+
+def enumerations(index: ReportIndex, info: ReportInfo, number: str) -> list[list[tuple[str, str]]]:
+    """Every enumerated passage of a top section (五: the problems, then the improvements)."""
+    sec = index.get_report(info.report_id).top_section(number)
+    if sec is None:
+        return []
+    parts = _sentences(sec)
+    out, i = [], 0
+    while i < len(parts):
+        items = _items_from(parts, i) if _has_item(parts[i][1], 1) or (
+            i + 1 < len(parts) and _has_item(parts[i + 1][1], 1) and parts[i][1].rstrip().endswith(("：", ":"))) else None
+        if items:
+            out.append(items)
+            i = parts.index(items[-1]) + 1
+        else:
+            i += 1
+    return out

@@ -35,10 +35,18 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     return scores
 
 
+KIND_OVERFETCH = 4  # table-row chunks are short and many: fetch more, so that enough chunks of the kinds asked remain
+
+
 def hybrid_search(index: ReportIndex, settings: Settings, query: str, report_ids: set[str] | None,
-                  *, kinds: tuple[str, ...] = ("text",)) -> list[Hit]:
-    bm = [(c, s) for c, s in index.search_bm25(query, settings.bm25_top_k, report_ids) if c.kind in kinds]
-    de = [(c, s) for c, s in index.search_dense(query, settings.dense_top_k, report_ids) if c.kind in kinds]
+                  *, kinds: tuple[str, ...] = ("text",), bm25_query: str | None = None) -> list[Hit]:
+    """Fused BM25 + dense hits of the kinds asked. ``bm25_query``: the words BM25 ranks by, when they differ from
+    the question (the question without its agency and year: every chunk of the report in scope holds those in its
+    header, so they only favour short chunks)."""
+    bm = [(c, s) for c, s in index.search_bm25(bm25_query or query, settings.bm25_top_k * KIND_OVERFETCH, report_ids)
+          if c.kind in kinds][: settings.bm25_top_k]
+    de = [(c, s) for c, s in index.search_dense(query, settings.dense_top_k * KIND_OVERFETCH, report_ids)
+          if c.kind in kinds][: settings.dense_top_k]
     by_id: dict[str, Chunk] = {}
     bm_score = {}
     de_score = {}
@@ -95,7 +103,7 @@ def best_sentences(question: str, hits: list[Hit], n: int, *, want_number: bool,
             score = 2 * overlap + 0.5 * h.score * 60 / (rank + 1) ** 0.5
             if want_number and numbers_in(s):
                 score += 0.3
-                if unit and re.search(r"\d\s*" + re.escape(unit), s):
+                if unit and re.search(r"\d\s*[余多]?" + re.escape(unit), s):
                     score += 0.3
             out.append(Sentence(s, h.chunk, score, overlap))
     out.sort(key=lambda s: s.score, reverse=True)
@@ -198,6 +206,12 @@ def asked_unit(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+def strip_count_word(token: str) -> str:
+    """A count word run into its noun by the tokenizer (多少篇文章 -> 篇文章 -> 文章); "" when nothing is left."""
+    t = re.sub(r"^[篇条件个次项份名位家场期人]", "", token)
+    return t if len(t) >= 2 else ("" if t != token else token)
+
+
 def pick_number(question: str, sentences: list[str], ignore: set[str] = frozenset(),
                 prefer: list[str] | tuple[str, ...] = ()) -> tuple[int | float, int] | None:
     """The number right after one of the question's words (会议公开13条 for 会议公开…多少条): (value, sentence index).
@@ -209,7 +223,8 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
             if m and len(key(w)) >= 2:
                 v = m.group(1)
                 return (float(v) if "." in v else int(v)), i
-    qt = sorted((t for t in tokens(question) if not any(t in n for n in ignore)), key=lambda t: (-len(t), t))
+    qt = sorted({strip_count_word(t) for t in tokens(question) if not any(t in n for n in ignore)} - {""},
+                key=lambda t: (-len(t), t))
     unit = asked_unit(question)
     units = MONEY_UNITS if unit in MONEY_UNITS else (unit,) if unit else ()
     passes = [True, False] if units and unit not in STRICT_UNITS else [bool(units)]
@@ -226,7 +241,7 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
                         continue
                     if is_ordinal(flat, m.start(1), m.end(1)):
                         continue
-                    if need_unit and not flat.startswith(units, m.end(1)):
+                    if need_unit and not flat[m.end(1):].lstrip("余多").startswith(units):  # 877余篇
                         continue
                     start = max(flat.rfind(d, 0, m.start(1)) for d in "，。；、：;:") + 1
                     clause = flat[start: m.start(1)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from assistant.retrieval import MONEY_UNITS, STRICT_UNITS, Hit, Sentence, asked_unit, best_sentences, is_ordinal, tokens
 
@@ -167,23 +168,28 @@ def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: s
     return best[1] if best else None
 
 
-def within_report(question: str, hits: list[Hit], names: set[str], near: list[str] = ()) -> Arithmetic | None:
-    """Two quantities of one report named in the question, summed or subtracted."""
+def within_report(question: str, hits: list[Hit], names: set[str], near: list[str] = (),
+                  view: Callable[[Sentence], Sentence | None] | None = None) -> Arithmetic | None:
+    """Two quantities of one report named in the question, summed or subtracted. ``view``: the part of a sentence
+    that may give an operand, or None (the narrative path leaves out items of a breakdown the question does not
+    name)."""
     found = _terms(question, names)
     if found is None:
         return None
     op, left, right = found
-    sents = best_sentences(question, hits, 12, want_number=True, ignore=names)
+    sents = _viewed(best_sentences(question, hits, 12, want_number=True, ignore=names), view)
     unit = asked_unit(question)
-    a = best_operand(left, sents, names, unit)
-    b = best_operand(right, sents, names, unit)
+    strict = unit in STRICT_UNITS  # 多少条: a number printed without 条 (〔2020〕109号) is no operand
+    a = best_operand(left, sents, names, unit, require_unit=strict)
+    b = best_operand(right, sents, names, unit, require_unit=strict)
     if a is None or b is None or (a.sentence is b.sentence and a.value == b.value and left != right):
         return None
     return Arithmetic(op, [a, b])
 
 
 def across_reports(question: str, per_report: list[list[Hit]], names: set[str],
-                   near: list[str] = ()) -> Arithmetic | None:
+                   near: list[str] = (),
+                   view: Callable[[Sentence], Sentence | None] | None = None) -> Arithmetic | None:
     """One quantity in two reports (two years or two agencies): first named minus second (…比…多/少多少), or
     their sum (2021年和2022年一共…多少)."""
     if len(per_report) != 2:
@@ -200,7 +206,7 @@ def across_reports(question: str, per_report: list[list[Hit]], names: set[str],
     unit = asked_unit(question)
     ops = []
     for hits in per_report:
-        sents = best_sentences(term, hits, 16, want_number=True, ignore=names)
+        sents = _viewed(best_sentences(term, hits, 16, want_number=True, ignore=names), view)
         # a number in another unit never answers 多少条 (12场 is no count of 条)
         o = best_operand(term, sents, names, unit, require_unit=unit in STRICT_UNITS or (op == "which" and not unit),
                          near=near)
@@ -209,6 +215,17 @@ def across_reports(question: str, per_report: list[list[Hit]], names: set[str],
         o.term = ""
         ops.append(o)
     return Arithmetic(op, ops)
+
+
+def _viewed(sents: list[Sentence], view: Callable[[Sentence], Sentence | None] | None) -> list[Sentence]:
+    if view is None:
+        return sents
+    return [v for v in (view(x) for x in sents) if v is not None]
+
+
+def asks_difference(question: str) -> bool:
+    """…比…多多少 / 相差多少: a difference of two quantities is asked."""
+    return bool(_DIFF.search(question))
 
 
 def asks_less(question: str) -> bool:
