@@ -74,6 +74,9 @@ class LexiconFile(BaseModel):
                                                                    "when nothing else tiles there")
     measure_suffixes: list[str] = Field(description="endings that make a left-over word look like a quantity")
     not_in_template: list[str] = Field(description="quantities the template has no cell for (named in refusals)")
+    text_synonyms: dict[str, list[str]] = Field(default_factory=dict, description="a question word -> the words "
+                                                "reports write for it (新开 -> 开通, 开设; 渠道 -> 平台, 微信): added to the "
+                                                "words BM25 ranks narrative text by; not tiled")
     list_questions: list[str] = Field(default_factory=list, description="wordings that ask for every item of an "
                                       "enumerated passage (哪几项工作, 哪几个方面): the narrative answer quotes all "
                                       "its items (一是…二是…三是…), not only the first sentence; not tiled")
@@ -207,6 +210,7 @@ class Lexicon:
         self.report_date_words = tuple(self.norm(s) for s in data.report_date_words)
         self.particles = frozenset(self.norm(s) for s in data.particles)
         self.list_questions = tuple(self.norm(s) for s in data.list_questions)
+        self.text_synonyms = {self.norm(k): [self.norm(w) for w in ws] for k, ws in data.text_synonyms.items()}
 
     def _add(self, words, meaning: Meaning) -> None:
         for w in words:

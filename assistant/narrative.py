@@ -161,6 +161,13 @@ def _clause_of(sentence: str, value: int | float) -> str:
     return flat[start: m.end()]
 
 
+def with_synonyms(text: str) -> str:
+    """The text and the words reports write for its question words (lexicon text_synonyms: 新开 -> 开通)."""
+    qk = key(text)
+    extra = [w for k, ws in default_lexicon().text_synonyms.items() if k in qk for w in ws]
+    return text + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+
 def without_scope(a: Query) -> str:
     """The question without the agency it names and the report years of its scope (a year that is no report
     year, 到2025年, stays: it is content)."""
@@ -251,7 +258,7 @@ class Narrative:
         if routed is not None:
             return None if routed is _NOTHING else routed
         ids = {i.report_id for i in scope}
-        hits = hybrid_search(self.index, self.settings, a.question, ids, bm25_query=without_scope(a))
+        hits = hybrid_search(self.index, self.settings, a.question, ids, bm25_query=with_synonyms(without_scope(a)))
         if not hits:
             return None
         best = hits[0]
@@ -276,6 +283,9 @@ class Narrative:
         if absent and a.wants_number:
             log.info("narrative refusal: %s not in the corpus", absent)
             return None
+        expanded = with_synonyms(a.question)
+        if expanded != a.question and not a.wants_number:  # 新开了哪个渠道: the sentence saying 开通了…微信 first
+            sents = best_sentences(expanded, hits, self.settings.answer_top_k, want_number=False, ignore=names) or sents
         if len(scope) == 1 and asks_rank(a.question):
             ranked = self._ranked(a, hits, names, infos, cited)
             if ranked is not None:
@@ -316,11 +326,18 @@ class Narrative:
                 continue
             plan = [w for w in default_lexicon().data.plan_words if w in a.question]
 
-            def fit(items: list[tuple[str, str]]) -> int:
-                lead = items[0][0].split(" / ")[-1] + " ".join(x for _, x in items[:2])
-                return len(qt & tokens(lead)) + (2 if plan and ("将" in lead or any(w in lead for w in plan)) else 0)
+            def lead(items: list[tuple[str, str]]) -> str:
+                return items[0][0].split(" / ")[-1] + " ".join(x for _, x in items[:2])
 
-            best = max(found, key=fit)
+            def planned(items: list[tuple[str, str]]) -> bool:
+                return "将" in lead(items) or any(w in lead(items) for w in default_lexicon().data.plan_words)
+
+            # 存在哪些问题 asks the problems: an enumeration of what will be done is no answer to it (the problems
+            # may be prose: 如…有待提高、…等), and the other way round
+            found = [x for x in found if planned(x) == bool(plan)]
+            if not found:
+                continue
+            best = max(found, key=lambda items: len(qt & tokens(lead(items))))
             for path, x in best:
                 ev = Evidence(kind="text", report_id=info.report_id, agency=info.agency, year=info.year,
                               source=info.source, section=path, quote=x)

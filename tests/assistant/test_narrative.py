@@ -184,3 +184,25 @@ def test_respective_needs_one_number_per_item():
 def test_the_head_of_a_quantity_word_must_be_in_the_sentence():
     assert not next_to_words("明确1名局领导分管负责信息公开工作，局办公室作为牵头部门", ["办公经费"])
     assert next_to_words("微信公众号共发布信息435条，阅读量2.9万余次，关注人数1022人。", ["关注人数"])
+
+
+# ------------------------------------------------------------------ what / channel questions: the report's own words
+
+
+@pytest.mark.parametrize("q", [
+    "河东区机关事务服务中心2021年新开了哪个公开渠道？",
+    "河东区机关事务服务中心2021年新开通了什么公开途径",
+])
+def test_a_channel_question_finds_the_sentence_in_the_reports_words(qa, q):
+    # seeds/000 一、（四）: 2021 年，我中心开通了“河东区机关事务服务中心”微信 (the question says 新开 / 渠道)
+    a = qa.ask(q)
+    assert a.answerable and "微信" in a.answer, a.answer
+    assert quoted(a, "开通了")
+
+
+def test_a_synonym_is_lexicon_data():
+    from assistant.lexicon import default_lexicon
+    from assistant.narrative import with_synonyms
+
+    assert "开通" in default_lexicon().text_synonyms["新开"]
+    assert "开通" in with_synonyms("新开了哪个渠道") and with_synonyms("主动公开多少条") == "主动公开多少条"
