@@ -19,6 +19,8 @@ Every expected figure was read off the documents by hand:
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.assistant import Assistant, numbers_supported
@@ -96,7 +98,7 @@ def test_a_difference_across_two_years_takes_the_measure_words_clause(qa):
 def test_a_difference_never_answers_with_one_reports_number(qa):
     a = qa.ask("2023年海坛片区管理局公开的政府信息比自然资源与生态环境局多多少条？")
     assert a.value in (159 - 52, None), a.answer  # never one item of a breakdown (其他应主动公开的政府信息7条)
-    assert "7 条" not in a.answer
+    assert not re.search(r"[：:]\s*7 条", a.answer), a.answer
 
 
 @pytest.mark.parametrize("q,value", [
@@ -189,13 +191,20 @@ def test_the_head_of_a_quantity_word_must_be_in_the_sentence():
 # ------------------------------------------------------------------ what / channel questions: the report's own words
 
 
+def test_a_channel_question_finds_the_sentence_in_the_reports_words(qa):
+    # seeds/000 一、（四）: 2021 年，我中心开通了“河东区机关事务服务中心”微信 (the question says 新开 / 渠道)
+    a = qa.ask("河东区机关事务服务中心2021年新开了哪个公开渠道？")
+    assert a.answerable and "微信" in a.answer, a.answer
+    assert quoted(a, "开通了")
+
+
+@pytest.mark.integration
 @pytest.mark.parametrize("q", [
     "河东区机关事务服务中心2021年新开了哪个公开渠道？",
-    "河东区机关事务服务中心2021年新开通了什么公开途径",
+    "河东区机关事务服务中心2021年新开通了什么公开途径",  # few shared words: the dense gate passes it, overlap alone not
 ])
-def test_a_channel_question_finds_the_sentence_in_the_reports_words(qa, q):
-    # seeds/000 一、（四）: 2021 年，我中心开通了“河东区机关事务服务中心”微信 (the question says 新开 / 渠道)
-    a = qa.ask(q)
+def test_a_channel_question_with_the_default_model(qa_real, q):
+    a = qa_real.ask(q)
     assert a.answerable and "微信" in a.answer, a.answer
     assert quoted(a, "开通了")
 
