@@ -191,7 +191,7 @@ class Assistant:
         ans, evidence = self._answer_query(q, a, infos)
         a.result = turns.result_of(turns.label(a), ans, evidence)  # for a follow-up's 两项加起来呢
         if described is not None and ans.answerable:
-            ans.answer = f"落款日期为{described.date}的是{name(described.info)}度报告。\n" + ans.answer
+            ans.answer = f"（所指报告：{name(described.info)}度报告，签署于{described.date}。）\n" + ans.answer
         ans.explain = a.explain_dict()
         for f in a.scope.overridden:
             ans.warnings.append(f"问题中已指明范围，已忽略筛选条件「{f}」。")
