@@ -354,7 +354,12 @@ def quantize_int8(fp32_dir: Path, out_dir: Path) -> dict[str, Any]:
     level = q_logger.level
     q_logger.setLevel(logging.ERROR)  # quantize_dynamic logs a pre-processing advice on the root logger
     try:
-        quantize_dynamic(str(fp32_dir / MODEL_FILE), str(out_dir / MODEL_FILE), weight_type=QuantType.QInt8)
+        import onnx
+
+        # the fused graph's contrib operators (Attention, SkipLayerNorm) leave shape inference without a type for
+        # some outputs: they are float, as the quantiser is told
+        quantize_dynamic(str(fp32_dir / MODEL_FILE), str(out_dir / MODEL_FILE), weight_type=QuantType.QInt8,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     finally:
         q_logger.setLevel(level)
     shutil.copy2(fp32_dir / TOKENIZER_FILE, out_dir / TOKENIZER_FILE)
