@@ -163,6 +163,24 @@ PATHS = {
 }
 
 
+def _timed(call, q: str, kind: str, k: int, i: int, recs: list, errors: list) -> None:
+    """One question asked and timed: its record (start, end, ms, kind, client, index, question, assistant ms) and,
+    for an exception or a malformed answer, an error line."""
+    t0 = time.monotonic()
+    got, err = None, None
+    try:
+        got = call(q)
+        if not (isinstance(got, dict) and isinstance(got.get("answer"), str) and "answerable" in got):
+            err = f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
+    except Exception as e:  # noqa: BLE001
+        err = f"client {k}: {type(e).__name__}: {str(e)[:200]}"
+    t1 = time.monotonic()
+    lat = got.get("latency_ms") if isinstance(got, dict) and not err else None
+    recs.append((t0, t1, (t1 - t0) * 1000, kind, k, i, q, lat))
+    if err:
+        errors.append(err)
+
+
 def _staff(k: int, url: str, auth: tuple[str, str] | None, path: str, order: list[tuple[str, str]], barrier: Any,
            out: Any) -> None:
     """One staff member in its own process: connect, one untimed question, wait for all, ask ``order``."""
@@ -187,19 +205,7 @@ def _staff(k: int, url: str, auth: tuple[str, str] | None, path: str, order: lis
     cpu0 = _own_cpu()
     ask = (client.chat if path == "chat" else client.api) if client else None
     for i, (q, kind) in enumerate(order):
-        t0 = time.monotonic()
-        got, err = None, None
-        try:
-            got = ask(q)
-            if not (isinstance(got, dict) and isinstance(got.get("answer"), str) and "answerable" in got):
-                err = f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
-        except Exception as e:  # noqa: BLE001
-            err = f"client {k}: {type(e).__name__}: {str(e)[:200]}"
-        t1 = time.monotonic()
-        lat = got.get("latency_ms") if isinstance(got, dict) and not err else None
-        recs.append((t0, t1, (t1 - t0) * 1000, kind, k, i, q, lat))
-        if err:
-            errors.append(err)
+        _timed(ask, q, kind, k, i, recs, errors)
     cpu = _own_cpu() - cpu0  # this staff member's CPU over its timed questions (start-up excluded)
     if client is not None:
         client.close()
@@ -222,19 +228,7 @@ def _gc_thread(k: int, url: str, auth: tuple[str, str] | None, order: list[tuple
         client, order = None, []
     barrier.wait()
     for i, (q, kind) in enumerate(order):
-        t0 = time.monotonic()
-        got, err = None, None
-        try:
-            got = client.predict(q, None, None, api_name="/ask")
-            if not (isinstance(got, dict) and isinstance(got.get("answer"), str) and "answerable" in got):
-                err = f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
-        except Exception as e:  # noqa: BLE001
-            err = f"client {k}: {type(e).__name__}: {str(e)[:200]}"
-        t1 = time.monotonic()
-        lat = got.get("latency_ms") if isinstance(got, dict) and not err else None
-        recs.append((t0, t1, (t1 - t0) * 1000, kind, k, i, q, lat))
-        if err:
-            errors.append(err)
+        _timed(lambda x: client.predict(x, None, None, api_name="/ask"), q, kind, k, i, recs, errors)
     out.put((recs, errors, first_ms, None))
 
 
