@@ -224,7 +224,7 @@ def _prepare(path: Path, sha: str, settings: Settings, overrides: dict | None = 
         limits.check_chunks(path, len(chunks), limits.Limits.from_settings(settings))
     except ReportError as e:
         return _Prepared(error=e.reason)
-    return _Prepared(report=report, chunks=chunks, tokens=[tokenize(c.embed_text) for c in chunks])
+    return _Prepared(report=report, chunks=chunks, tokens=[tokenize(c.search_text) for c in chunks])
 
 
 # ---------------------------------------------------------------------- the run

@@ -144,8 +144,15 @@ def test_ingest_then_read_api(docs, fake_settings, index_state):
 
         # dense (fake embedder): cosine similarity, best first, filtered
         row = next(c for c in stored if c.kind == "row" and c.table == "表三")
-        dense = ix.search_dense(row.embed_text, 3)
+        dense = ix.search_dense(row.embed_text, 3, {row.report_id})
         assert dense[0][0] == row and dense[0][1] == pytest.approx(1.0, abs=1e-4)
+        # a row means the same in every report (no agency, year or numbers in its vector): the same row of
+        # another report is as near, and the scope filter is what tells the reports apart
+        twins = [c for c, sc in ix.search_dense(row.embed_text, 10) if c.row == row.row and c.table == row.table
+                 and sc == pytest.approx(1.0, abs=1e-4)]
+        every = [c for r in ix.reports() for c in ix.chunks(r.report_id)]
+        assert len(twins) > 1 and {c.report_id for c in twins} == {
+            c.report_id for c in every if c.row == row.row and c.table == row.table}
         assert all(-1.0001 <= sc <= 1.0001 for _, sc in dense)
         assert [sc for _, sc in dense] == sorted((sc for _, sc in dense), reverse=True)
         other = ix.search_dense(row.embed_text, 5, {hz.report_id})
@@ -443,8 +450,11 @@ def test_dense_retrieval_with_the_default_model(corpus_copy, tmp_path, e5_embedd
     res = ingest_paths(s, [corpus_copy], embedder=e5_embedder)
     assert res.failed == 0 and res.ingested == 8
     with ReportIndex(s, embedder=e5_embedder) as ix:
-        hits = ix.search_dense("淮安市人民政府2024年本年新收政府信息公开申请数量", 5)
-        assert any(c.agency == "淮安市人民政府" and c.row == "new" for c, _ in hits)
+        # a row's vector holds its meaning (table and row), not the report's agency, year or numbers: the
+        # reports a question names are the search's filter, and within them the row's words find the row
+        scope = {r.report_id for r in ix.reports() if r.agency == "淮安市人民政府" and r.year == 2024}
+        hits = ix.search_dense("本年新收政府信息公开申请数量", 5, scope)
+        assert scope and any(c.agency == "淮安市人民政府" and c.row == "new" for c, _ in hits)
         assert 0.5 < hits[0][1] <= 1.0001
         hits = ix.search_dense("洪泽区2023年政府信息公开工作存在哪些主要问题？", 3)
         assert any(c.year == 2023 and c.section.startswith("五") for c, _ in hits)
