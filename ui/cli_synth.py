@@ -80,7 +80,10 @@ def register(app: typer.Typer) -> None:
         if as_json:
             emit_json(s)
             return
-        t = Table(title=f"已在 {out_dir} 生成 {len(reports)} 份虚构报告")
+        # the folder on a line of its own, never wrapped: a table title is cut at the table's width, which
+        # splits a long path over two lines (neither copyable nor clickable)
+        console.print(f"已在 {out_dir} 生成 {len(reports)} 份虚构报告", highlight=False, soft_wrap=True)
+        t = Table()
         for col in ("格式", "份数", "秒", "份/秒"):
             t.add_column(col, justify="right" if col != "格式" else "left")
         for f, v in s["by_format"].items():
