@@ -35,7 +35,7 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     return scores
 
 
-KIND_OVERFETCH = 4  # table-row chunks are short and many: fetch more, so that enough chunks of the kinds asked remain
+KIND_OVERFETCH = 4  # BM25 holds the table-row chunks too (short and many): fetch more, so enough of the kinds asked remain
 
 
 def hybrid_search(index: ReportIndex, settings: Settings, query: str, report_ids: set[str] | None,
@@ -45,8 +45,8 @@ def hybrid_search(index: ReportIndex, settings: Settings, query: str, report_ids
     header, so they only favour short chunks)."""
     bm = [(c, s) for c, s in index.search_bm25(bm25_query or query, settings.bm25_top_k * KIND_OVERFETCH, report_ids)
           if c.kind in kinds][: settings.bm25_top_k]
-    de = [(c, s) for c, s in index.search_dense(query, settings.dense_top_k * KIND_OVERFETCH, report_ids)
-          if c.kind in kinds][: settings.dense_top_k]
+    # the vector store holds the dense kinds only (text chunks): nothing to over-fetch there
+    de = [(c, s) for c, s in index.search_dense(query, settings.dense_top_k, report_ids) if c.kind in kinds]
     by_id: dict[str, Chunk] = {}
     bm_score = {}
     de_score = {}

@@ -63,10 +63,11 @@ BACKENDS = {"torch": {"embedding_backend": "torch"}, "onnx": {"embedding_backend
 
 def seed_chunks(corpus: Path, settings: Settings) -> list[str]:
     """What the indexer embeds for the seed reports: each chunk's header + text, as parsed and chunked."""
-    from ingest.chunking import chunk_report
+    from ingest.chunking import DENSE_KINDS, chunk_report
     from ingest.parse import parse_file
 
-    return [c.embed_text for path in sorted(corpus.glob("*.txt")) for c in chunk_report(parse_file(path), settings)]
+    return [c.embed_text for path in sorted(corpus.glob("*.txt")) for c in chunk_report(parse_file(path), settings)
+            if c.kind in DENSE_KINDS]
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    from ingest.chunking import chunk_report
+    from ingest.chunking import DENSE_KINDS, chunk_report
     from ingest.embeddings import get_embedder
     from ingest.indexer import _prepare, ingest_paths, sha256_file
     from ingest.settings import Settings
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         for f in files:
             prep = _prepare(f, sha256_file(f), base)
             if prep.report is not None:
-                texts += [c.embed_text for c in chunk_report(prep.report, base, prep.report.id)]
+                texts += [c.embed_text for c in chunk_report(prep.report, base, prep.report.id) if c.kind in DENSE_KINDS]
         embedder.embed_passages(texts[:16])  # warm-up
         # warm-up ingest (imports chromadb, bm25s, jieba; opens the parser's libraries)
         t0 = time.perf_counter()

@@ -162,13 +162,13 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
 
     # raw encoder over a sample of the chunks ingest will embed (the exact texts, ``Chunk.embed_text``,
     # from 40 of the files), timed before the ingest and again after it
-    from ingest.chunking import chunk_report
+    from ingest.chunking import DENSE_KINDS, chunk_report
     from ingest.parse import parse_file
 
     texts: list[str] = []
     for f in random.Random(0).sample(files, min(40, len(files))):
         try:
-            texts += [c.embed_text for c in chunk_report(parse_file(f), settings)]
+            texts += [c.embed_text for c in chunk_report(parse_file(f), settings) if c.kind in DENSE_KINDS]
         except Exception:  # noqa: BLE001 - a file that fails here fails ingest too; skip it
             continue
     sample = random.Random(0).sample(texts, min(ENCODER_SAMPLE, len(texts)))
@@ -195,8 +195,8 @@ def run_one(n: int, work: Path, formats: tuple[str, ...], embedding_model: str |
     ing = ingest_paths(settings, [corpus], embedder=embedder, progress=progress)
     secs, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
     res["ingest"] = {"seconds": round(secs, 1), "ingested": ing.ingested, "failed": ing.failed,
-                     "chunks": ing.chunks, "encoded": ing.encoded,
-                     "duplicate_share": round(1 - ing.encoded / ing.chunks, 4) if ing.chunks else None, "reports_per_s": round(ing.ingested / secs, 2),
+                     "chunks": ing.chunks, "vectors": ing.vectors, "encoded": ing.encoded,
+                     "duplicate_share": round(1 - ing.encoded / ing.vectors, 4) if ing.vectors else None, "reports_per_s": round(ing.ingested / secs, 2),
                      "chunks_per_s": round(ing.chunks / secs, 1), "cpu_seconds": round(cpu, 1),
                      "reports_per_cpu_s": round(ing.ingested / max(cpu, 1e-9), 3),
                      "chunks_per_cpu_s": round(ing.chunks / max(cpu, 1e-9), 1),

@@ -30,7 +30,8 @@ def _encoded(i: dict) -> str:
     """Distinct texts encoded, and the duplicate share that reused a vector ('–' for runs before it was counted)."""
     if i.get("encoded") is None:
         return "–"
-    return f"{i['encoded']:,} ({100 * (i.get('duplicate_share') or 0):.1f}%)"
+    of = f" of {i['vectors']:,} vectors" if i.get("vectors") is not None else ""
+    return f"{i['encoded']:,}{of} ({100 * (i.get('duplicate_share') or 0):.1f}%)"
 
 
 def render_partial(partials: list[dict]) -> str:

@@ -26,6 +26,12 @@ _SENT_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 _SOFT_BREAK = re.compile(r"(?<=[，,、：:])")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
+# The chunk kinds that get a dense vector. Only text: a row's numbers are answered from its cells, and its
+# words (table, row and column labels, agency and year in its header) are found by BM25; an embedding tells
+# neither 21 from 12 nor one report's row from another's, and rows were ~72 % of a report's encoder tokens and
+# ~75 % of its vectors. Every search that asks for rows fuses BM25 with the dense text hits.
+DENSE_KINDS: tuple[str, ...] = ("text",)
+
 # Which top section holds which table (template numbering).
 TABLE_SECTION = {"表二": "二", "表三": "三", "表四": "四"}
 TABLE_ORDER = {"表二": 0, "表三": 1, "表四": 2}

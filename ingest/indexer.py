@@ -42,7 +42,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from ingest import limits
-from ingest.chunking import chunk_metadata, chunk_report
+from ingest.chunking import DENSE_KINDS, chunk_metadata, chunk_report
 from ingest.errors import IndexError_, NotAReportError, ReportError, ReportQAError
 from ingest.models import Chunk, Report
 from ingest.protocols import Embedder
@@ -93,10 +93,12 @@ class IngestResult(BaseModel):
                                            "(loops, broken, folders) and files that are no disclosure report at all "
                                            "(a README, a list of sources); a file named on the command line fails "
                                            "instead")
-    chunks: int = Field(0, description="chunks embedded in this run")
+    chunks: int = Field(0, description="chunks indexed in this run (text and table rows; BM25 holds them all)")
+    vectors: int = Field(0, description="dense vectors written in this run: one per text chunk (table rows get "
+                                        "none, see ingest.chunking.DENSE_KINDS)")
     encoded: int = Field(0, description="distinct chunk texts the encoder ran on in this run; an identical "
                                         "header + text met again (within the run) reuses its vector, so "
-                                        "chunks - encoded is the duplicates spared")
+                                        "vectors - encoded is the duplicates spared")
     seconds: float = 0.0
     rebuilt: bool = False
     index: str = ""
@@ -330,7 +332,7 @@ class _Run:
                     outcomes[i] = staged
                 else:
                     group.append((i, staged))
-                    group_chunks += len(staged.prep.chunks)
+                    group_chunks += sum(c.kind in DENSE_KINDS for c in staged.prep.chunks)
                 # embed in big groups: measured, file-by-file calls cost the encoder ~25% more per chunk
                 # (shorter, less uniform length-sorted batches) than waiting for the group
                 # ... but rather than wait idle for the next file's parse, embed what is there (the parse
@@ -391,7 +393,7 @@ class _Run:
                 self.note(f"{Path(shown).name}：仍在解析（已 {time.monotonic() - t0:.0f} 秒）…")
 
     def embed_group(self, group: list[_Staged]) -> tuple[list[_Staged], list[tuple[Report, Chunk]], np.ndarray]:
-        """Embed the group's new chunks in one go (fuller, length-sorted batches than file by file).
+        """Embed the group's new text chunks (``DENSE_KINDS``) in one go (fuller, length-sorted batches than file by file).
         A report already committed, being written, or earlier in the group embeds nothing."""
         with self._state:
             seen = self.committed | self._in_flight
@@ -401,11 +403,11 @@ class _Run:
             if rid not in seen:
                 seen.add(rid)
                 todo.append(st)
-        texts = [c.embed_text for st in todo for c in st.prep.chunks]
-        emb = self._encode_distinct(texts, todo)
+        dense = [(st.prep.report, c) for st in todo for c in st.prep.chunks if c.kind in DENSE_KINDS]  # type: ignore[union-attr]
+        emb = self._encode_distinct([c.embed_text for _, c in dense], todo)
         with self._state:
             self._in_flight |= {st.prep.report.id for st in todo}  # type: ignore[union-attr]
-        return group, [(st.prep.report, c) for st in todo for c in st.prep.chunks], emb  # type: ignore[misc]
+        return group, dense, emb  # type: ignore[return-value]
 
     def _encode_distinct(self, texts: list[str], todo: list[_Staged]) -> np.ndarray:
         """Vectors of ``texts``, each distinct text encoded once: within the group, and against the
@@ -575,7 +577,7 @@ def ingest_paths(settings: Settings, paths: Sequence[str | Path], *, prune: bool
                         continue
                     result.chunks += outcome.chunks
                     result.add(outcome)
-                result.encoded = run.encoded
+                result.encoded, result.vectors = run.encoded, run.encoded + run.reused
                 if prune:
                     result.pruned = run.prune()
             finally:

