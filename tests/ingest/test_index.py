@@ -162,7 +162,7 @@ def test_ingest_then_read_api(docs, fake_settings, index_state):
         got = ix.vectors.col.get(include=["embeddings"])
         stored_vec = dict(zip(got["ids"], got["embeddings"], strict=True))
         all_chunks = [c for r in ix.reports() for c in ix.chunks(r.report_id) if c.kind == "text"]
-        assert len(stored_vec) == len(all_chunks) > 10
+        assert len(stored_vec) == len(all_chunks) > 5
         want = ix.embedder.embed_passages([c.embed_text for c in all_chunks])
         for c, w in zip(all_chunks, want, strict=True):
             np.testing.assert_allclose(stored_vec[f"{c.report_id}:{c.id}"], w, atol=1e-6)
