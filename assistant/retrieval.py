@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.models import Evidence
 from ingest.index import ReportIndex, ReportInfo
@@ -62,11 +63,14 @@ def hybrid_search(index: ReportIndex, settings: Settings, query: str, report_ids
     return hits
 
 
-def tokens(text: str) -> set[str]:
-    """Content words of a text (jieba), without stop words and bare numbers."""
+@lru_cache(maxsize=65536)
+def tokens(text: str) -> frozenset[str]:
+    """Content words of a text (jieba), without stop words and bare numbers. Cached: the sentences of the
+    chunks retrieved are met again by question after question, and jieba was ~30 % of a narrative answer's
+    time (measured with py-spy on 100 reports)."""
     import jieba
 
-    return {t for t in jieba.lcut(key(text)) if len(t) > 1 and t not in _STOP and not t.isdigit()}
+    return frozenset(t for t in jieba.lcut(key(text)) if len(t) > 1 and t not in _STOP and not t.isdigit())
 
 
 _RE_HEADING_ONLY = re.compile(r"[（(][一二三四五六七八九十]+[）)][^。，,；]{0,30}[。.]?")

@@ -20,6 +20,7 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 BM25_SYNC_MAX_S = 0.25  # a BM25 rebuild that last took longer than this runs in the background, the stale one serving
 BM25_SECONDS_PER_CHUNK = 2e-4  # estimated rebuild cost of a BM25 loaded from disk (measured ~0.1-0.9 ms a chunk)
 
+
+QUERY_VECTORS = 256  # query vectors a ReportIndex keeps (384 floats each)
 
 class UnknownReportError(ReportQAError, KeyError):
     """No committed report has this id."""
@@ -92,6 +95,7 @@ class ReportIndex:
             self.catalog.close()
             raise
         self._embedder = embedder
+        self._query_vectors: OrderedDict[str, object] = OrderedDict()
         self._vectors: ChromaVectorStore | None = None
         self._bm25: BM25Index | None = None
         self._lock = threading.RLock()
@@ -299,12 +303,28 @@ class ReportIndex:
             by_key = self.catalog.chunks_by_key([(r, c) for r, c, _ in hits])
         return [(by_key[(r, c)], s) for r, c, s in hits if (r, c) in by_key]
 
+    def _query_vector(self, query: str):
+        """The embedder's vector of a query; the last ``QUERY_VECTORS`` are kept (one answer can search the same
+        words several times, report by report, and a conversation repeats its questions)."""
+        with self._lock:
+            vec = self._query_vectors.get(query)
+            if vec is not None:
+                self._query_vectors.move_to_end(query)
+                return vec
+        vec = self.embedder.embed_query(query)
+        vec.setflags(write=False)
+        with self._lock:
+            self._query_vectors[query] = vec
+            while len(self._query_vectors) > QUERY_VECTORS:
+                self._query_vectors.popitem(last=False)
+        return vec
+
     def search_dense(self, query: str, k: int, report_ids: set[str] | None = None) -> list[tuple[Chunk, float]]:
         """Nearest chunks by the embedder; (chunk, cosine similarity = 1 - distance), best first."""
         allowed = self._allowed(report_ids)
         if not allowed or k <= 0:
             return []
-        vec = self.embedder.embed_query(query)
+        vec = self._query_vector(query)
         ordered = sorted(allowed)
         try:
             hits = self.vectors.query(vec, k, ordered)
