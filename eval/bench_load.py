@@ -14,8 +14,10 @@ Each client models one independent staff member: its own process (``multiprocess
 spawn) with its own session and keep-alive connection, speaking the browser's queue
 protocol (eval/load_client.py), asking one question after another without pause. Paths
 (``--paths``, default ``chat,api``): ``chat`` is the 问答 box's submit event, the
-streaming handler staff use, with the conversation sent back each time as the page
-does; ``api`` is the named endpoint ``/ask`` through the same queue. Each client makes
+streaming handler staff use, with the event's inputs sent as the page sends them, and the
+server events the page runs with it: at once beside it (the box reset) and after the
+answer (the copy/export views; a question's latency ends with its answer, the CPU counts
+all of them); ``api`` is the named endpoint ``/ask`` through the same queue. Each client makes
 one untimed call first (connecting; its maximum is reported apart); then all start
 together (a barrier) and every timed call is counted.
 
@@ -163,9 +165,10 @@ PATHS = {
 }
 
 
-def _timed(call, q: str, kind: str, k: int, i: int, recs: list, errors: list) -> None:
+def _timed(call, q: str, kind: str, k: int, i: int, recs: list, errors: list, answered=None) -> None:
     """One question asked and timed: its record (start, end, ms, kind, client, index, question, assistant ms) and,
-    for an exception or a malformed answer, an error line."""
+    for an exception or a malformed answer, an error line. ``answered()``: when the answer was complete, if the
+    call went on after it (the events the page runs once an answer is shown)."""
     t0 = time.monotonic()
     got, err = None, None
     try:
@@ -174,7 +177,7 @@ def _timed(call, q: str, kind: str, k: int, i: int, recs: list, errors: list) ->
             err = f"client {k}: malformed answer for {q!r}: {str(got)[:120]}"
     except Exception as e:  # noqa: BLE001
         err = f"client {k}: {type(e).__name__}: {str(e)[:200]}"
-    t1 = time.monotonic()
+    t1 = (answered() if answered and not err else None) or time.monotonic()
     lat = got.get("latency_ms") if isinstance(got, dict) and not err else None
     recs.append((t0, t1, (t1 - t0) * 1000, kind, k, i, q, lat))
     if err:
@@ -203,13 +206,17 @@ def _staff(k: int, url: str, auth: tuple[str, str] | None, path: str, order: lis
         order = []
     barrier.wait()
     cpu0 = _own_cpu()
+    wire0 = (client.bytes_sent, client.bytes_received) if client else (0, 0)
     ask = (client.chat if path == "chat" else client.api) if client else None
     for i, (q, kind) in enumerate(order):
-        _timed(ask, q, kind, k, i, recs, errors)
+        if client is not None:
+            client.answered_at = None
+        _timed(ask, q, kind, k, i, recs, errors, answered=(lambda: client.answered_at) if client else None)
     cpu = _own_cpu() - cpu0  # this staff member's CPU over its timed questions (start-up excluded)
+    wire = (client.bytes_sent - wire0[0], client.bytes_received - wire0[1]) if client else (0, 0)
     if client is not None:
         client.close()
-    out.put((recs, errors, first_ms, cpu))
+    out.put((recs, errors, first_ms, cpu, wire))
 
 
 def _gc_thread(k: int, url: str, auth: tuple[str, str] | None, order: list[tuple[str, str]], barrier: Any,
@@ -229,7 +236,7 @@ def _gc_thread(k: int, url: str, auth: tuple[str, str] | None, order: list[tuple
     barrier.wait()
     for i, (q, kind) in enumerate(order):
         _timed(lambda x: client.predict(x, None, None, api_name="/ask"), q, kind, k, i, recs, errors)
-    out.put((recs, errors, first_ms, None))
+    out.put((recs, errors, first_ms, None, None))
 
 
 def _cpu_ticks(pid: int | None) -> float | None:
@@ -304,9 +311,10 @@ def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: in
     barrier.wait()
     t0 = time.monotonic()
     cpu0 = (_own_cpu(), _cpu_ticks(server_pid))
-    done, errors, first_ms, client_cpu = [], [], [], 0.0
+    done, errors, first_ms, client_cpu, wire = [], [], [], 0.0, [0, 0] if procs else None
     for _ in workers:
-        recs, errs, first, cpu = out.get()
+        recs, errs, first, cpu, got_wire = out.get()
+        wire = [a + b for a, b in zip(wire, got_wire)] if got_wire and wire else None
         done.extend(recs)
         errors.extend(errs)
         client_cpu += cpu or 0.0
@@ -323,7 +331,10 @@ def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: in
     # else: this process's CPU (its gradio_client threads, the uploader's thread)
     if up.get("error"):
         errors.append(up["error"])
-    return _summary(url, path, clients, per_client, done, errors, first_ms, wall, cpu0, cpu1, upload, up)
+    res = _summary(url, path, clients, per_client, done, errors, first_ms, wall, cpu0, cpu1, upload, up)
+    if wire and done:  # bytes on the wire per question: request bodies, and the messages that answered them
+        res["wire_kb_per_request"] = {"sent": _r(wire[0] / 1024 / len(done)), "received": _r(wire[1] / 1024 / len(done))}
+    return res
 
 
 def _summary(url, path, clients, per_client, done, errors, first_ms, wall, cpu0, cpu1, upload, up) -> dict:
@@ -474,6 +485,9 @@ def _line(name: str, r: dict) -> str:
     cpu = ""
     if r.get("server_cpu_ms_per_request") is not None:
         cpu = f" · CPU/request: server {r['server_cpu_ms_per_request']} ms, clients {r['client_cpu_ms_per_request']} ms"
+    if r.get("wire_kb_per_request"):
+        w = r["wire_kb_per_request"]
+        cpu += f" · KB/request: sent {w['sent']}, received {w['received']}"
     return (f"{name:34} {r['requests']:4d} req {r['errors']} err {r['throughput_rps']:6.1f} req/s · all p50 {a['p50']}"
             f" / p95 {a['p95']} ms · table p50 {t['p50']} / p95 {t['p95']} ms · assistant p95 "
             f"{r['assistant_latency_ms']['p95']} ms{cpu}")
