@@ -37,7 +37,7 @@ from ui.eval_tab import CHART_CSS, METRIC_COLUMNS, MISS_HEADERS, build_eval_tab,
 from ui.handlers import Handlers, examples_html  # noqa: E402,F401 - re-exported
 from ui.i18n import TOAST_CSS, attr_js, chinese_toasts, force_zh_cn  # noqa: E402
 from ui.reports_tab import WATCH_S, build_reports_tab, wire_reports  # noqa: E402,F401 - re-exported
-from ui.serve_queue import quiet_queue_analytics  # noqa: E402
+from ui.serve_queue import configure_queue, quiet_queue_analytics  # noqa: E402
 from ui.serve_safety import LoginGuard, login_middleware, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
 from ui.upload_flow import ALLOWED_SUFFIXES  # noqa: E402,F401 - re-exported
 from ui.web_assets import DEMO_LABEL, EXTRA_CSS, HEAD, SUBTITLE, TITLE, theme  # noqa: E402,F401 - re-exported
@@ -63,6 +63,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
             app=app, status=status,
             answers=gr.State({}),  # str(chat message index) -> {"id", "answer", "demo"}
             store=gr.BrowserState(conv.empty(), storage_key="reportqa-conversations"),  # ui/conversations.py
+            summary=gr.State(conv.meta(None)),  # the server's summary of the stored conversations (conversations.meta)
+            shown=gr.State([]),  # the chat messages the page shows (kept here: the page does not send them back)
             current=gr.State(None),  # the answer whose cards are shown
             pending=gr.State(None),  # the 👎 answer awaiting a correction
             report_ids=gr.State(h.reports_table()[1]),
@@ -91,7 +93,7 @@ def launch(app: gr.Blocks, settings: Any, *, host: str | None = None, port: int 
     creds = resolve_auth(auth, settings)
     guard = LoginGuard(*creds).callable() if creds else None  # rate-limited login
     quiet_queue_analytics()  # no per-event pandas summary of all past events (ui/serve_queue.py)
-    app.queue(default_concurrency_limit=ASSISTANT_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
+    configure_queue(app, default_concurrency_limit=ASSISTANT_CONCURRENCY, max_size=QUEUE_MAX_SIZE)  # ui/serve_queue.py
     return app.launch(
         server_name=host or settings.host,
         server_port=int(port or settings.port),

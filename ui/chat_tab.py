@@ -10,7 +10,9 @@ import gradio as gr
 
 from ui import render
 from ui.handlers import examples_html
-from ui.web_assets import CARDS_JS, EXAMPLES_JS, SOURCE_JS
+from ui.chat import MAX_QUESTION_CHARS
+from ui.web_assets import (CARDS_JS, EXAMPLES_JS, EXPORT_STATE_JS, MERGE_TURN_JS, SAVE_ANSWER_JS,
+                           SAVE_CONVERSATION_JS, SAVE_CSV_JS, SOURCE_JS, take_question_js)
 from ui.web_common import AGENCY_ALL, YEAR_ALL, _safe
 
 ASSISTANT_CONCURRENCY = 2  # two CPU cores: two answers computed at a time, the rest wait in the queue
@@ -57,14 +59,17 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                 with gr.Row(elem_id="rqa-actions"):
                     copy_txt = gr.Button("复制文本", size="sm", min_width=70, elem_id="rqa-copy-text")
                     copy_md = gr.Button("复制 Markdown", size="sm", min_width=90, elem_id="rqa-copy-md")
-                    dl_answer = gr.DownloadButton("导出回答", size="sm", min_width=70, elem_id="rqa-dl-answer",
-                                                  interactive=False)
-                    dl_csv = gr.DownloadButton("导出表格 CSV", size="sm", min_width=90, elem_id="rqa-dl-csv",
-                                               interactive=False)
-                    dl_conv = gr.DownloadButton("导出对话", size="sm", min_width=70, elem_id="rqa-dl-conv",
-                                                interactive=False)
+                    # saved by the page from the texts it holds (enabled by EXPORT_STATE_JS while an answer is shown)
+                    dl_answer = gr.Button("导出回答", size="sm", min_width=70, elem_id="rqa-dl-answer",
+                                          interactive=False)
+                    dl_csv = gr.Button("导出表格 CSV", size="sm", min_width=90, elem_id="rqa-dl-csv", interactive=False)
+                    dl_conv = gr.Button("导出对话", size="sm", min_width=70, elem_id="rqa-dl-conv", interactive=False)
                 plain_box = gr.Textbox(visible="hidden", label="纯文本", show_label=False, elem_id="rqa-plain")
                 md_box = gr.Textbox(visible="hidden", label="Markdown 文本", show_label=False, elem_id="rqa-md")
+                exp_box = gr.Textbox(visible="hidden", label="导出", show_label=False, elem_id="rqa-exports")
+                conv_box = gr.Textbox(visible="hidden", label="导出对话", show_label=False, elem_id="rqa-conv-export")
+                # a turn's record for the conversations kept in the browser (ui/conversations.record_turn)
+                turn = gr.Textbox(visible="hidden", label="本轮记录", show_label=False, elem_id="rqa-turn")
                 examples = gr.HTML(examples_html(h.examples(), demo=h.is_demo()), js_on_load=EXAMPLES_JS, elem_id="rqa-examples")
                 with gr.Row(elem_id="rqa-feedback"):
                     gr.Markdown("点击每个回答下方的 赞 / 踩 图标评价答案；点“踩”后可填写正确答案，用于改进评测集。",
@@ -87,7 +92,7 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
         copy_txt=copy_txt, copy_md=copy_md, dl_answer=dl_answer, dl_csv=dl_csv, dl_conv=dl_conv, plain_box=plain_box,
         md_box=md_box, examples=examples, correct_box=correct_box, correct_send=correct_send,
         correct_skip=correct_skip, cards=cards, source=source, jump_box=jump_box, correct_row=correct_row,
-        source_dl=source_dl, source_dl_m=source_dl_m)
+        source_dl=source_dl, source_dl_m=source_dl_m, turn=turn, exp_box=exp_box, conv_box=conv_box)
 
 
 def wire_chat(h: Any, ui: SimpleNamespace) -> None:
@@ -100,42 +105,55 @@ def wire_chat(h: Any, ui: SimpleNamespace) -> None:
                                  "dl_csv", "dl_conv", "copy_txt", "copy_md", "jump_box", "correct_row", "correct_box",
                                  "correct_send", "correct_skip", "agency_dd", "year_dd"))
     answers, store, current, pending, app = ui.answers, ui.store, ui.current, ui.pending, ui.app
-    chat_out = [chatbot, box, cards, source, answers, current, correct_row, store, convs_dd]
-    chat_in = [box, chatbot, agency_dd, year_dd, answers, store]
+    summary, turn, exp_box, conv_box, shown = ui.summary, ui.turn, ui.exp_box, ui.conv_box, ui.shown
+    views = [plain_box, md_box, exp_box]  # the copy / export views of the answer shown (h.export_views)
+    # The chat event's outputs are only what a turn changes: the stored conversations (store) are neither sent
+    # with a question nor returned (the server keeps their summary, a turn returns its record, merged into them in
+    # the page: ui/conversations.py); the box, the phone's source panel, the source panel and the correction row are
+    # reset beside it in the page (take_question_js: no request), so no step of the stream re-sends them.
+    chat_out = [chatbot, cards, answers, current, turn, convs_dd, summary, *views, shown]
+    chat_in = [box, shown, agency_dd, year_dd, answers, summary]  # the chat as shown: a server-side copy (shown)
     chat_kw = dict(concurrency_id="assistant", concurrency_limit=ASSISTANT_CONCURRENCY, api_visibility="private")
+    reset_out = [box, source, source_m, correct_row]
+
+    def from_example(q_box: str, history, agency, year, ans, summ, evt: gr.EventData):
+        q = (getattr(evt, "_data", None) or {}).get("q") or ""
+        yield from h.chat(q, history, agency, year, ans, summ)
+
     box.submit(h.chat, chat_in, chat_out, **chat_kw)
     send.click(h.chat, chat_in, chat_out, **chat_kw)
-
-    def from_example(q_box: str, history, agency, year, ans, st, evt: gr.EventData):
-        q = (getattr(evt, "_data", None) or {}).get("q") or ""
-        yield from h.chat(q, history, agency, year, ans, st)
-
     examples.click(from_example, chat_in, chat_out, **chat_kw)
-    for ev in (box.submit, send.click, examples.click, clear.click, convs_dd.input, conv_delete.click):
-        ev(lambda: "", None, [source_m], api_visibility="private", queue=False, show_progress="hidden")
+    take = take_question_js(MAX_QUESTION_CHARS, render.SOURCE_EMPTY)
+    box.submit(None, [box], reset_out, js=take, api_visibility="private")
+    send.click(None, [box], reset_out, js=take, api_visibility="private")
+    examples.click(None, None, reset_out, js=take_question_js(MAX_QUESTION_CHARS, render.SOURCE_EMPTY, example=True),
+                   api_visibility="private")
+    for ev in (clear.click, convs_dd.input, conv_delete.click):
+        ev(None, None, [source_m], js="() => ''", api_visibility="private")
+    turn.change(None, [turn, store], [store], js=MERGE_TURN_JS, api_visibility="private")
 
     cards.click(_safe(h.on_card), [current], [source, source_m], api_visibility="private")
     # the original file of the report the source panel shows (ui/chat.py source_download)
     for panel, button in ((source, ui.source_dl), (source_m, ui.source_dl_m)):
         panel.change(_safe(h.source_download), [panel], [button], api_visibility="private", show_progress="hidden")
 
-    def exports(cur, ans, st):
-        plain, md, f_md, f_csv, f_conv = h.export_views(cur, ans, st)
-        return (plain, md, gr.update(value=f_md, interactive=bool(f_md)),
-                gr.update(value=f_csv, interactive=bool(f_csv)), gr.update(value=f_conv, interactive=bool(f_conv)))
+    exp_box.change(None, [exp_box], None, js=EXPORT_STATE_JS, api_visibility="private")
+    dl_answer.click(None, [md_box, exp_box], None, js=SAVE_ANSWER_JS, api_visibility="private")
+    dl_csv.click(None, [exp_box], None, js=SAVE_CSV_JS, api_visibility="private")
+    dl_conv.click(_safe(h.conversation_export), [answers, summary], [conv_box], api_visibility="private",
+                  queue=False, show_progress="hidden").then(None, [conv_box], None, js=SAVE_CONVERSATION_JS,
+                                                            api_visibility="private")
 
-    current.change(_safe(exports), [current, answers, store], [plain_box, md_box, dl_answer, dl_csv, dl_conv],
-                   api_visibility="private", show_progress="hidden")
     copy_js = ("(t) => { if (!t) return; navigator.clipboard.writeText(t).then(() => {"
                " document.body.dataset.rqaCopied = t; }); }")
     copy_txt.click(None, [plain_box], None, js=copy_js, api_visibility="private")
     copy_md.click(None, [md_box], None, js=copy_js, api_visibility="private")
-    chatbot.select(_safe(h.select_message), [answers], [cards, current], api_visibility="private")
-    jump_box.change(_safe(h.jump), [answers, jump_box], [cards, source, source_m, current],
+    chatbot.select(_safe(h.select_message), [answers], [cards, current, *views], api_visibility="private")
+    jump_box.change(_safe(h.jump), [answers, jump_box], [cards, source, source_m, current, *views],
                     api_visibility="private")
-    show_out = [chatbot, answers, current, cards, source, correct_row, store, convs_dd]
+    show_out = [chatbot, answers, current, cards, source, correct_row, store, convs_dd, summary, *views, shown]
     convs_dd.input(_safe(h.switch_conversation), [store, convs_dd], show_out, api_visibility="private")
-    conv_rename.click(_safe(h.rename_conversation), [store, convs_dd, conv_name], [store, convs_dd, conv_name],
+    conv_rename.click(_safe(h.rename_conversation), [store, convs_dd, conv_name], [store, convs_dd, conv_name, summary],
                       api_visibility="private")
     conv_delete.click(_safe(h.delete_conversation), [store, convs_dd], show_out, api_visibility="private")
     chatbot.like(_safe(h.like), [answers], [correct_row, pending, correct_box], api_visibility="private")
@@ -148,4 +166,5 @@ def wire_chat(h: Any, ui: SimpleNamespace) -> None:
     clear.click(_safe(h.new_conversation), [store], show_out, api_visibility="private")
     chatbot.clear(_safe(h.new_conversation), [store], show_out, api_visibility="private")
     # at once, not queued behind other load events: a restore must not land after the first answer
-    app.load(h.restore, [store], [chatbot, answers, store, convs_dd], api_visibility="private", queue=False)
+    app.load(h.restore, [store], [chatbot, answers, store, convs_dd, summary, shown], api_visibility="private",
+             queue=False)

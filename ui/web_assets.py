@@ -24,6 +24,59 @@ element.addEventListener('click', pick);
 element.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); pick(e); } });
 """
 
+# A turn's record (ui/conversations.record_turn, JSON in the hidden box #rqa-turn) merged into the conversations the
+# browser keeps (the gr.BrowserState): what conversations.merge_turn does, so the page never sends them with a question.
+MERGE_TURN_JS = """
+(t, s) => {
+  if (!t) return s;
+  let r;
+  try { r = JSON.parse(t); } catch (e) { return s; }
+  if (!r || !r.cid) return s;
+  const ok = s && typeof s === 'object' && s.items && typeof s.items === 'object';
+  const items = Object.assign({}, ok ? s.items : {});
+  const old = items[r.cid] || {};
+  const c = Object.assign({}, old, {title: r.title, created: r.created, updated: r.updated,
+                                    answers: Object.assign({}, old.answers || {}), notes: Object.assign({}, old.notes || {})});
+  if (r.entry) c.answers[String(r.key)] = r.entry;
+  else if (r.note) c.notes[String(r.key)] = r.note;
+  items[r.cid] = c;
+  for (const k of r.drop || []) delete items[k];
+  return {current: r.cid, items: items};
+}
+"""
+
+def take_question_js(max_chars: int, source_empty: str, example: bool = False) -> str:
+    """Beside the chat event, in the page (no request): the box emptied, the source panel and its phone copy reset,
+    the correction row closed, for (box, source, source_m, correct_row). A question the chat refuses (empty, longer
+    than ``max_chars``) stays in the box to edit. ``example``: an example chip was clicked (its own question)."""
+    import json
+
+    reset = f"['', {json.dumps(source_empty, ensure_ascii=False)}, '', {{__type__: 'update', visible: false}}]"
+    if example:
+        return f"() => {reset}"
+    return ("(q) => { const t = [...(q || '').trim()]; const same = {__type__: 'update'};"
+            f" if (!t.length || t.length > {int(max_chars)}) return [same, same, '', same]; return {reset}; }}")
+
+
+# The export buttons save texts the page already holds (ui/chat.py export_views), as files named by the server;
+# _SAVE is the saving, shared by the three buttons.
+_SAVE = ("const save = (name, text, type) => { const a = document.createElement('a');"
+         " a.href = URL.createObjectURL(new Blob([text], {type: type + ';charset=utf-8'})); a.download = name;"
+         " document.body.appendChild(a); a.click(); setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 2000); };"
+         " const read = (j) => { try { return JSON.parse(j || '{}') || {}; } catch (e) { return {}; } };")
+SAVE_ANSWER_JS = ("(md, j) => { " + _SAVE + " const d = read(j); if (md && d.stem) save(d.stem + '.md', md, 'text/markdown'); }")
+SAVE_CSV_JS = "(j) => { " + _SAVE + " const d = read(j); if (d.csv && d.stem) save(d.stem + '.csv', d.csv, 'text/csv'); }"
+SAVE_CONVERSATION_JS = "(j) => { " + _SAVE + " const d = read(j); if (d.text) save(d.name || '对话.md', d.text, 'text/markdown'); }"
+# the export buttons are enabled while an answer is shown (the CSV one when it cites table cells)
+EXPORT_STATE_JS = """
+(j) => {
+  let d = {};
+  try { d = JSON.parse(j || '{}') || {}; } catch (e) {}
+  const on = {'rqa-dl-answer': !!d.stem, 'rqa-dl-csv': !!(d.stem && d.csv), 'rqa-dl-conv': !!d.stem};
+  for (const [id, ok] of Object.entries(on)) { const b = document.getElementById(id); if (b) b.disabled = !ok; }
+}
+"""
+
 SOURCE_JS = """
 watch('value', () => {
   if (element.querySelector('.rqa-source') && element.offsetParent !== null) {

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.settings import Settings
 from tests.ui.fake_assistant import FakeAssistant
+from ui.chat import CHAT_OUTPUTS
 from ui.feedback import correction_number, feedback_to_gold, read_feedback
 
 QUESTION = "淮安市2024年因属于行政查询事项不予公开的申请有几件？"  # the fake answers 105
@@ -24,7 +25,7 @@ def handlers(tmp_path):
 
 
 def _ask(h):
-    *_, answers, current, _, _, _ = list(h.chat(QUESTION, [], None, None, {}))[-1]
+    answers = dict(zip(CHAT_OUTPUTS, list(h.chat(QUESTION, [], None, None, {}))[-1]))["answers"]
     return answers, int(next(iter(answers)))
 
 

@@ -1,5 +1,6 @@
-"""The chat's streamed text is coalesced (ui/chat.STREAM_EVERY_S): an answer read at once goes out as
-placeholder + final, a slow stream still shows its text growing, at most one update per interval."""
+"""The chat's steps (ui/chat.FIRST_STEP_S, STREAM_EVERY_S): an answer read at once goes out in one step, the
+question with it; a slow one shows the question and a placeholder, then its text growing, at most one update per
+interval."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from ingest.settings import Settings
 from tests.ui.fake_assistant import FakeAssistant
 from ui.app import Handlers
+from ui.chat import CHAT_OUTPUTS
 
 Q = "淮安市2024年因属于行政查询事项不予公开的申请有几件？"  # the fake report's 表三 cell: 105
 
@@ -42,15 +44,39 @@ def _run(handlers: Handlers) -> tuple[list[tuple], list[str]]:
     return steps, texts
 
 
-def test_an_answer_read_at_once_is_placeholder_then_final(settings):
+def test_an_answer_read_at_once_is_one_step_with_its_question(settings):
     steps, texts = _run(Handlers(FakeAssistant(settings), settings))
-    assert len(steps) == 2
-    assert "正在查找" in texts[0]
-    assert "105" in texts[1] and "data-cite" in steps[1][2]  # the final answer and its cards
+    assert len(steps) == 1
+    assert [m["role"] for m in steps[0][0]] == ["user", "assistant"] and Q in steps[0][0][0]["content"]
+    assert "105" in texts[0] and "data-cite" in steps[0][CHAT_OUTPUTS.index("cards")]  # the final answer, its cards
+
+
+def test_a_slow_answer_shows_its_question_and_a_placeholder_first(settings, monkeypatch):
+    monkeypatch.setattr("ui.chat.FIRST_STEP_S", 0.05)
+
+    class Slow(FakeAssistant):
+        def ask_stream(self, question, **kw):
+            time.sleep(0.2)
+            yield from super().ask_stream(question, **kw)
+
+    steps, texts = _run(Handlers(Slow(settings), settings))
+    assert "正在查找" in texts[0] and Q in steps[0][0][0]["content"]
+    assert "105" in texts[-1] and 2 <= len(steps) <= 3  # the pieces came at once after the wait
+
+
+def test_an_answer_that_fails_in_its_thread_is_said_in_the_chat(settings):
+    class Broken(FakeAssistant):
+        def ask_stream(self, question, **kw):
+            raise RuntimeError("索引读取失败")
+            yield  # a generator
+
+    steps, texts = _run(Handlers(Broken(settings), settings))
+    assert len(steps) == 1 and texts[0].startswith("✗ 处理时出错")  # one line in the chat, details in the log
 
 
 def test_a_slow_stream_shows_its_text_growing_at_most_once_per_interval(settings, monkeypatch):
     monkeypatch.setattr("ui.chat.STREAM_EVERY_S", 0.05)
+    monkeypatch.setattr("ui.chat.FIRST_STEP_S", 0.02)
     qa = SlowStream(settings, gap=0.03)  # the fake's answer in 7 pieces of 6 characters: 0.21 s
     t0 = time.monotonic()
     steps, texts = _run(Handlers(qa, settings))
@@ -64,6 +90,7 @@ def test_a_slow_stream_shows_its_text_growing_at_most_once_per_interval(settings
 
 def test_without_coalescing_every_piece_is_an_update(settings, monkeypatch):
     monkeypatch.setattr("ui.chat.STREAM_EVERY_S", 0)
+    monkeypatch.setattr("ui.chat.FIRST_STEP_S", 0)  # the placeholder at once
     qa = FakeAssistant(settings)
     pieces = -(-len(qa.ask(Q).answer) // 6)  # the fake streams its answer six characters at a time
     steps, _ = _run(Handlers(qa, settings))

@@ -73,7 +73,10 @@ def test_a_long_question_is_refused_with_a_message_not_cut(live, monkeypatch):
     monkeypatch.setattr(gr, "Warning", lambda m, *a, **k: warned.append(m))
     q = "淮安市" + "的" * MAX_QUESTION_CHARS
     steps = list(live.chat(q, [], None, None, {}))
-    assert len(steps) == 1 and steps[0][1] == q  # nothing asked; the question stays in the box
+    assert len(steps) == 1 and steps[0][0] == []  # nothing asked
+    from ui.web_assets import take_question_js  # and the page keeps it in the box to edit
+
+    assert f"t.length > {MAX_QUESTION_CHARS}) return [same, same" in take_question_js(MAX_QUESTION_CHARS, "")
     assert warned and "问题过长" in warned[0] and str(MAX_QUESTION_CHARS) in warned[0]
 
 

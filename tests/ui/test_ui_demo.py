@@ -10,6 +10,8 @@ from assistant import Assistant
 from ingest.indexer import ingest_paths
 from ingest.settings import Settings
 from ui import cli_serve
+from ui import conversations as conv
+from ui.chat import CHAT_OUTPUTS
 from ui.demo import DEMO_REPORTS, demo_corpus, demo_index_dir, open_demo, removed_marker
 
 
@@ -60,9 +62,11 @@ def test_app_labels_demo_everywhere_and_switches_to_the_users_reports(settings, 
     rows, _ = h.reports_table()
     assert rows and all(str(r[0]).startswith(DEMO_LABEL) for r in rows)
     assert DEMO_LABEL in examples_html(h.examples(), demo=h.is_demo())
-    *_, store, _ = list(h.chat(h.examples(1)[0], [], None, None, {}, None))[-1]
+    out = dict(zip(CHAT_OUTPUTS, list(h.chat(h.examples(1)[0], [], None, None, {}, None))[-1]))
+    store = conv.merge_turn(None, out["turn"])  # as the page keeps it
     entry = next(iter(store["items"][store["current"]]["answers"].values()))
-    assert entry["demo"] is True and DEMO_LABEL in store["items"][store["current"]]["history"][-1]["content"]
+    assert entry["demo"] is True and DEMO_LABEL in out["chatbot"][-1]["content"]
+    assert DEMO_LABEL in conv.messages(store["items"][store["current"]])[0][-1]["content"]  # and after a reload
     assert h.ask_api(h.examples(1)[0])["demo"] is True
 
     ingest_paths(settings, [next(seeds_dir.glob("*.txt"))])  # the user's first report: the demo steps aside

@@ -11,7 +11,9 @@ import pytest
 
 from ingest.settings import Settings
 from tests.ui.fake_assistant import FakeAssistant, make_report
+from ui import conversations as conv
 from ui import render
+from ui.chat import CHAT_OUTPUTS
 from ui.feedback import FeedbackStore, feedback_to_gold, make_record, read_feedback, to_gold_entry
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -209,13 +211,16 @@ def handlers(tmp_path):
 
 def test_chat_streams_then_shows_final_answer_and_cards(handlers, monkeypatch):
     monkeypatch.setattr("ui.chat.STREAM_EVERY_S", 0)  # every delta shown (the coalescing: test_serve_stream.py)
+    monkeypatch.setattr("ui.chat.FIRST_STEP_S", 0)  # the placeholder at once
     steps = list(handlers.chat("淮安市2024年因属于行政查询事项不予公开的申请有几件？", [], "全部机关", "全部年度", {}))
     assert len(steps) >= 3  # placeholder, deltas, final
-    history, _, cards, _, answers, current, _, store, _ = steps[-1]
+    out = dict(zip(CHAT_OUTPUTS, steps[-1]))
+    history, cards, answers, current = out["chatbot"], out["cards"], out["answers"], out["current"]
     assert history[-1]["role"] == "assistant" and "105" in history[-1]["content"]
     assert 'data-cite="1"' in cards and current["answer"]["value"] == 105
     assert answers[str(len(history) - 1)] is current
-    assert store["items"][store["current"]]["history"] == history  # saved for the browser
+    store = conv.merge_turn(None, out["turn"])  # the turn's record, merged into the browser's conversations
+    assert conv.messages(conv.current(store)) == (history, answers)  # a reload rebuilds exactly this chat
     assert handlers.assistant.asked[-1] == ("淮安市2024年因属于行政查询事项不予公开的申请有几件？", None, None)
     list(handlers.chat("q", [], "淮安市人民政府", "2024", {}))
     assert handlers.assistant.asked[-1] == ("q", "淮安市人民政府", 2024)
@@ -254,8 +259,9 @@ def test_ingest_checks_type_and_size_and_reports_each_file(handlers, tmp_path):
 def test_like_records_feedback(handlers):
     import gradio as gr
 
-    *_, answers, current, _, _, _ = list(handlers.chat("淮安市2024年因属于行政查询事项不予公开的申请有几件？", [], None, None,
-                                                         {}))[-1]
+    out = dict(zip(CHAT_OUTPUTS, list(handlers.chat("淮安市2024年因属于行政查询事项不予公开的申请有几件？", [], None, None,
+                                                    {}))[-1]))
+    answers, current = out["answers"], out["current"]
     idx = next(iter(answers))
     row, pending, _ = handlers.like(answers, gr.LikeData(None, {"index": idx, "value": "", "liked": False}))
     assert pending is current
