@@ -9,8 +9,10 @@ Two kinds of chunk:
   ``表三 一、本年新收政府信息公开申请数量：自然人 3001，…，总计 3119``.
 
 Each chunk carries a context header (agency · year · section path, plus the
-table for row chunks) that is embedded with it: it lifts dense recall@1 from
-0.33 to 0.92 on the seed corpus (see /work/shared/research/offline-embeddings.md).
+table for row chunks). BM25 ranks header + text for both kinds; only text
+chunks get a dense vector (``DENSE_KINDS``), embedded with their header: it
+lifts dense recall@1 from 0.33 to 0.92 on the seed corpus (see
+/work/shared/research/offline-embeddings.md).
 """
 
 from __future__ import annotations
