@@ -184,7 +184,10 @@ def test_pdf_source_on_a_phone_opens_under_the_answer(server):
         assert frame["width"] <= 390 and frame["x"] >= 0, frame  # no sideways overflow of the page frame
         img = pg.locator("#rqa-source-m img.rqa-page-img").bounding_box()
         assert img["width"] <= frame["width"] + 1  # the page fits the frame's width until 放大 is ticked
-        assert pg.locator("#rqa-src-dl-m").is_visible() and not pg.locator("#rqa-src-dl").is_visible()
+        from playwright.sync_api import expect
+
+        expect(pg.locator("#rqa-src-dl-m")).to_be_visible(timeout=15_000)  # its own server event, see below
+        assert not pg.locator("#rqa-src-dl").is_visible()
         _shot(pg, "source-pdf-390.png")
         # 放大: the page twice as wide, the frame scrolled so that the box stays in view
         pg.locator("#rqa-source-m .rqa-zoom").check()
@@ -252,7 +255,8 @@ def test_html_source_shows_the_original_table_with_the_cell(server):
         row = hit.locator("xpath=ancestor::tr[1]").inner_text()
         assert "本年新收" in row
         assert pg.locator("#rqa-source table.rqa-otable a, #rqa-source table.rqa-otable script").count() == 0
-        assert pg.locator("#rqa-src-dl").is_visible()
+        # the download button follows the panel in its own server event (panel.change -> source_download)
+        expect(pg.locator("#rqa-src-dl")).to_be_visible(timeout=15_000)
         pg.wait_for_timeout(500)
         _shot(pg, "source-html-desktop.png")
         assert not pg.js_errors, pg.js_errors
