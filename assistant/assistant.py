@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
+from assistant.holdings import Holdings, views_of
 from assistant.models import Answer, Citation, Evidence
 from assistant import consistency_claims, executor, narrative_dates, turns
 from assistant.narrative import Narrative
@@ -16,7 +17,6 @@ from assistant.query import Measure, Operation, Query
 from assistant import refusals
 from assistant.reader import read
 from assistant.retrieval import asked_unit, tokens
-from ingest.agency import forms as agency_forms
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, lookup, name
 from assistant.table_facts import column_extreme_answer, ratio_answer, table_rows_answer, table_state_answer, unit_answer
 from ingest.index import ReportIndex, ReportInfo
@@ -51,7 +51,7 @@ class Assistant:
         self.settings = settings
         self.index = index or ReportIndex(self.settings, embedder=embedder)
         self._lock = threading.RLock()
-        self._infos: list[ReportInfo] | None = None
+        self._infos: Holdings | None = None  # sorted by agency and year; its views shared by every copy handed out
         self._vocab: set[str] | None = None
         self._seen_version = self.index.version if hasattr(self.index, "version") else 0
         self._narr = Narrative(self.index, self.settings, self._absent_terms)
@@ -62,8 +62,8 @@ class Assistant:
         with self._lock:
             self._sync()
             if self._infos is None:
-                self._infos = sorted(self.index.reports(), key=lambda r: (r.agency, r.year))
-            return list(self._infos)
+                self._infos = Holdings(sorted(self.index.reports(), key=lambda r: (r.agency, r.year)))
+            return Holdings(self._infos, views=self._infos.views)
 
     def _sync(self) -> None:
         """Drop what is cached from the corpus when the index saw a commit (an upload, the CLI)."""
@@ -201,8 +201,7 @@ class Assistant:
         refusal = refusals.scope_refusal(a, infos)
         if refusal is not None:
             return refusal, []
-        ags, yrs = set(a.agencies), set(a.years)  # (read once: at 1,000 reports this loop is per question)
-        scope = [i for i in infos if (not ags or i.agency in ags) and (not yrs or i.year in yrs)]
+        scope = views_of(infos).select(a.agencies, a.years)
         if a.operation.over == "turns":  # 两项加起来呢？: the earlier answers, added
             cited = Cited()
             text, value = turns.sum_of_turns(a, cited)
@@ -310,16 +309,14 @@ class Assistant:
                 self._vocab = vocab
         if not vocab:
             return []
-        names = {f for i in self.reports() for n in (i.agency, *i.agency_variants) for f in agency_forms(n)}
+        names = self.reports().views.names
         # words are cut with the agency names taken out first (…审批局微信公众号 is not 局微信 + 公众号), and a word
         # of the question vocabulary (total, 多多少) is no content word
-        bare = key(question)
-        for n in sorted({key(n) for n in names if len(n) >= 2}, key=len, reverse=True):
-            bare = bare.replace(n, "，")
+        bare = names.cover(key(question))
         known = default_lexicon().surfaces
         return [t for t in tokens(bare) if len(t) >= 3 and t.lower() not in vocab and t.lower() not in known
                 and not (t[0] in _MEASURE_WORDS and t[1:].lower() in vocab)  # 多少篇文章: 篇 + 文章
-                and not any(w in t for w in ("几", "哪", "怎", "什么", "多少")) and not any(t in n for n in names)]
+                and not any(w in t for w in ("几", "哪", "怎", "什么", "多少")) and not names.in_a_form(t)]
 
     # ---------------------------------------------------------------- warnings
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.holdings import Holdings, views_of
 from assistant.lexicon import MEASURE_KINDS, Lexicon, Meaning, default_lexicon
 from assistant.measures import measures, mismatched
 from assistant.query import Measure, Operation, Query, Scope, Span, row_label
@@ -190,9 +191,11 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
          context: Query | None = None, lexicon: Lexicon | None = None) -> Query:
     lx = lexicon or default_lexicon()
     q = (question or "").strip()
+    if not isinstance(reports, Holdings):
+        reports = Holdings(reports)  # its views built once for this question (the Assistant's are kept)
     ag = resolve_agencies(lx.norm(q), reports)
     text = ag.text
-    held = {r.year for r in reports}
+    held = reports.views.years
     years = find_years(text, q, held)
     covered = list(ag.spans) + [(y.start, y.end) for y in years]
     t = tile(text, covered, lx)
@@ -245,8 +248,7 @@ def _mention_order(ag, reports: list[ReportInfo]) -> list[str]:
 
     if len(ag.found) < 2:
         return list(ag.found)  # (one agency has no order: nothing to look up, at 1,000 reports either)
-    want = set(ag.found)
-    variants = {r.agency: tuple(sorted(r.agency_variants)) for r in reports if r.agency in want}
+    variants = dict(views_of(reports).known)
     pos = {}
     for i, a in enumerate(ag.found):
         at = [ag.text.find(k) for k in form_keys(a, variants.get(a, ()))]
@@ -268,8 +270,7 @@ def _without_report_date(q: str, lx: Lexicon) -> str | None:
 
 
 def _one_report(q: Query, reports: list[ReportInfo]) -> bool:
-    s = q.scope
-    return len([r for r in reports if (not s.agencies or r.agency in s.agencies) and (not s.years or r.year in s.years)]) == 1
+    return len(views_of(reports).select(q.scope.agencies, q.scope.years)) == 1
 
 
 def _rank_parts(q: Query) -> None:
@@ -382,7 +383,7 @@ def _span_kind(ms: list[Meaning]) -> str:
 
 def _scope(found: list[str], unknown: list[str], years, t: Tiled, reports: list[ReportInfo], lx: Lexicon) -> Scope:
     scope = Scope(agencies=list(found), unknown_agencies=list(unknown))
-    pool = {r.year for r in reports if not found or r.agency in found}
+    pool = views_of(reports).years_of(found)
     plan = bool(t.meanings("plan"))
     for y in years:
         if y.year is None:
@@ -436,7 +437,7 @@ def _apply_filters(scope: Scope, reports: list[ReportInfo], agency: str | None, 
                 scope.overridden.append(f"年度：{year}")
         else:
             scope.years = [year]
-            pool = {r.year for r in reports if not scope.agencies or r.agency in scope.agencies}
+            pool = views_of(reports).years_of(scope.agencies)
             scope.missing_years = [year] if year not in pool else []
 
 
@@ -444,7 +445,7 @@ def _previous_year(query: Query, t: Tiled, reports: list[ReportInfo]) -> None:
     s = query.scope
     if len(s.years) == 1 and t.has_op("previous_year") and "year" not in s.filters:
         prev = s.years[0] - 1  # 比上年 names the year before, when the corpus holds it
-        if any(r.year == prev for r in reports if not s.agencies or r.agency in s.agencies):
+        if prev in views_of(reports).years_of(s.agencies):
             s.years.append(prev)
             if query.operation.kind in ("value", "values"):
                 query.operation = Operation(kind="compare", compare="years", change=t.has_op("change"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 
+from assistant.holdings import views_of
 from assistant.lexicon import default_lexicon
 from assistant.models import Answer
 from assistant.query import Query, column_label, row_label
@@ -73,11 +74,11 @@ def scope_refusal(a: Query, infos: list[ReportInfo]) -> Answer | None:
         return Answer(question=a.question, answerable=False, intent="refusal",
                       answer=f"语料中没有「{who}」的报告，无法回答。现有报告：{holdings(infos)}。")
     if a.years:
-        pool = [i for i in infos if not a.agencies or i.agency in a.agencies]
-        missing = [y for y in a.years if not any(i.year == y for i in pool)]
-        if missing and (a.intent != "compare" or len(missing) == len(a.years)) or not any(i.year in a.years for i in pool):
+        pool = views_of(infos).years_of(a.agencies)  # the years held for the agencies named (all, when none is)
+        missing = [y for y in a.years if y not in pool]
+        if missing and (a.intent != "compare" or len(missing) == len(a.years)) or not any(y in pool for y in a.years):
             who = "、".join(a.agencies) or "任何机关"
-            years = "、".join(str(y) for y in sorted({i.year for i in pool})) or "无"
+            years = "、".join(str(y) for y in sorted(pool)) or "无"
             return Answer(question=a.question, answerable=False, intent="refusal",
                           answer=f"语料中没有{who}{'、'.join(str(y) for y in missing or a.years)}年的报告，无法回答。"
                                  f"{'该机关' if a.agencies else '语料'}现有年份：{years}。现有报告：{holdings(infos)}。")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.holdings import views_of
 from ingest import agency as agency_names
 from ingest.index import ReportInfo
 from ingest.text import key
@@ -37,13 +38,8 @@ class AgencySpans:
 def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
     """Known agencies in a normalised question (longest match wins) and unknown place-like names."""
     qk = _RE_WHOLE.sub("", qk)
-    spans: list[tuple[int, int, str]] = []
-    for info in {r.agency: r for r in reports}.values():
-        for fk in form_keys(info.agency, tuple(sorted(info.agency_variants))):
-            pos = qk.find(fk)
-            if pos >= 0:
-                spans.append((pos, pos + len(fk), info.agency))
-                break
+    names = views_of(reports).names
+    spans = [(s, e, names.known[a][0]) for s, e, a in names.find(qk)]
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                          for o in spans)]
     # a known city followed by a district of its own (淮安市淮阴区…), or a known place followed by a bureau of
@@ -88,18 +84,16 @@ def resolve_agencies(qk: str, reports: list[ReportInfo]) -> AgencySpans:
     return AgencySpans(found, still, sorted(covered), qk, ambiguous=ambiguous)
 
 
-def _known(reports: list[ReportInfo]) -> list[tuple[str, tuple[str, ...]]]:
-    return [(i.agency, tuple(sorted(i.agency_variants))) for i in {r.agency: r for r in reports}.values()]
-
-
 LIKELY_SHOWN = 40  # agencies tried by the looser forms: the ones sharing most two-character runs with the question
 
 
-def _likely(qk: str, known: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[str, ...]]]:
+def _likely(qk: str, reports: list[ReportInfo]) -> list[tuple[str, tuple[str, ...]]]:
     """The known agencies worth trying the looser (costly) forms on: those sharing the most two-character runs
     with the question (at 1,000 agencies, match_agencies over all of them takes tens of milliseconds)."""
     grams = {qk[i:i + 2] for i in range(len(qk) - 1)}
-    index = _gram_index(tuple(known))
+    names = views_of(reports).names
+    known = names.known
+    index = names.grams
     count: dict[int, int] = {}
     for g in grams:
         for i in index.get(g, ()):
@@ -111,17 +105,6 @@ def _likely(qk: str, known: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str
     return [known[i] for i in ranked]
 
 
-@lru_cache(maxsize=4)
-def _gram_index(known: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[int, ...]]:
-    out: dict[str, set[int]] = {}
-    for i, (agency, variants) in enumerate(known):
-        for n in (agency, *variants):
-            k = key(n)
-            for j in range(len(k) - 1):
-                out.setdefault(k[j:j + 2], set()).add(i)
-    return {g: tuple(v) for g, v in out.items()}
-
-
 def _loose(qk: str, reports: list[ReportInfo], taken: list[tuple[int, int]]
            ) -> tuple[list[tuple[int, int, str]], dict[str, list[str]]]:
     """Agencies named by a looser form (ingest.agency.match_agencies: a place without its level word, no place,
@@ -130,7 +113,7 @@ def _loose(qk: str, reports: list[ReportInfo], taken: list[tuple[int, int]]
     kept: list[tuple[int, int, str]] = []
     ambiguous: dict[str, list[str]] = {}
     by_span: dict[tuple[int, int], list[str]] = {}
-    for m in agency_names.match_agencies(qk, _likely(qk, _known(reports))):
+    for m in agency_names.match_agencies(qk, _likely(qk, reports)):
         if not any(a < m.end and m.start < b for a, b in taken):
             names = by_span.setdefault((m.start, m.end), [])
             names.append(m.agency)
@@ -156,12 +139,9 @@ def _abbreviation_of(name: str, reports: list[ReportInfo]) -> str | None:
     if not m:
         return None
     place = m.group(0)
-    hits = set()
-    for info in reports:
-        for full in (info.agency, *info.agency_variants):
-            for f in agency_names.forms(full):
-                if f.startswith(place) and len(f) > len(name) and is_subsequence(name[len(place):], f[len(place):]):
-                    hits.add(info.agency)
+    names = views_of(reports).names
+    hits = {names.known[i][0] for i, f in names.forms_starting(place)
+            if len(f) > len(name) and is_subsequence(name[len(place):], f[len(place):])}
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -234,7 +214,7 @@ def agencies_for_fragment(run: str, reports: list[ReportInfo]) -> list[str]:
     Several agencies in the best tier: the caller asks which one is meant."""
     if len(run) < 2 or sum(ch not in _GENERIC for ch in run) < 2:
         return []
-    whole = [m for m in agency_names.match_agencies(run, _likely(run, _known(reports)))
+    whole = [m for m in agency_names.match_agencies(run, _likely(run, reports))
              if m.start == 0 and m.end == len(run)]
     if whole and all(m.rule != "subsequence" for m in whole):
         return list(dict.fromkeys(m.agency for m in whole))  # one mechanism: the forms of ingest.agency
@@ -246,14 +226,15 @@ def _tiers(run: str, reports: list[ReportInfo]) -> list[str]:
     """The best tier of agencies a fragment fits: levels added (淮安), a name's head (洪泽区政), a name's
     characters in order starting with two of them together (平潭审批局, 金井)."""
     tiers: list[list[str]] = [[], [], []]
-    for info in {r.agency: r for r in reports}.values():
-        keys = form_keys(info.agency, tuple(sorted(info.agency_variants)))
+    names = views_of(reports).names
+    for i in names.holding_all(run):  # every tier's forms hold each character of the fragment
+        keys, agency = names.form_keys[i], names.known[i][0]
         if any(_levels_only(run, f) for f in keys):
-            tiers[0].append(info.agency)
+            tiers[0].append(agency)
         elif any(f.startswith(run) for f in keys):
-            tiers[1].append(info.agency)
+            tiers[1].append(agency)
         elif any(run[:2] in f and is_subsequence(run, f[f.index(run[:2]):]) for f in keys):
-            tiers[2].append(info.agency)
+            tiers[2].append(agency)
     return next((t for t in tiers if t), [])
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from ingest.chunking import DENSE_KINDS
 from ingest.errors import IndexError_, ReportQAError
 from ingest.models import Chunk, Coverage, Finding, Report, TableCell
 from ingest.protocols import Embedder
@@ -34,7 +35,7 @@ from ingest.stores.bm25 import BM25Index
 from ingest.stores.catalog import Catalog
 from ingest.stores.common import bm25_in_sync, build_bm25, catalog_exists, check_stamp, open_vectors
 from ingest.stores.lock import IndexLock
-from ingest.stores.vector import ChromaVectorStore, record_key
+from ingest.stores.vector import ChromaVectorStore, record_id, record_key
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ BM25_SECONDS_PER_CHUNK = 2e-4  # estimated rebuild cost of a BM25 loaded from di
 
 
 QUERY_VECTORS = 256  # query vectors a ReportIndex keeps (384 floats each)
+EXACT_SCOPE_REPORTS = 8  # a dense search over this many reports or fewer compares their vectors exactly
+OVERFETCH_MAX = 1000  # the most nearest vectors an unfiltered search fetches for a wider scope
 
 class UnknownReportError(ReportQAError, KeyError):
     """No committed report has this id."""
@@ -325,9 +328,8 @@ class ReportIndex:
         if not allowed or k <= 0:
             return []
         vec = self._query_vector(query)
-        ordered = sorted(allowed)
         try:
-            hits = self.vectors.query(vec, k, ordered)
+            hits = self._nearest(vec, k, allowed)
         except ReportQAError:
             raise
         except Exception as first:
@@ -341,13 +343,31 @@ class ReportIndex:
                     self._vectors.close()
                 self._vectors = None
             try:
-                hits = self.vectors.query(vec, k, ordered)
+                hits = self._nearest(vec, k, allowed)
             except Exception as e:
                 raise IndexError_(f"vector search failed: {e}") from e
         keys = [record_key(h) for h, _ in hits]
         with self._lock:
             by_key = self.catalog.chunks_by_key(keys)
         return [(by_key[key], 1.0 - d) for key, (_, d) in zip(keys, hits, strict=True) if key in by_key]
+
+    def _nearest(self, vec, k: int, allowed: set[str]) -> list[tuple[str, float]]:
+        """The ``k`` nearest vectors of the reports allowed. Chroma's filtered search costs about 55 ms at
+        37,000 vectors whatever the filter (316 ms for a filter naming 3,000 reports), so: a few reports are
+        compared exactly, by their records' ids; a scope that is a good share of the index is searched
+        unfiltered with room to spare and filtered here; only what falls between uses Chroma's filter."""
+        if len(allowed) <= EXACT_SCOPE_REPORTS:
+            with self._lock:
+                keys = self.catalog.chunk_ids_of(sorted(allowed), DENSE_KINDS)
+            return self.vectors.nearest_of(vec, k, [record_id(r, c) for r, c in keys])
+        share = len(allowed) / max(1, len(self.committed_ids()))
+        room = int(k / share * 2) + k
+        if room <= OVERFETCH_MAX:
+            near = self.vectors.nearest_any(vec, room)
+            hits = [(h, d) for h, d in near if record_key(h)[0] in allowed]
+            if len(hits) >= k or len(near) < room:  # k found, or the whole collection was read
+                return hits[:k]
+        return self.vectors.query(vec, k, sorted(allowed))
 
     def close(self) -> None:
         with self._lock:

@@ -76,7 +76,11 @@ class BM25Index:
         self.keys = keys
         self.retriever = retriever
         self.covers = covers
-        self._report_of = np.array([k[0] for k in keys], dtype=object)
+        rows: dict[str, list[int]] = {}
+        for i, (rid, _) in enumerate(keys):
+            rows.setdefault(rid, []).append(i)
+        # each report's document rows, to build a search's mask from the reports allowed (not from every row)
+        self._rows = {rid: np.asarray(r, dtype=np.intp) for rid, r in rows.items()}
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -105,11 +109,9 @@ class BM25Index:
         q = tokenize(query)
         if not q:
             return []
-        mask = None
-        if report_ids is not None:
-            mask = np.fromiter((r in report_ids for r in self._report_of), dtype=np.float32, count=len(self.keys))
-            if not mask.any():
-                return []
+        mask = self._mask(report_ids)
+        if mask is not None and not mask.any():
+            return []
         k = min(k, len(self.keys))
         docs, scores = self.retriever.retrieve([q], k=k, show_progress=False, weight_mask=mask, n_threads=0)
         out = []
@@ -118,6 +120,18 @@ class BM25Index:
                 rid, cid = self.keys[int(d)]
                 out.append((rid, cid, float(s)))
         return out
+
+    def _mask(self, report_ids: set[str] | None) -> np.ndarray | None:
+        """1 on the rows of the reports allowed, 0 elsewhere; None when every report here is allowed."""
+        if report_ids is None:
+            return None
+        held = [self._rows[r] for r in report_ids if r in self._rows]
+        if len(held) == len(self._rows):
+            return None
+        mask = np.zeros(len(self.keys), dtype=np.float32)
+        if held:
+            mask[np.concatenate(held)] = 1.0
+        return mask
 
     # ---------------------------------------------------------------- persistence
 

@@ -480,6 +480,16 @@ class Catalog:
             out.setdefault(rid, set()).add(cid)
         return out
 
+    def chunk_ids_of(self, report_ids: Iterable[str], kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(report id, chunk id) of the chunks of these kinds in these reports (by the primary key: for a few
+        reports, not a scan of every chunk)."""
+        marks = ",".join("?" * len(kinds))
+        out: list[tuple[str, str]] = []
+        for rid in report_ids:
+            out += [(rid, cid) for (cid,) in self.conn.execute(
+                f"SELECT chunk_id FROM chunks WHERE report_id = ? AND kind IN ({marks})", (rid, *kinds))]
+        return out
+
     def snapshot(self) -> tuple[int, set[str]]:
         """(generation, committed report ids), read consistently."""
         with self.read_snapshot():

@@ -143,6 +143,31 @@ class ChromaVectorStore:
                 return out
             offset += page
 
+    def nearest_of(self, embedding: np.ndarray, k: int, rec_ids: Sequence[str]) -> list[tuple[str, float]]:
+        """The ``k`` nearest of the records named, exactly (their vectors fetched by id and compared here): for
+        a scope of a few reports, far cheaper than a filtered HNSW search (Chroma 1.5, 37,000 vectors: ~1 ms
+        against ~55 ms)."""
+        if not rec_ids or k <= 0:
+            return []
+        got = self.col.get(ids=list(rec_ids), include=["embeddings"])
+        ids, emb = got["ids"], got["embeddings"]
+        if not ids or emb is None or len(emb) == 0:
+            return []
+        m = np.asarray(emb, dtype=np.float32)
+        q = np.asarray(embedding, dtype=np.float32)
+        cos = (m @ q) / np.maximum(np.linalg.norm(m, axis=1) * np.linalg.norm(q), 1e-12)
+        order = np.argsort(-cos, kind="stable")[:k]
+        return [(ids[i], float(1.0 - cos[i])) for i in order]
+
+    def nearest_any(self, embedding: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """The ``n`` nearest records of the whole collection (HNSW, no filter)."""
+        n = min(n, self.count())
+        if n <= 0:
+            return []
+        res = self.col.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=n,
+                             include=["distances"])
+        return list(zip(res["ids"][0], (float(d) for d in res["distances"][0]), strict=True))
+
     def query(self, embedding: np.ndarray, k: int, report_ids: Sequence[str]) -> list[tuple[str, float]]:
         ids = sorted(set(report_ids))
         if not ids or k <= 0:
