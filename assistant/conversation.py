@@ -28,7 +28,9 @@ def merge(q: Query, prev: Query, t: Tiled) -> Query:
     rows_named = any(m.kind in ("row", "group", "rowset", "table") for _, m in
                      t.meanings("row") + t.meanings("group") + t.meanings("rowset") + t.meanings("table"))
     cols_named = any(m.kind in ("column", "colset") for _, m in t.meanings("column") + t.meanings("colset"))
-    if prev.measures and not rows_named and not q.measure_like:  # 访问量呢: its own quantity, not the last one
+    # the last measure carries over to an elliptical follow-up (那2023年呢, 其中自然人多少) only: a question with a
+    # quantity (访问量呢) or content words (存在哪些问题, 主动公开了哪些内容) of its own asks something new
+    if prev.measures and not rows_named and not q.measure_like and not q.unplaced:
         cols = _named_columns(t, prev.measures[0].table)
         if cols_named and cols:  # 其中自然人多少: the previous rows, the new columns
             q.measures = [Measure(p.table, list(p.rows), keys, p.row_label, label)
@@ -46,11 +48,18 @@ def merge(q: Query, prev: Query, t: Tiled) -> Query:
         q.search_text = _replace_term(prev.search_text or prev.question, prev.terms[-1], "".join(q.terms))
         q.quantity_words = []
     q.earlier = ([*prev.earlier, prev.result] if prev.result is not None else list(prev.earlier))[-3:]
-    if not q.wants_number and prev.wants_number:
+    if not q.wants_number and prev.wants_number and not _asks_its_own(t):  # 业务动态呢 still asks the number
         q.wants_number = True
     if s.from_context and s.agencies:
         s.unknown_agencies = []
     return q
+
+
+def _asks_its_own(t: Tiled) -> bool:
+    """The follow-up carries a question word of its own that asks for something other than a number (存在哪些问题)."""
+    from assistant.lexicon import default_lexicon
+
+    return any(w in t.text for w in default_lexicon().other_questions)
 
 
 def _replace_term(question: str, old: str, new: str) -> str:

@@ -77,6 +77,9 @@ class LexiconFile(BaseModel):
     text_synonyms: dict[str, list[str]] = Field(default_factory=dict, description="a question word -> the words "
                                                 "reports write for it (新开 -> 开通, 开设; 渠道 -> 平台, 微信): added to the "
                                                 "words BM25 ranks narrative text by; not tiled")
+    other_questions: list[str] = Field(default_factory=list, description="question words that ask for something "
+                                       "other than a number (哪些, 什么, 如何): a follow-up written with one asks its own "
+                                       "question, so it does not carry over the previous turn's wish for a number")
     list_questions: list[str] = Field(default_factory=list, description="wordings that ask for every item of an "
                                       "enumerated passage (哪几项工作, 哪几个方面): the narrative answer quotes all "
                                       "its items (一是…二是…三是…), not only the first sentence; not tiled")
@@ -210,6 +213,7 @@ class Lexicon:
         self.report_date_words = tuple(self.norm(s) for s in data.report_date_words)
         self.particles = frozenset(self.norm(s) for s in data.particles)
         self.list_questions = tuple(self.norm(s) for s in data.list_questions)
+        self.other_questions = tuple(self.norm(s) for s in data.other_questions)
         self.text_synonyms = {self.norm(k): [self.norm(w) for w in ws] for k, ws in data.text_synonyms.items()}
 
     def _add(self, words, meaning: Meaning) -> None:
