@@ -18,6 +18,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -56,13 +57,28 @@ TOKENIZER_VERSION = "jieba-search-1"
 
 
 def tokenize(text: str) -> list[str]:
-    """jieba search-mode tokens, lower-cased, without punctuation, spaces and stop words."""
+    """jieba search-mode tokens, lower-cased, without punctuation, spaces and stop words.
+
+    jieba cuts a text block by block — runs of its ``re_han_default`` characters, split off at punctuation and
+    spaces — and each block on its own; so the text is split the same way here and each block's tokens are
+    cached. The same result, and a table's labels (本年新收政府信息公开申请数量, printed in every report) are cut
+    once, not once per report."""
+    jieba = _get_jieba()
+    out: list[str] = []
+    for blk in jieba.re_han_default.split(text or ""):
+        if blk:
+            out += _block_tokens(blk)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _block_tokens(blk: str) -> tuple[str, ...]:
     out = []
-    for tok in _get_jieba().lcut_for_search(text or ""):
+    for tok in _get_jieba().lcut_for_search(blk):
         tok = tok.strip().lower()
         if tok and tok not in _STOP and not _PUNCT.match(tok):
             out.append(tok)
-    return out
+    return tuple(out)
 
 
 def covers_hash(report_ids: Iterable[str]) -> str:
