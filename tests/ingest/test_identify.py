@@ -373,3 +373,26 @@ def test_a_text_about_reports_is_not_a_report(name):
     with pytest.raises(ReportError) as ei:
         parse_file(_need(CORPUS / name))
     assert ei.value.reason.startswith("不是政府信息公开工作年度报告") and "章节标题" in ei.value.reason
+
+
+@pytest.mark.parametrize("short,full", [("青泉区政府办", "青泉区人民政府办公室"), ("白石县府办", "白石县人民政府办公室"),
+                                        ("红河市政府办", "红河市人民政府办公室")])
+def test_an_office_titled_by_its_short_form(short, full):
+    """The title gives the office's short form (某区政府办, 某县府办); only the preamble 「本报告由…编制」 spells it out.
+    The report is the office's, under its full name, the short form kept as a variant."""
+    lines = _lines("zrz_2023.html")
+    i = _title_index(lines)
+    real = TRUTH["real/zrz_2023.html"][0]
+    body = [t.replace(real, "") for t in lines[i + 1:]]  # no other line names it (no signature name either)
+    preamble = f"本报告由{full}根据《中华人民共和国政府信息公开条例》（国令第711号）规定编制。"
+    ident = _ident(_doc(lines[:i] + [short, "2023年政府信息公开工作年度报告", preamble] + body))
+    assert (ident.agency, ident.year) == (full, 2023)
+    assert ident.agency_from == "title"
+
+
+@pytest.mark.parametrize("line", ["本网站主办", "青泉区政府网承办", "督办", "XX区政务公开专栏协办"])
+def test_a_verb_ending_in_ban_is_no_agency(line):
+    from ingest.identify_names import looks_like_agency
+
+    assert not looks_like_agency(line)
+    assert looks_like_agency("青泉区政府办") and looks_like_agency("白石县府办")
