@@ -152,7 +152,11 @@ def _title_at(lines: list[Line], keys: list[str], i: int) -> TitleHit | None:
     if prev is not None and len(keys[prev]) <= 30 and not is_furniture(lines[prev].text):
         above = clean_name(keys[prev])
         wrapped = clean_name(keys[prev] + head) if agency is None and head else None
-        if agency is None and looks_like_agency(above):
+        end = _RE_AGENCY_END.search(keys[prev] + head) if head else None
+        if end and end.start() < len(keys[prev]) < end.end() and looks_like_agency(clean_name(keys[prev] + head)):
+            agency = clean_name(keys[prev] + head)  # the line breaks inside the name's last word: "东关街道办" / "事处2021年…"
+            used.insert(0, prev)
+        elif agency is None and looks_like_agency(above):
             agency = above
             used.insert(0, prev)
         elif looks_like_agency(wrapped):  # wrapped inside the name: "…工业和信息化" / "局2019年…"

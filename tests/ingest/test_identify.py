@@ -396,3 +396,19 @@ def test_a_verb_ending_in_ban_is_no_agency(line):
 
     assert not looks_like_agency(line)
     assert looks_like_agency("青泉区政府办") and looks_like_agency("白石县府办")
+
+
+@pytest.mark.parametrize("first,second,full", [
+    ("青泉区东湖街道办", "事处2023年政府信息公开工作年度报告", "青泉区东湖街道办事处"),
+    ("青泉高新区管理委", "员会2023年政府信息公开工作年度报告", "青泉高新区管理委员会"),
+    ("白石县人民政府办", "公室2023年政府信息公开工作年度报告", "白石县人民政府办公室"),
+    ("白石县人民政", "府2023年政府信息公开工作年度报告", "白石县人民政府"),
+])
+def test_a_title_broken_inside_the_names_last_word(first, second, full):
+    """The line breaks inside the name's last word; the part above may look like a name of its own (…街道办,
+    …管理委), but the two lines make one name."""
+    lines = _lines("zrz_2023.html")
+    i = _title_index(lines)
+    real = TRUTH["real/zrz_2023.html"][0]
+    ident = _ident(_doc(lines[:i] + [first, second] + [t.replace(real, "") for t in lines[i + 1:]]))
+    assert (ident.agency, ident.year) == (full, 2023)
