@@ -209,3 +209,21 @@ def test_follow_up_naming_its_own_quantity_does_not_inherit_the_measure(qa, q3):
     a3 = qa.ask(q3, context=a2)
     assert a3.value != 21 and "21 件" not in a3.answer, a3.answer
     assert not a3.answerable or not any(c.table == "表三" for c in a3.citations), a3.answer
+
+
+@pytest.mark.parametrize("q,value", [
+    ("淮安市人民政府2024年直接起诉到法院的有多少件？", 26),
+    ("淮安市人民政府2024年未经复议直接起诉到法院的案件有多少件？", 26),
+    ("淮安市人民政府2024年直接向法院起诉的有几件？", 26),
+    ("淮安市人民政府2024年不经复议直接起诉的行政诉讼总计多少件？", 26),
+    ("淮安市人民政府2024年没有经过复议就向法院起诉的行政诉讼有几件？", 26),
+    ("淮安市人民政府2024年复议后起诉到法院的有多少件？", 20),
+    ("淮安市人民政府2024年经复议后向法院起诉的案件中维持了几件？", 12),
+    ("淮安市人民政府2024年向法院提起的行政诉讼一共多少件？", 46),
+])
+def test_suing_in_court_in_words_of_the_asker(qa, q, value):
+    """The court is where every suit goes (到法院, 向法院 add nothing), and 不经复议 / 没有经过复议 is 未经复议:
+    表四 of szfgs2024.pdf p.5 — 未经复议直接起诉 总计 26, 复议后起诉 总计 20, of them 结果维持 12."""
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
+    assert {c.table for c in a.citations} == {"表四"}
