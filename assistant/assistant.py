@@ -213,13 +213,15 @@ class Assistant:
         if mismatch is not None and not a.measure_like:
             return mismatch, []  # 行政复议中自然人申请的: the text's 行政复议351件 is no answer either
         unplaced = refusals.unplaced_refusal(a) or mismatch
-        if unplaced is not None or (a.measures and _counted_in_text(a)):
+        counted = bool(a.measures) and _counted_in_text(a)
+        if unplaced is not None or counted:
             # 通过网络提出的申请 / 不予公开信息数多少条: no cell holds it; the text may, next to the question's words
             textual = self._from_text(q, a, infos)
             if textual is not None:
                 return textual
             if unplaced is not None:
                 return unplaced, []
+            return refusals.unit_refusal(a, asked_unit(a.question) or ""), []  # 条 of information are no 件
         cited = Cited()
         warnings: list[str] = []
         no_column = False

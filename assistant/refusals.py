@@ -95,6 +95,15 @@ def not_found(q: str, a: Query, scope: list[ReportInfo]) -> Answer:
                   answer=f"{what}在{where}中没有找到能回答这个问题的内容，语料中没有这方面的信息。")
 
 
+def unit_refusal(a: Query, unit: str) -> Answer:
+    """A count asked in a unit the table does not count in (依申请公开信息多少条: 表三 counts applications in 件) and
+    stated nowhere in the text: no cell is given in its place."""
+    read = "、".join(dict.fromkeys(f"{m.table}「{m.row_label}」" for m in a.measures[:2]))
+    return Answer(question=a.question, answerable=False, intent="refusal",
+                  answer=f"问题问的是多少「{unit}」，而{read}统计的是申请或案件的件数（件），不是{unit}数；报告正文中也没有找到"
+                         f"以「{unit}」计的相应数字，无法回答（不会用件数代替）。如要问件数，请问「……多少件」。")
+
+
 def mismatch_refusal(a: Query) -> Answer | None:
     """A question joining cell words of two tables (行政复议的申请人中自然人): no cell has both; the parts are named."""
     if not a.mismatched or not a.measures or a.operation.kind in ("narrative", "check", "state", "unit"):

@@ -227,3 +227,37 @@ def test_suing_in_court_in_words_of_the_asker(qa, q, value):
     a = qa.ask(q)
     assert a.answerable and a.value == value, a.answer
     assert {c.table for c in a.citations} == {"表四"}
+
+
+@pytest.mark.parametrize("q", [
+    "淮安市人民政府2024年依申请公开信息数是多少条？",
+    "淮安市人民政府2024年依申请公开的信息有多少条？",
+    "河东区工业和信息化局2021年依申请公开信息多少条？",
+    "淮安市人民政府2024年不予公开的信息有几条？",
+])
+def test_a_count_in_tiao_is_not_answered_with_applications(qa, q):
+    """表三 counts applications (件); a question asking for 条 of information asks something the table does not
+    count, and these reports' text states no such figure: refused, the 件 never given in its place (it was:
+    「本年新收政府信息公开申请数量为 3119 件」)."""
+    a = qa.ask(q)
+    assert not a.answerable and a.value is None, a.answer
+    assert "不会用件数代替" in a.answer and "「条」" in a.answer
+
+
+def test_the_same_count_in_jian_is_the_table_cell(qa):
+    a = qa.ask("淮安市人民政府2024年依申请公开了多少件？")
+    assert a.answerable and a.value == 3119, a.answer  # szfgs2024.pdf 表三 p.4 本年新收 总计 3119
+
+
+@pytest.mark.parametrize("q", ["淮安市人民政府2024年政务新媒体粉丝数量是多少？", "淮安市人民政府2024年政务新媒体的粉丝数是多少？",
+                               "淮安市人民政府2024年政务新媒体账号的阅读量是多少？"])
+def test_a_number_beside_only_part_of_the_asked_quantity_is_no_answer(qa, q):
+    """szfgs2024.pdf states 「全市在运维政务新媒体共计95个」: 95 accounts, not 粉丝 (followers) or 阅读量. The number must
+    sit next to the quantity asked (or a word reports write for it), not only next to 政务新媒体 (it was: 95)."""
+    a = qa.ask(q)
+    assert a.value is None and not a.answerable, a.answer
+
+
+def test_the_number_beside_the_whole_quantity_is_the_answer(qa):
+    a = qa.ask("淮安市人民政府2024年在运维的政务新媒体有多少个？")
+    assert a.answerable and a.value == 95, a.answer
