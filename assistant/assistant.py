@@ -293,6 +293,8 @@ class Assistant:
         """The question read as a narrative one (its measure words as the words a number must sit next to):
         an answer only when the text states a number there."""
         words = list(dict.fromkeys(a.measure_like)) or [w for w in a.unplaced] or [m.row_label for m in a.measures]
+        if a.quantity_words and set(words) < set(a.quantity_words):
+            words = list(a.quantity_words)  # 区政府办受理…申请: the office and what it counted
         text_q = a.model_copy(update={"measures": [], "measure_like": [], "quantity_words": words,
                                       "operation": Operation(kind="narrative")})
         ans, evidence = self._answer_query(q, text_q, infos)

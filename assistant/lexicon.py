@@ -77,6 +77,9 @@ class LexiconFile(BaseModel):
     text_synonyms: dict[str, list[str]] = Field(default_factory=dict, description="a question word -> the words "
                                                 "reports write for it (新开 -> 开通, 开设; 渠道 -> 平台, 微信): added to the "
                                                 "words BM25 ranks narrative text by; not tiled")
+    bodies: list[str] = Field(default_factory=list, description="names of a body inside an agency (政府办, 府办, "
+                              "党政办): after a level character (区政府办, 县府办) the question asks about that office, "
+                              "not the agency's report tables; read whole, as a word the figure must sit next to")
     other_questions: list[str] = Field(default_factory=list, description="question words that ask for something "
                                        "other than a number (哪些, 什么, 如何): a follow-up written with one asks its own "
                                        "question, so it does not carry over the previous turn's wish for a number")
@@ -203,6 +206,7 @@ class Lexicon:
         # a quantity no table has (按时答复率, 信函申请) is read whole, so that no part of it (答复, 申请) is taken
         # for a cell word and the rest left over unnoticed
         self._add(data.not_in_template, Meaning("absent"))
+        self._add(data.bodies, Meaning("body"))
         self.longest = max(len(s) for s in self.surfaces)
         self.by_length: dict[int, list[tuple[str, list[Meaning]]]] = {}
         for s, ms in self.surfaces.items():

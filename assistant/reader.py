@@ -23,16 +23,25 @@ from ingest.template import T2, T3, T4
 # ------------------------------------------------------------------ unplaced words
 
 
+_LEVEL_CHARS = frozenset("省市州盟区县旗镇乡")
+
+
 def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
     """Content words no span covers, and those of them that stand where a quantity stands: a run that modifies a
     measure (撤回的申请), that is what is asked (访问量是多少), or that ends like a quantity (满意率, 经费)."""
     words, like, quantity = [], [], []
     spans = sorted(t.spans)
-    for _, _, surface, ms in spans:
+    for s, _, surface, ms in spans:
         if any(m.kind == "absent" for m in ms) and not any(m.kind in MEASURE_KINDS for m in ms):
             words.append(surface)
             like.append(surface)
             quantity.append(surface)
+        elif any(m.kind == "body" for m in ms) and s > 0 and t.text[s - 1] in _LEVEL_CHARS:
+            body = t.text[s - 1] + surface  # 区政府办: an office of the agency, whose own figures the text may give
+            words.append(body)
+            like.append(body)
+            # the figure must sit next to the office and to what is counted (受理…申请), not to the office alone
+            quantity += [body] + [x[2] for x in spans if any(m.kind in MEASURE_KINDS for m in x[3])]
     for s, e, run in t.left:
         core = re.sub(r"[\d.%a-z]+|[一二三四五六七八九十两几]+[种类项个条件份]?", "", run)  # 八种, 三项: counts
         if len(core) < 2:
@@ -376,7 +385,7 @@ def _span_kind(ms: list[Meaning]) -> str:
         return "operation"
     if "topic" in kinds:
         return "topic"
-    if "absent" in kinds:
+    if "absent" in kinds or "body" in kinds:
         return "unplaced"
     return "filler"
 

@@ -261,3 +261,19 @@ def test_a_number_beside_only_part_of_the_asked_quantity_is_no_answer(qa, q):
 def test_the_number_beside_the_whole_quantity_is_the_answer(qa):
     a = qa.ask("淮安市人民政府2024年在运维的政务新媒体有多少个？")
     assert a.answerable and a.value == 95, a.answer
+
+
+@pytest.mark.parametrize("q", ["洪泽区2024年区政府办受理了多少申请？", "淮安市洪泽区2024年区政府办受理的政府信息公开申请有多少件？",
+                               "洪泽区2024年区政府办共受理政府信息公开申请几件？"])
+def test_an_office_of_the_agency_is_asked_its_own_figure(qa, q):
+    """区政府办 is an office of the district government: its own figure is in the text (hzq2024_working.pdf 一、（二）:
+    「区政府办代表区政府受理政府信息公开申请 17 件」), not the district's 表三 新收 95 (it was: 95)."""
+    a = qa.ask(q)
+    assert a.answerable and a.value == 17, a.answer
+    assert all(c.table is None for c in a.citations)
+
+
+def test_an_office_beside_a_number_of_another_kind_is_no_answer(qa):
+    """szfgs2024.pdf states no application figure of 市政府办; a number beside 市政府办公室文件 is none (it was: 11)."""
+    a = qa.ask("淮安市人民政府2024年市政府办受理了多少申请？")
+    assert not a.answerable and a.value is None, a.answer
