@@ -48,21 +48,18 @@ def next_to_words(sentence: str, words: list[str]) -> bool:
     pieces including the last one (按时答复率 is not in 予以答复, 办结率 not in 全部办结，办理率, 平均答复时间 not in
     予以答复)."""
     text = key(sentence)
-    synonyms = default_lexicon().text_synonyms
-    # a word may be written as the reports write it (粉丝 -> 关注, 用户: lexicon text_synonyms)
-    return all(any(_near(text, v) for v in (w, *synonyms.get(key(w), ()))) for w in words)
-
-
-def _near(text: str, w: str) -> bool:
-    w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
-    if len(w) < 2 or w in text:
-        return True
-    grams = [w[i:i + 2] for i in range(len(w) - 1)]
-    found = sum(g in text for g in grams)
-    strict = w[-1] in _QUANTITY_ENDS or w in _curated()
-    if not found or strict and (found * 3 < len(grams) * 2 or grams[-1] not in text):
-        return False
-    return not (len(w) >= 3 and w[-2:] not in text)  # the head of the quantity: 办公经费 needs 经费, not 办公室
+    for w in words:
+        w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
+        if len(w) < 2 or w in text:
+            continue
+        grams = [w[i:i + 2] for i in range(len(w) - 1)]
+        found = sum(g in text for g in grams)
+        strict = w[-1] in _QUANTITY_ENDS or w in _curated()
+        if not found or strict and (found * 3 < len(grams) * 2 or grams[-1] not in text):
+            return False
+        if len(w) >= 3 and w[-2:] not in text:  # the head of the quantity: 办公经费 needs 经费, not 办公室
+            return False
+    return True
 
 
 _QUANTITY_ENDS = frozenset("率量额费数度")
@@ -414,8 +411,6 @@ class Narrative:
         """(value, the strict unit none was found in, the sentences to quote — the number's first), or ``None``
         when the number found does not sit next to the question's own words (a refusal)."""
         value, no_unit = None, None
-        if not a.quantity_words and a.measure_like:  # 粉丝数量是多少: the word before the number word is the quantity
-            a = a.model_copy(update={"quantity_words": list(dict.fromkeys(a.measure_like))})
         pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                         if x not in sents]
         # a total asked is read before its breakdown (…90条，其中…其他应主动公开的政府信息53条)
@@ -440,12 +435,10 @@ class Narrative:
         if picked is not None and a.quantity_words and not next_to_words(
                 _clause_of(pool[picked[1]].text, picked[0]), a.quantity_words):
             # 公众号共发布推文57期 … 关注人数1314人次 for 公众号的关注人数: the clause that holds the quantity word
-            synonyms = default_lexicon().text_synonyms  # the words as asked, then as reports write them (粉丝: 关注)
-            for words in ["".join(a.quantity_words), *(v for w in a.quantity_words for v in synonyms.get(key(w), ()))]:
-                op = text_arithmetic.best_operand(words, pool, names, unit, require_unit=unit in STRICT_UNITS)
-                if op is not None and next_to_words(_clause_of(op.sentence.text, op.value), a.quantity_words):
-                    picked = (op.value, pool.index(op.sentence))
-                    break
+            op = text_arithmetic.best_operand("".join(a.quantity_words), pool, names, unit,
+                                              require_unit=unit in STRICT_UNITS)
+            if op is not None and next_to_words(_clause_of(op.sentence.text, op.value), a.quantity_words):
+                picked = (op.value, pool.index(op.sentence))
         if picked is not None and not next_to_words(pool[picked[1]].text, a.quantity_words):
             log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
             return None  # 工作经费是多少: a number of a sentence without 经费 is no answer
