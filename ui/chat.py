@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import gradio as gr
@@ -43,38 +44,63 @@ CHAT_OUTPUTS = ("chatbot", "cards", "answers", "current", "turn", "convs_dd", "s
                 "shown")
 
 
+# The threads that read an answer's stream ahead of its steps (_read_ahead): at most ASSISTANT_CONCURRENCY answers
+# (ui.chat_tab) are computed at a time; twice that leaves room for streams whose page went away and are being closed.
+_READERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reportqa-answer")
+
+
 def _read_ahead(make: Callable[[], Iterator[Any]], first_s: float) -> Iterator[Any]:
-    """The items of the stream ``make()``, read in a thread, with :data:`WAITING` put in once when ``first_s``
-    passes before the stream has ended (at once when ``first_s`` <= 0). Its exception is raised here."""
+    """The items of the stream ``make()``, read on a shared reader thread, with :data:`WAITING` put in once when
+    ``first_s`` passes before the stream has ended (at once when ``first_s`` <= 0). Its exception is raised here.
+    When this generator is closed early (the page went away), the reader stops at the stream's next item."""
     if first_s <= 0:
         yield WAITING
         yield from make()
         return
     box: queue.Queue = queue.Queue()
+    gone = threading.Event()
 
     def run() -> None:
+        stream = None
         try:
-            for item in make():
+            stream = make()
+            for item in stream:
+                if gone.is_set():
+                    break
                 box.put((True, item))
             box.put((True, _END))
         except BaseException as e:  # noqa: BLE001 - raised in the reader
             box.put((False, e))
+        finally:
+            close = getattr(stream, "close", None)
+            if gone.is_set() and close is not None:
+                close()
 
-    ctx = contextvars.copy_context()
-    threading.Thread(target=ctx.run, args=(run,), daemon=True, name="reportqa-answer").start()
+    _READERS.submit(contextvars.copy_context().run, run)
     deadline, waited = time.monotonic() + first_s, False
-    while True:
-        try:
-            ok, item = box.get(timeout=None if waited else max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            waited = True
-            yield WAITING
-            continue
-        if not ok:
-            raise item
-        if item is _END:
-            return
-        yield item
+    try:
+        while True:
+            try:
+                ok, item = box.get(timeout=None if waited else max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                waited = True
+                yield WAITING
+                continue
+            if not ok:
+                raise item
+            if item is _END:
+                return
+            yield item
+    finally:
+        gone.set()
+
+
+def _in_progress(history: list, answers: dict) -> tuple:
+    """A step of a turn not answered yet (:data:`CHAT_OUTPUTS`): the chat with the placeholder or the text so far; no
+    cards, no answer shown (so nothing to copy or export), the stored conversations and their list left alone.
+    Values, not gr.skip(), where they are known: a skipped output costs Gradio a new component (~1 ms)."""
+    skip = gr.skip()
+    return (history, render.CARDS_EMPTY, answers, None, "", skip, skip, "", "", "", skip)
 
 
 def takes_context(fn: Any) -> bool:
@@ -141,13 +167,12 @@ class ChatMixin:
                     if text:
                         history[idx] = {"role": "assistant", "content": render.stream_markdown(text)}
                     shown, last = True, time.monotonic()
-                    # values, not gr.skip(), where known: a skipped output costs Gradio a new component (~1 ms)
-                    yield (history, render.CARDS_EMPTY, answers, None, "", skip, skip, "", "", "", skip)
+                    yield _in_progress(history, answers)
                 elif isinstance(item, str):
                     text += item
                     if shown and time.monotonic() - last >= STREAM_EVERY_S:  # coalesced: see STREAM_EVERY_S
                         history[idx] = {"role": "assistant", "content": render.stream_markdown(text)}
-                        yield (history, render.CARDS_EMPTY, answers, None, "", skip, skip, "", "", "", skip)
+                        yield _in_progress(history, answers)
                         last = time.monotonic()
                 else:
                     final = item

@@ -95,3 +95,46 @@ def test_without_coalescing_every_piece_is_an_update(settings, monkeypatch):
     pieces = -(-len(qa.ask(Q).answer) // 6)  # the fake streams its answer six characters at a time
     steps, _ = _run(Handlers(qa, settings))
     assert len(steps) == 2 + pieces  # placeholder, every piece, final
+
+
+def test_a_page_that_goes_away_stops_its_answer_reader(settings, monkeypatch):
+    """Closing the chat's steps early (the browser left mid-answer) stops the shared reader thread at the stream's
+    next piece: a reader is not held by an answer nobody reads."""
+    import threading
+
+    monkeypatch.setattr("ui.chat.FIRST_STEP_S", 0.02)
+    read, closed = [], threading.Event()
+
+    class Endless(FakeAssistant):
+        def ask_stream(self, question, **kw):
+            try:
+                while True:
+                    time.sleep(0.01)
+                    read.append(1)
+                    yield "数"
+            finally:
+                closed.set()
+
+    steps = Handlers(Endless(settings), settings).chat(Q, [], None, None, {})
+    next(steps)  # the placeholder
+    steps.close()
+    assert closed.wait(2.0), "the stream was not closed"
+    n = len(read)
+    time.sleep(0.1)
+    assert len(read) == n  # nothing read after the close
+
+
+def test_answer_readers_are_reused_not_one_thread_per_question(settings):
+    import threading
+
+    threads = []
+
+    class Seen(FakeAssistant):
+        def ask_stream(self, question, **kw):
+            threads.append(threading.current_thread())
+            yield from super().ask_stream(question, **kw)
+
+    h = Handlers(Seen(settings), settings)
+    for _ in range(20):
+        _run(h)
+    assert len(threads) == 20 and len({id(t) for t in threads}) <= 4  # a few shared readers, not 20 threads
