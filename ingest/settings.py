@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     ingest_lock_wait_s: float = Field(600.0, ge=0, description="Seconds an upload waits for another ingest of the same index (e.g. the CLI) to finish before it is given up.")
     upload_retention_days: float = Field(90.0, ge=0, description="Days an uploaded file is kept in <index>/uploads after its last upload (0 = forever); its report stays indexed after the file is removed.")
     feedback_file: Path | None = Field(None, description="JSONL file for 👍/👎 feedback; unset = feedback.jsonl in the index folder.")
+    web_state_secret: str | None = Field(None, min_length=16, description="Key the web app encrypts the conversations saved in each browser with (the page's local storage); unset = one generated once and kept in <index>/.web-state-secret (file mode 0600; <cache>/web-state-secret-<hash of the index path> when the index folder cannot be written), so saved conversations survive a restart. A new key makes the conversations saved so far unreadable: they start empty.")
 
     def index_stamp(self) -> dict[str, object]:
         """What determines the content of an index.
@@ -115,6 +116,8 @@ class Settings(BaseSettings):
             d["llm_api_key"] = "***"
         if d.get("auth"):
             d["auth"] = "***"
+        if d.get("web_state_secret"):
+            d["web_state_secret"] = "***"
         return d
 
 

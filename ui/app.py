@@ -38,7 +38,7 @@ from ui.handlers import Handlers, examples_html  # noqa: E402,F401 - re-exported
 from ui.i18n import TOAST_CSS, attr_js, chinese_toasts, force_zh_cn  # noqa: E402
 from ui.reports_tab import WATCH_S, build_reports_tab, wire_reports  # noqa: E402,F401 - re-exported
 from ui.serve_queue import configure_queue, quiet_queue_analytics  # noqa: E402
-from ui.serve_safety import LoginGuard, login_middleware, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
+from ui.serve_safety import LoginGuard, browser_secret, login_middleware, parse_auth, resolve_auth  # noqa: E402,F401 - parse_auth re-exported
 from ui.upload_flow import ALLOWED_SUFFIXES  # noqa: E402,F401 - re-exported
 from ui.web_assets import DEMO_LABEL, EXTRA_CSS, HEAD, SUBTITLE, TITLE, theme  # noqa: E402,F401 - re-exported
 from ui.web_common import AGENCY_ALL, YEAR_ALL, _agency, _friendly, _safe, _year  # noqa: E402,F401 - re-exported
@@ -62,7 +62,8 @@ def build_app(assistant: Any, settings: Any, *, gold_dir: Path | None = None,
         states = SimpleNamespace(
             app=app, status=status,
             answers=gr.State({}),  # str(chat message index) -> {"id", "answer", "demo"}
-            store=gr.BrowserState(conv.empty(), storage_key="reportqa-conversations"),  # ui/conversations.py
+            # ui/conversations.py; the same key after a restart, or the browser could not read them back
+            store=gr.BrowserState(conv.empty(), storage_key="reportqa-conversations", secret=browser_secret(settings)),
             summary=gr.State(conv.meta(None)),  # the server's summary of the stored conversations (conversations.meta)
             shown=gr.State([]),  # the chat messages the page shows (kept here: the page does not send them back)
             current=gr.State(None),  # the answer whose cards are shown

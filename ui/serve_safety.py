@@ -13,11 +13,16 @@
   passes the address of each ``/login`` request to it (a context variable).
 - Binding: a non-loopback address without a login gets a warning; the address
   shown is the real one; a busy port is found before models load.
+- The key of the conversations each browser keeps (:func:`browser_secret`): stable
+  across restarts, from a setting or a file made once beside the index.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
+import secrets
 import contextvars
 import hmac
 import ipaddress
@@ -209,3 +214,56 @@ def check_bindable(host: str, port: int) -> str | None:
             return f"端口 {port} 已被占用（{host}:{port}）；请用 --port 换一个端口，或先停止占用它的程序"
         return f"无法绑定 {host}:{port}：{e.strerror or e}"
     return None
+
+
+SECRET_FILE = ".web-state-secret"
+
+
+def browser_secret(settings) -> str:
+    """The key of the conversations saved in the browser (``gr.BrowserState``): ``web_state_secret`` when set,
+    else the one in ``<index>/.web-state-secret`` (made once, mode 0600), else in the cache folder (an index folder
+    that cannot be written), else a new one for this run only, said in the log. The same key after a restart is
+    what lets a browser read back its saved conversations."""
+    if getattr(settings, "web_state_secret", None):
+        return str(settings.web_state_secret)
+    index = Path(settings.index_dir)
+    where = [index / SECRET_FILE,
+             Path(settings.cache_dir) / f"web-state-secret-{hashlib.sha256(str(index.resolve()).encode()).hexdigest()[:12]}"]
+    for path in where:
+        try:
+            return _read_or_make(path)
+        except OSError as e:
+            log.info("browser store key not kept in %s: %s", path, e)
+    log.warning("保存在浏览器中的对话本次无法长期保存：索引目录和缓存目录都不可写，服务重启后将无法读回。")
+    return secrets.token_urlsafe(24)
+
+
+def _read_or_make(path: Path) -> str:
+    key = _read_key(path)
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(24)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(key + "\n")
+    try:
+        os.link(tmp, path)  # of two servers starting at once, the first keeps its key and the other reads it
+    except FileExistsError:
+        theirs = _read_key(path)
+        if theirs:
+            tmp.unlink()
+            return theirs
+        os.replace(tmp, path)  # a damaged file (empty, too short) is replaced
+        return key
+    tmp.unlink()
+    return key
+
+
+def _read_key(path: Path) -> str | None:
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return key if len(key) >= 16 else None
