@@ -196,8 +196,8 @@ class ChatMixin:
         """The last step of a turn: the turn recorded (the summary, and the record the page merges)."""
         summary, record = conv.record_turn(summary, str(idx), entry=entry, note=note)
         return (history, cards, answers, entry, json.dumps(record, ensure_ascii=False, separators=(",", ":")),
-                gr.update(choices=conv.choices(summary), value=summary["current"]), summary, *self.export_views(entry),
-                history)
+                gr.update(choices=conv.choices(summary), value=summary["current"]), summary,
+                *self.export_views(entry, conv=bool(answers)), history)
 
 
     # ------------------------------------------------------------------ citations
@@ -208,7 +208,8 @@ class ChatMixin:
         entry = (answers or {}).get(str(_idx(evt)))
         if entry is None:
             return (gr.skip(),) * 5
-        return render.citation_cards_html(entry["answer"], demo=bool(entry.get("demo"))), entry, *self.export_views(entry)
+        return (render.citation_cards_html(entry["answer"], demo=bool(entry.get("demo"))), entry,
+                *self.export_views(entry, conv=True))
 
     def jump(self, answers: dict | None, target: str) -> tuple:
         """A 「[n]」 marker was clicked (``target`` = '<answer id>-<n>'): that answer's cards with n active, the
@@ -224,7 +225,7 @@ class ChatMixin:
         entry = hit[1]
         cards = render.citation_cards_html(entry["answer"], active=cite, demo=bool(entry.get("demo")))
         source = self.open_citation(entry, cite)
-        return cards, source, source, entry, *self.export_views(entry)
+        return cards, source, source, entry, *self.export_views(entry, conv=True)
 
     def open_citation(self, current: dict | None, cite: int | None) -> str:
         """The source panel for citation ``cite`` of the answer shown in the cards."""
@@ -290,14 +291,16 @@ class ChatMixin:
     # ------------------------------------------------------------------ conversations
 
     def restore(self, store: dict | None) -> tuple:
-        """On page load: the current conversation back; (chatbot, answers, store, dropdown, summary, shown)."""
+        """On page load: the current conversation back; (chatbot, answers, store, dropdown, summary, shown, the
+        export view: 导出对话 enabled when the conversation has answers)."""
         s = conv.normalise(store)
         m = conv.meta(s)
         c = conv.current(s)
         if c is None:  # nothing saved in this browser: leave the chat alone (a first question may be on its way)
-            return gr.skip(), gr.skip(), s, gr.update(choices=conv.choices(m), value=None), m, gr.skip()
+            return gr.skip(), gr.skip(), s, gr.update(choices=conv.choices(m), value=None), m, gr.skip(), gr.skip()
         history, answers = conv.messages(c)
-        return history, answers, s, gr.update(choices=conv.choices(m), value=s["current"]), m, history
+        return (history, answers, s, gr.update(choices=conv.choices(m), value=s["current"]), m, history,
+                self.export_views(None, conv=bool(answers))[2])
 
     def new_conversation(self, store: dict | None) -> tuple:
         s, _ = conv.new(store)
@@ -327,7 +330,8 @@ class ChatMixin:
         history, answers = conv.messages(conv.current(s))
         m = conv.meta(s)
         return (history, answers, None, render.CARDS_EMPTY, render.SOURCE_EMPTY, gr.update(visible=False),
-                s, gr.update(choices=conv.choices(m), value=s["current"]), m, *self.export_views(None), history)
+                s, gr.update(choices=conv.choices(m), value=s["current"]), m,
+                *self.export_views(None, conv=bool(answers)), history)
 
 
 class ExportMixin:
@@ -336,17 +340,18 @@ class ExportMixin:
     written on the server for an answer nobody exports; the conversation is written out when asked for."""
 
     @staticmethod
-    def export_views(current: dict | None) -> tuple[str, str, str]:
-        """(plain text, Markdown, the downloads as JSON ``{"stem", "csv"}``) for the answer shown; '' each when none
-        (the copy and export buttons are then disabled in the page)."""
+    def export_views(current: dict | None, conv: bool = False) -> tuple[str, str, str]:
+        """(plain text, Markdown, the downloads as JSON ``{"stem", "csv", "conv"}``) for the answer shown; '' each
+        when none (the copy and export buttons are then disabled in the page, ui.web_assets.EXPORT_STATE_JS).
+        ``conv``: the conversation shown has answers (导出对话 is enabled, with no answer shown too)."""
         from ui import export
 
         if not current:
-            return "", "", ""
+            return "", "", '{"conv":true}' if conv else ""
         a = current["answer"]
         demo = bool(current.get("demo"))
         table = any(c.get("table") for c in a.get("citations") or [])
-        downloads = {"stem": f"回答-{current['id'][:8]}", "csv": export.answer_csv(a) if table else ""}
+        downloads = {"stem": f"回答-{current['id'][:8]}", "csv": export.answer_csv(a) if table else "", "conv": True}
         return (export.answer_text(a, demo=demo), export.answer_text(a, md=True, demo=demo),
                 json.dumps(downloads, ensure_ascii=False))
 

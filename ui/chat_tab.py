@@ -57,9 +57,11 @@ def build_chat_tab(h: Any, agencies: list, years: list) -> SimpleNamespace:
                                      elem_id="rqa-question", autofocus=True)
                     send = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="rqa-send")
                 with gr.Row(elem_id="rqa-actions"):
-                    copy_txt = gr.Button("复制文本", size="sm", min_width=70, elem_id="rqa-copy-text")
-                    copy_md = gr.Button("复制 Markdown", size="sm", min_width=90, elem_id="rqa-copy-md")
-                    # saved by the page from the texts it holds (enabled by EXPORT_STATE_JS while an answer is shown)
+                    # enabled by EXPORT_STATE_JS while an answer is shown (导出对话: while the conversation has
+                    # answers); the texts are in the page (hidden boxes), copied or saved there
+                    copy_txt = gr.Button("复制文本", size="sm", min_width=70, elem_id="rqa-copy-text", interactive=False)
+                    copy_md = gr.Button("复制 Markdown", size="sm", min_width=90, elem_id="rqa-copy-md",
+                                        interactive=False)
                     dl_answer = gr.Button("导出回答", size="sm", min_width=70, elem_id="rqa-dl-answer",
                                           interactive=False)
                     dl_csv = gr.Button("导出表格 CSV", size="sm", min_width=90, elem_id="rqa-dl-csv", interactive=False)
@@ -166,5 +168,5 @@ def wire_chat(h: Any, ui: SimpleNamespace) -> None:
     clear.click(_safe(h.new_conversation), [store], show_out, api_visibility="private")
     chatbot.clear(_safe(h.new_conversation), [store], show_out, api_visibility="private")
     # at once, not queued behind other load events: a restore must not land after the first answer
-    app.load(h.restore, [store], [chatbot, answers, store, convs_dd, summary, shown], api_visibility="private",
-             queue=False)
+    app.load(h.restore, [store], [chatbot, answers, store, convs_dd, summary, shown, exp_box],
+             api_visibility="private", queue=False)

@@ -120,7 +120,9 @@ def answer_markdown(answer: Any, answer_id: str | None = None, *, demo: bool = F
     if not a.get("answerable", True):
         body = f'<div class="rqa-refusal">{body}</div>'
     head = scope_view.scope_chips_html(a, demo=demo)
-    lines = [head + body if head else body]
+    # a blank line after the chips: text right after an HTML block is part of it, so the answer's own lines
+    # (「报告原文列举如下：」 then one 「- 」 item per quoted sentence) would run together in one paragraph
+    lines = [head, body] if head else [body]
     for w in scope_view.other_warnings(a):
         lines.append(f'<div class="rqa-warn">⚠ {no_links(esc(w))}</div>')
     cites = a.get("citations") or []

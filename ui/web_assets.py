@@ -67,12 +67,14 @@ _SAVE = ("const save = (name, text, type) => { const a = document.createElement(
 SAVE_ANSWER_JS = ("(md, j) => { " + _SAVE + " const d = read(j); if (md && d.stem) save(d.stem + '.md', md, 'text/markdown'); }")
 SAVE_CSV_JS = "(j) => { " + _SAVE + " const d = read(j); if (d.csv && d.stem) save(d.stem + '.csv', d.csv, 'text/csv'); }"
 SAVE_CONVERSATION_JS = "(j) => { " + _SAVE + " const d = read(j); if (d.text) save(d.name || '对话.md', d.text, 'text/markdown'); }"
-# the export buttons are enabled while an answer is shown (the CSV one when it cites table cells)
+# the copy and export buttons are enabled while an answer is shown (the CSV one when it cites table cells), 导出对话
+# while the conversation shown has answers
 EXPORT_STATE_JS = """
 (j) => {
   let d = {};
   try { d = JSON.parse(j || '{}') || {}; } catch (e) {}
-  const on = {'rqa-dl-answer': !!d.stem, 'rqa-dl-csv': !!(d.stem && d.csv), 'rqa-dl-conv': !!d.stem};
+  const on = {'rqa-copy-text': !!d.stem, 'rqa-copy-md': !!d.stem, 'rqa-dl-answer': !!d.stem,
+              'rqa-dl-csv': !!(d.stem && d.csv), 'rqa-dl-conv': !!(d.stem || d.conv)};
   for (const [id, ok] of Object.entries(on)) { const b = document.getElementById(id); if (b) b.disabled = !ok; }
 }
 """
@@ -155,6 +157,10 @@ EXTRA_CSS = """
   #rqa-upload-row, #rqa-eval-row { flex-direction: column; }
   #rqa-upload-row > *, #rqa-eval-row > * { width: 100%; }
 }
+/* the empty chat's hint sat flush against the box's left edge (tour screenshots, 2026-12-02) */
+#rqa-chat .placeholder-content { padding: 0 24px; color: var(--body-text-color-subdued); }
+/* a long conversation title ran under the list's arrow */
+#rqa-conv-list input { padding-right: 28px; text-overflow: ellipsis; }
 .rqa-hint, .rqa-hint p { font-size: 0.84em; color: var(--body-text-color-subdued); margin-top: -4px; }
 .rqa-chips { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
 .rqa-chip { border: 1px solid var(--border-color-primary); background: var(--background-fill-secondary);

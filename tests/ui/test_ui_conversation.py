@@ -4,6 +4,7 @@ browser, copy/export without HTML (no browser; tests/ui/fake_assistant.py)."""
 from __future__ import annotations
 
 import csv
+import json
 import io
 
 import pytest
@@ -89,8 +90,9 @@ def test_conversations_new_rename_delete_and_restore(handlers):
     assert [label for label, _ in conv.choices(page.summary)] == [label for label, _ in conv.choices(store)]
     store, dd, _, summary = handlers.rename_conversation(store, first, "  申请数  核对 ")
     assert store["items"][first]["title"] == "申请数 核对" and summary["items"][first]["title"] == "申请数 核对"
-    chat, ans, store, _, summary, shown_kept = handlers.restore(conv.select(store, first))  # a reload brings it back
+    chat, ans, store, _, summary, shown_kept, views = handlers.restore(conv.select(store, first))  # a reload brings it back
     assert chat == hist == shown_kept and set(ans) == set(answers) and summary["current"] == first
+    assert json.loads(views) == {"conv": True}  # 导出对话 enabled after a reload: the conversation has answers
     fresh = handlers.restore(None)  # a new browser: the chat is left alone, never wiped
     assert fresh[2] == conv.empty() and fresh[0] == fresh[1] == {"__type__": "update"}  # gr.skip()
     shown = handlers.delete_conversation(store, first)
@@ -120,7 +122,7 @@ def test_a_store_of_the_old_shape_is_read_with_its_failed_turns(handlers):
                                               "history": [{"role": "user", "content": "问一"},
                                                           {"role": "assistant", "content": "✗ 出错"},
                                                           *page.history]}}}
-    chat, ans, store, _, summary, _ = handlers.restore(old)
+    chat, ans, store, _, summary, _, _ = handlers.restore(old)
     assert chat[:2] == [{"role": "user", "content": "问一"}, {"role": "assistant", "content": "✗ 出错"}]
     assert chat[2:] == page.history and set(ans) == {"3"} and "history" not in store["items"]["c1"]
     assert store["items"]["c1"]["notes"]["1"]["reply"] == "✗ 出错" and summary["items"]["c1"]["n"] == 1
