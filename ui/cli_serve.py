@@ -116,6 +116,9 @@ def _serve(host, port, index, auth, auth_file, demo) -> None:
     login = "login required" if creds else "no login"
     err_console.print(f"ReportQA: {urls}  ({login}; index {settings.index_dir}; Ctrl+C to stop)", highlight=False,
                       soft_wrap=True)
+    from ui.serve_queue import quick_gil_handoff
+
+    quick_gil_handoff()  # questions cross threads of one interpreter: see ui/serve_queue.py
     launch(app, settings, host=h, port=p, auth=":".join(creds) if creds else None, quiet=True)
 
 

@@ -18,11 +18,18 @@ any event starts (with eight staff asking, several messages per answer, each ser
 interpreter), and its dispatch loop looks for work every millisecond, busy or idle (about 4% of a core on an idle
 server). Here places are sent once a second (STATUS_EVERY_S) and the loop looks every QUEUE_POLL_S (an event
 waits at most that long more to start). Measured with eval/bench_load.py.
+
+The interpreter (:func:`quick_gil_handoff`): Python hands its lock from a running thread to a waiting one after
+``sys.getswitchinterval()``, 5 ms by default. A question crosses about six threads of the one interpreter (the event
+loop, Gradio's workers for its inputs, its call and its outputs, the answer's reader) and, while another thread
+computes (a second answer, the index refreshed after an upload), each crossing may wait that long; the server
+hands over after GIL_SWITCH_S instead.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 QUEUE_ENV = {
@@ -34,6 +41,13 @@ QUEUE_ENV = {
 
 STATUS_EVERY_S = 1.0
 QUEUE_POLL_S = 0.005
+GIL_SWITCH_S = 0.001
+
+
+def quick_gil_handoff() -> float:
+    """The server's interpreter hands over between threads after GIL_SWITCH_S (process-wide); the value set."""
+    sys.setswitchinterval(GIL_SWITCH_S)
+    return sys.getswitchinterval()
 
 
 def configure_queue(app: Any, **kwargs: Any) -> Any:
