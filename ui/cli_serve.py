@@ -102,19 +102,19 @@ def _serve(host, port, index, auth, auth_file, demo) -> None:
         # a fresh index: create it empty, so reports can be added from the 报告 tab
         from ingest.indexer import ingest_paths
 
-        err_console.print(f"no index at {settings.index_dir} yet: creating an empty one", highlight=False)
+        err_console.print(f"索引 {settings.index_dir} 还不存在：已新建一个空索引，可在「报告」页上传报告。", highlight=False)
         ingest_paths(settings, [])
     assistant = Assistant(settings)
     demo_qa = open_demo_if_empty(assistant, settings) if demo else None
 
     from ui.app import build_app, launch
 
-    err_console.print("loading models …", highlight=False)
+    err_console.print("正在加载模型…", highlight=False)
     _warm_up(demo_qa or assistant)  # before listening: the first user's question must not pay for model loading
     app = build_app(assistant, settings, demo_assistant=demo_qa)
     urls = "  ".join(shown_addresses(h, p))
-    login = "login required" if creds else "no login"
-    err_console.print(f"ReportQA: {urls}  ({login}; index {settings.index_dir}; Ctrl+C to stop)", highlight=False,
+    login = "需要登录" if creds else "无需登录"
+    err_console.print(f"ReportQA 已启动：{urls}（{login}；索引 {settings.index_dir}；按 Ctrl+C 停止）", highlight=False,
                       soft_wrap=True)
     from ui.serve_queue import quick_gil_handoff
 

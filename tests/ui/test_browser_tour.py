@@ -148,3 +148,12 @@ def test_tour_of_the_chat(browser, server, width):
         assert not errors, errors
     finally:
         ctx.close()
+
+
+def test_serve_start_up_lines_are_chinese(server):
+    """What `reportqa serve` prints before the page is up (the staff member who starts it reads it)."""
+    from tests.ui.test_cli_chinese import english_words
+
+    text = server["log"].read_text(encoding="utf-8")
+    assert "正在加载模型" in text and "ReportQA 已启动：http://127.0.0.1:" in text and "无需登录" in text, text
+    assert english_words(text.replace("Ctrl+C", "")) == [], text
