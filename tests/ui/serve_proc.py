@@ -1,15 +1,50 @@
-"""`reportqa serve` as a child process for browser tests: started on an index, waited for, stopped."""
+"""`reportqa serve` as a child process for browser tests: started on an index, waited for, stopped. The browser
+tests' shared settings (Chromium, its flags, the screenshot folder) are here too."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.ui.test_e2e_browser import ROOT, _free_port, _wait_http
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("REPORTQA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENS = Path(os.environ.get("REPORTQA_SCREENS_DIR", "/tmp/reportqa-screens"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _tail(path: Path, n: int = 3000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-n:]
+    except OSError:
+        return ""
+
+
+def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - local test server
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"server did not answer at {url} within {timeout}s:\n{_tail(log)}")
 
 
 def serve_env(base: Path, **extra: str) -> dict:

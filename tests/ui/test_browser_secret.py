@@ -54,7 +54,7 @@ def test_a_conversation_saved_before_a_restart_is_listed_after_it(tmp_path, raw_
     """A real server over one index, stopped and started again on the same port (the browser's storage is per
     address): the conversation asked before the restart is in the list after it, its answer shown."""
     from tests.ui.serve_proc import serving
-    from tests.ui.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, SCREENS, _free_port
+    from tests.ui.serve_proc import CHROMIUM, CHROMIUM_ARGS, SCREENS, _free_port
 
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.ui.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, SCREENS, _free_port, _tail, _wait_http
+from tests.ui.serve_proc import CHROMIUM, CHROMIUM_ARGS, SCREENS, _tail, serving
 
 pytestmark = pytest.mark.integration
 
@@ -41,25 +38,8 @@ def server(tmp_path_factory, raw_dir):
     paths = sorted(raw_dir.glob("*.pdf")) + ([real] if real.exists() else [])
     res = ingest_paths(Settings(index_dir=index, embedding_model="fake"), paths)
     assert res.failed == 0, res.files
-    port = _free_port()
-    env = {**os.environ, "REPORTQA_EMBEDDING_MODEL": "fake", "REPORTQA_FEEDBACK_FILE": str(base / "feedback.jsonl"),
-           "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "REPORTQA_CACHE_DIR": str(base / "cache"), "ANONYMIZED_TELEMETRY": "False",
-           "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
-    log = base / "server.log"
-    with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--index", str(index), "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_http(url, proc, log, timeout=120)
-        yield {"url": url, "dir": base, "log": log, "real": real if real.exists() else None}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving(index, base) as srv:
+        yield {"url": srv["url"], "dir": base, "log": srv["log"], "real": real if real.exists() else None}
 
 
 def _browser(server, width: int, height: int):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, SCREENS
+from tests.ui.serve_proc import CHROMIUM, CHROMIUM_ARGS, SCREENS
 
 pytestmark = pytest.mark.integration
 

@@ -13,54 +13,19 @@ from __future__ import annotations
 
 import json
 import re
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.ui.serve_proc import (CHROMIUM, CHROMIUM_ARGS, ROOT, SCREENS, _free_port, _tail, _wait_http,  # noqa: F401 - used by other browser tests
+                                 serving)
+
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("REPORTQA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENS = Path(os.environ.get("REPORTQA_SCREENS_DIR", "/tmp/reportqa-screens"))
 QUESTION = "淮安市2024年因属于行政查询事项不予公开的申请有几件？"
 UPLOAD_PREFIX = "004_"  # left out of the index, then uploaded through the 报告 tab
 UPLOAD_AGENCY = "淄博市张店区机关事务服务中心"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _tail(path: Path, n: int = 3000) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[-n:]
-    except OSError:
-        return ""
-
-
-def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}:\n{_tail(log)}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - local test server
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"server did not answer at {url} within {timeout}s:\n{_tail(log)}")
 
 
 @pytest.fixture(scope="module")
@@ -77,26 +42,9 @@ def server(tmp_path_factory, seeds_dir, raw_dir):
     paths = [p for p in sorted(seeds_dir.glob("*.txt")) if p != upload] + sorted(raw_dir.glob("*.pdf"))
     res = ingest_paths(Settings(index_dir=index, embedding_model="fake"), paths)
     assert res.failed == 0, res.files
-    port = _free_port()
-    env = {**os.environ, "REPORTQA_EMBEDDING_MODEL": "fake", "REPORTQA_FEEDBACK_FILE": str(base / "feedback.jsonl"),
-           "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "REPORTQA_CACHE_DIR": str(base / "cache"),
-           "ANONYMIZED_TELEMETRY": "False", "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
-    log = base / "server.log"  # a file, not a pipe: an unread pipe would block the server once full
-    with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--index", str(index), "--port", str(port)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_http(url, proc, log, timeout=120)
-        yield {"url": url, "dir": base, "upload": upload, "feedback": base / "feedback.jsonl", "index": index,
-               "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving(index, base) as srv:
+        yield {"url": srv["url"], "dir": base, "upload": upload, "feedback": base / "feedback.jsonl", "index": index,
+               "log": srv["log"]}
 
 
 @pytest.fixture(scope="module")
