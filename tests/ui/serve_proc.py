@@ -55,7 +55,7 @@ def serve_env(base: Path, **extra: str) -> dict:
 
 
 @contextlib.contextmanager
-def serving(index: Path, base: Path, port: int | None = None, log_name: str = "server.log",
+def serving(index: Path, base: Path, port: int | None = None, log_name: str = "server.log", timeout: float = 120,
             **env: str) -> Iterator[dict]:
     """A server over ``index`` (fake embedder, cache and feedback in ``base``); yields {url, port, log, proc}."""
     port = port or _free_port()
@@ -65,7 +65,7 @@ def serving(index: Path, base: Path, port: int | None = None, log_name: str = "s
                                 cwd=ROOT, env=serve_env(base, **env), stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_http(url, proc, log, timeout=120)
+        _wait_http(url, proc, log, timeout=timeout)
         yield {"url": url, "port": port, "log": log, "proc": proc}
     finally:
         proc.terminate()

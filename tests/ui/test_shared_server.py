@@ -5,16 +5,16 @@ answered by the running server within 2 s of its commit."""
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.ui.serve_proc import serving
 
 pytestmark = pytest.mark.integration
 
@@ -22,12 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 UPLOAD_SEED = "004_"  # left out of the index, uploaded (grown to 1 MB)
 CLI_SEED = "003_"  # left out of the index, ingested by the CLI while the server runs
 MB = 1024 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(extra: dict | None = None) -> dict:
@@ -61,31 +55,8 @@ def server(tmp_path_factory, seeds_dir, raw_dir):
     keep = [p for p in sorted(seeds_dir.glob("*.txt")) if not p.name.startswith((UPLOAD_SEED, CLI_SEED))]
     res = ingest_paths(Settings(index_dir=index, embedding_model="fake"), keep + sorted(raw_dir.glob("*.pdf")))
     assert res.failed == 0, res.files
-    port = _free_port()
-    log = base / "server.log"
-    with log.open("w", encoding="utf-8") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--index", str(index), "--port", str(port)],
-                                cwd=ROOT, env=_env(), stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("server did not start within 180 s")
-                time.sleep(0.5)
-        yield {"url": url, "index": index, "base": base, "log": log}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving(index, base, timeout=180) as srv:
+        yield {**srv, "index": index, "base": base}
 
 
 def _client(url: str):
