@@ -46,8 +46,8 @@ class NameIndex:
                     self._short.append((k, i))
                 for ch in k:
                     self._chars.setdefault(ch, set()).add(i)
-        self.raw_forms = frozenset(raw)
         self._raw_joined = "\0".join(sorted(raw))
+        self._number = {agency: i for i, (agency, _) in enumerate(known)}
         # the keys of every form of two characters or more, for covering names in a text (longest first)
         self._cover: dict[str, list[str]] = {}
         for k in {key(f) for f in raw}:
@@ -66,6 +66,11 @@ class NameIndex:
                 for j in range(len(k) - 1):
                     out.setdefault(k[j:j + 2], set()).add(i)
         return {g: tuple(v) for g, v in out.items()}
+
+    def keys_of(self, agency: str) -> tuple[str, ...]:
+        """The matching keys of an agency's name forms, longest first (none for an agency not held)."""
+        i = self._number.get(agency)
+        return self.form_keys[i] if i is not None else ()
 
     def find(self, qk: str) -> list[tuple[int, int, int]]:
         """(start, end, agency number) of each known agency named in ``qk``: its longest form found, at that

@@ -253,14 +253,12 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
 
 def _mention_order(ag, reports: list[ReportInfo]) -> list[str]:
     """The agencies found, in the order the question names them (A比B多多少 subtracts B from A)."""
-    from assistant.scope import form_keys
-
     if len(ag.found) < 2:
         return list(ag.found)  # (one agency has no order: nothing to look up, at 1,000 reports either)
-    variants = dict(views_of(reports).known)
+    names = views_of(reports).names
     pos = {}
     for i, a in enumerate(ag.found):
-        at = [ag.text.find(k) for k in form_keys(a, variants.get(a, ()))]
+        at = [ag.text.find(k) for k in names.keys_of(a)]
         pos[a] = min([p for p in at if p >= 0] + ([ag.at[a]] if a in ag.at else []), default=len(ag.text) + i)
     return sorted(ag.found, key=lambda a: pos[a])
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from assistant.holdings import views_of
 from ingest import agency as agency_names
@@ -125,13 +124,6 @@ def _loose(qk: str, reports: list[ReportInfo], taken: list[tuple[int, int]]
         else:
             ambiguous[qk[s:e]] = names
     return kept, ambiguous
-
-
-@lru_cache(maxsize=8192)
-def form_keys(agency: str, variants: tuple[str, ...]) -> tuple[str, ...]:
-    """Matching keys of every form of an agency's names, longest first (cached: asked on every question)."""
-    forms = set().union(*(agency_names.forms(n) for n in (agency, *variants)))
-    return tuple(sorted({key(f) for f in forms}, key=len, reverse=True))
 
 
 def _abbreviation_of(name: str, reports: list[ReportInfo]) -> str | None:
