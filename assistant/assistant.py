@@ -363,7 +363,7 @@ class Assistant:
         from ingest.audit.corpus import index_findings_for
 
         claim = consistency_claims.claim_of(query, report, info, cited) if query is not None else None
-        found = index_findings_for(self.index, report)
+        found = index_findings_for(self.index, report, info=info, infos=self.reports())
         rules = [f for f in found if f.table in tables and not f.rule.startswith(("table.", "section.", "text."))]
         rules += [f for f in found if f.rule.startswith("narrative.") and (narrative or f.verdict is Verdict.notice)]
         rows = rows or {}

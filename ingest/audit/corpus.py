@@ -26,31 +26,55 @@ def load_reports(index) -> list[Report]:
     return [index.get_report(i.report_id) for i in index.reports()]
 
 
+def _is_related(info, report: Report) -> bool:
+    """``info`` is another year of ``report``'s agency (the reports the cross-report rules read)."""
+    return info.report_id != report.id and (info.agency == report.agency or report.agency in info.agency_variants
+                                            or info.agency in report.agency_variants)
+
+
 def related_reports(index, report: Report) -> list[Report]:
     """The reports a cross-report rule may read for ``report``: the same agency's other years."""
-    out = []
-    for i in index.reports():
-        if i.report_id == report.id:
-            continue
-        if i.agency == report.agency or report.agency in i.agency_variants or i.agency in report.agency_variants:
-            out.append(index.get_report(i.report_id))
-    return out
+    return [index.get_report(i.report_id) for i in index.reports() if _is_related(i, report)]
 
 
 def _fingerprint(report: Report) -> str:
     return hashlib.sha1(report.model_dump_json().encode(), usedforsecurity=False).hexdigest()
 
 
-def index_findings_for(index, report: Report) -> list[AuditFinding]:
+def _stamp(info) -> tuple | None:
+    """The version of a stored report: its id and when it was committed (a re-ingest under the same id commits
+    it again); None when the listing does not say."""
+    at = getattr(info, "ingested_at", None)
+    return ("stored", info.report_id, at) if at else None
+
+
+def index_findings_for(index, report: Report, *, info=None, infos: Iterable | None = None) -> list[AuditFinding]:
     """``findings_for`` with the related reports read from the index (what the answers use); the result for the
-    same report and the same related reports is computed once (see FINDINGS_CACHE)."""
-    related = related_reports(index, report)
-    key = (_fingerprint(report), tuple(sorted(_fingerprint(r) for r in related)))
+    same report and the same related reports is computed once (see FINDINGS_CACHE).
+
+    ``info`` is the index's listing entry ``report`` was loaded from, and ``infos`` the listing to find related
+    reports in (default: ``index.reports()``). With them the cache key is each stored report's version, so a
+    repeated check neither loads the related reports nor serialises any report; without them (a report that may
+    differ from what is stored) the key hashes the report's full record."""
+    listing = index.reports() if infos is None else infos
+    related_infos = [i for i in listing if _is_related(i, report)]
+    own = _stamp(info) if info is not None and info.report_id == report.id else None
+    loaded: dict[str, Report] = {}
+
+    def related_key(i) -> tuple | str:
+        stamp = _stamp(i)
+        if stamp is not None:
+            return stamp
+        loaded[i.report_id] = index.get_report(i.report_id)
+        return _fingerprint(loaded[i.report_id])
+
+    key = (own or _fingerprint(report), tuple(sorted(map(str, (related_key(i) for i in related_infos)))))
     with _findings_lock:
         hit = _findings.get(key)
         if hit is not None:
             _findings.move_to_end(key)
             return list(hit)
+    related = [loaded.get(i.report_id) or index.get_report(i.report_id) for i in related_infos]
     found = findings_for(report, related)
     with _findings_lock:
         _findings[key] = found

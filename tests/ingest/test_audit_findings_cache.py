@@ -65,3 +65,34 @@ def test_the_cache_is_bounded(counted, raw_dir, monkeypatch):
     for rep in (r23, other, r23):
         corpus.index_findings_for(index, rep)
     assert len(counted) == 3 and len(corpus._findings) == 1
+
+
+def test_with_the_listing_a_repeated_check_loads_and_serialises_nothing(counted, raw_dir, monkeypatch):
+    """With the index's listing (what the Assistant passes), the key is each stored report's version: a second
+    check neither loads the related reports nor dumps any report; a re-commit (new ingested_at) audits afresh."""
+    from types import SimpleNamespace
+
+    r23, r24 = parse_file(raw_dir / "hzq2023_working.pdf"), parse_file(raw_dir / "hzq2024_working.pdf")
+    index = _Index([r23, r24])
+
+    def listing(at23=1.0, at24=2.0):
+        return [SimpleNamespace(report_id=r.id, agency=r.agency, agency_variants=r.agency_variants, ingested_at=at)
+                for r, at in ((r23, at23), (r24, at24))]
+
+    loads, dumps = [], []
+    real_get, real_fp = index.get_report, corpus._fingerprint
+    monkeypatch.setattr(index, "get_report", lambda rid: loads.append(rid) or real_get(rid))
+    monkeypatch.setattr(corpus, "_fingerprint", lambda rep: dumps.append(rep.id) or real_fp(rep))
+    infos = listing()
+    first = corpus.index_findings_for(index, real_get(r24.id), info=infos[1], infos=infos)
+    assert loads == [r23.id] and dumps == []  # the related report is loaded for the audit itself
+    assert any(f.rule == "cross.carried" for f in first)
+    loads.clear()
+    again = corpus.index_findings_for(index, real_get(r24.id), info=infos[1], infos=infos)
+    assert again == first and loads == [] and dumps == [] and counted == [r24.id]
+    recommitted = listing(at23=3.0)  # last year's report ingested again: the cross-year rules must read it anew
+    corpus.index_findings_for(index, real_get(r24.id), info=recommitted[1], infos=recommitted)
+    assert counted == [r24.id, r24.id]
+    # an info that is not this report's entry is not trusted: the report's record is hashed
+    corpus.index_findings_for(index, real_get(r24.id), info=infos[0], infos=infos)
+    assert dumps == [r24.id]
