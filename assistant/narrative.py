@@ -34,7 +34,7 @@ from assistant.table_answers import Cited, fmt, name
 from ingest.agency import forms as agency_forms, question_forms
 from ingest.index import ReportIndex, ReportInfo
 from ingest.settings import Settings
-from ingest.text import key, numbers_in
+from ingest.text import key, load_jieba, numbers_in
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +94,7 @@ def qualified(sentence: str, section: str | None, words: list[str]) -> bool:
 
 
 def jieba_words(text: str) -> list[str]:
-    import jieba
-
-    return jieba.lcut(key(text))
+    return load_jieba().lcut(key(text))
 
 
 def breakdown_part(sentence: str, chunk_text: str, question: str) -> bool:

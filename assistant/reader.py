@@ -122,8 +122,9 @@ def _paraphrase(word: str, meanings: list[Meaning], lx: Lexicon) -> bool:
 @lru_cache(maxsize=4096)
 def _noun_like(word: str) -> bool:
     """jieba's part of speech: a noun (访问量, 人口), not an action (召开, 收取)."""
-    import jieba.posseg as pseg
+    from ingest.text import jieba_posseg
 
+    pseg = jieba_posseg()
     tags = [p.flag for p in pseg.lcut(word)]
     return bool(tags) and tags[-1].startswith(("n", "vn", "m", "q"))
 

@@ -12,7 +12,7 @@ from assistant.models import Evidence
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import Chunk
 from ingest.settings import Settings
-from ingest.text import key, numbers_in
+from ingest.text import key, load_jieba, numbers_in
 
 _STOP = {"多少", "哪些", "什么", "怎么", "如何", "请问", "报告", "政府", "信息", "公开", "工作", "年度", "情况", "是否",
          "有没有", "一共", "正文", "文字", "提到", "介绍", "我们", "他们", "这个", "那个", "以及", "或者", "还是",
@@ -68,9 +68,7 @@ def tokens(text: str) -> frozenset[str]:
     """Content words of a text (jieba), without stop words and bare numbers. Cached: the sentences of the
     chunks retrieved are met again by question after question, and jieba was ~30 % of a narrative answer's
     time (measured with py-spy on 100 reports)."""
-    import jieba
-
-    return frozenset(t for t in jieba.lcut(key(text)) if len(t) > 1 and t not in _STOP and not t.isdigit())
+    return frozenset(t for t in load_jieba().lcut(key(text)) if len(t) > 1 and t not in _STOP and not t.isdigit())
 
 
 _RE_HEADING_ONLY = re.compile(r"[（(][一二三四五六七八九十]+[）)][^。，,；]{0,30}[。.]?")

@@ -34,6 +34,26 @@ def _radical_table() -> dict[int, str]:
     return table
 
 
+def load_jieba():
+    """The ``jieba`` module, imported on first use with its own logger quietened: it logs its dictionary load at
+    DEBUG level to stderr through a handler of its own, which would put English lines in front of every CLI
+    answer. Every module that cuts words gets jieba here."""
+    import logging
+
+    import jieba as module
+
+    module.setLogLevel(logging.ERROR)
+    return module
+
+
+def jieba_posseg():
+    """``jieba.posseg`` (parts of speech), with jieba quietened as in :func:`load_jieba`."""
+    load_jieba()
+    import jieba.posseg as pseg
+
+    return pseg
+
+
 def normalise(text: str) -> str:
     """The text every match runs on: NFKC (Kangxi radicals U+2F00–U+2FD5 -> 工, CJK compatibility
     ideographs -> unified ones, full-width digits and letters -> ASCII) plus the CJK Radicals Supplement

@@ -39,10 +39,9 @@ _jieba = None
 def _get_jieba():
     global _jieba
     if _jieba is None:
-        import jieba
+        from ingest.text import load_jieba
 
-        jieba.setLogLevel(logging.ERROR)
-        _jieba = jieba
+        _jieba = load_jieba()
     return _jieba
 
 
