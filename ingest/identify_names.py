@@ -22,17 +22,34 @@ _RE_LABEL_END = re.compile(r"^(?:【[^】]{1,20}】|（[^）]{1,20}）|\[[^\]]{1
 _RE_NAME = re.compile(r"[\u4e00-\u9fff（）()]+")
 # a browser's print header before the page title: "2024/1/5 10:23 …" (spaces already removed by key())
 _RE_PRINT_STAMP = re.compile(r"^\d{2,4}[/.-]\d{1,2}[/.-]\d{1,2}(?:[上下]午)?(?:\d{1,2}:\d{2}(?::\d{2})?)?")
-_RE_AGENCY_END = re.compile(r"(?:局|中心|委员会|办事处|人民政府|政府|办公室|办公厅|厅|委|所|站|院|处|管委会|管理委员会|街道|镇|乡"
-                            r"|区|县|市|州|旗|盟|公司|队|会|部|署|馆|社|(?<![主承协督代在已待])办)$")  # 政府办, 府办, 区委办
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
 _RE_DATE = re.compile(r"(?P<y>(?:19|20)\d{2}|[〇○零O一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})月"
                       r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日$")
 
 
 @lru_cache(maxsize=1)
-def vocab() -> dict[str, list[str]]:
+def vocab() -> dict[str, list[str] | str]:
     raw = resources.files("ingest").joinpath("data/identify.json").read_text(encoding="utf-8")
     return {k: v for k, v in json.loads(raw).items() if not k.startswith("_")}
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def agency_end() -> re.Pattern:
+    """How an agency's name ends (``agency_endings``), or the office character not used as a verb (政府办, 区委办;
+    not 主办, 承办)."""
+    v = vocab()
+    office = re.escape(v["office_ending"])
+    return re.compile(f"(?:{_alternatives(v['agency_endings'])}|(?<![{re.escape(v['office_not_after'])}]){office})$")
+
+
+@lru_cache(maxsize=1)
+def body_agency_end() -> re.Pattern:
+    """The agency endings searched for in body text after a place name, longest first."""
+    return re.compile(_alternatives(vocab()["body_agency_endings"]))
 
 
 @dataclass
@@ -82,7 +99,7 @@ def clean_name(raw: str) -> str | None:
 
 
 def looks_like_agency(name: str | None) -> bool:
-    return bool(name) and bool(_RE_AGENCY_END.search(name)) and not is_furniture(name)
+    return bool(name) and bool(agency_end().search(name)) and not is_furniture(name)
 
 
 # ------------------------------------------------------------------ the title line
@@ -152,7 +169,7 @@ def _title_at(lines: list[Line], keys: list[str], i: int) -> TitleHit | None:
     if prev is not None and len(keys[prev]) <= 30 and not is_furniture(lines[prev].text):
         above = clean_name(keys[prev])
         wrapped = clean_name(keys[prev] + head) if agency is None and head else None
-        end = _RE_AGENCY_END.search(keys[prev] + head) if head else None
+        end = agency_end().search(keys[prev] + head) if head else None
         if end and end.start() < len(keys[prev]) < end.end() and looks_like_agency(clean_name(keys[prev] + head)):
             agency = clean_name(keys[prev] + head)  # the line breaks inside the name's last word: "东关街道办" / "事处2021年…"
             used.insert(0, prev)
@@ -259,7 +276,6 @@ def find_signature(lines: list[Line], keys: list[str], start: int, end: int) -> 
 
 _RE_PLACE = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?(?:省|自治区|市|州|盟))+")
 _RE_FIRST_PLACE = re.compile(r"^.*?(?:自治区|省|市|州|区|县|旗|镇|乡|街道)")
-_RE_BODY_AGENCY_END = re.compile(r"局|中心|委员会|办事处|人民政府|办公室|厅|委|所|站|院|处|管委会")
 
 
 def resolve_agency(title_name: str, body: str) -> tuple[str, list[str]]:
@@ -302,7 +318,7 @@ def _full_name_in_body(title_name: str, body: str) -> str | None:
     best = None
     for occ in re.finditer(re.escape(place), body):
         window = body[occ.start(): occ.end() + 16]
-        for end in _RE_BODY_AGENCY_END.finditer(window, len(place)):
+        for end in body_agency_end().finditer(window, len(place)):
             cand = window[: end.end()]
             if not re.fullmatch(r"[\u4e00-\u9fff]+", cand):
                 break
