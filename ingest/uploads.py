@@ -10,13 +10,14 @@ alone).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
 import time
 from collections.abc import Iterable
 from pathlib import Path
+
+from ingest.files import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +35,9 @@ def safe_name(name: str) -> str:
     return "".join(ch if ch not in '<>:"|?*\0' else "_" for ch in name)[:180]
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def store_upload(src: Path, original_name: str, root: Path) -> Path:
     """Copy ``src`` to ``root/<hash>/<safe original name>`` (once per content and name); returns that path."""
-    digest = file_sha256(src)[:HASH_CHARS]
+    digest = sha256_file(src)[:HASH_CHARS]
     folder = root / digest
     dest = folder / safe_name(original_name)
     if dest.is_file():
