@@ -31,6 +31,7 @@ from assistant.retrieval import (
 )
 from assistant.scope import is_subsequence
 from assistant.table_answers import Cited, fmt, name
+from assistant.text_words import next_to_words, qualified, variants, with_synonyms
 from ingest.agency import forms as agency_forms, question_forms
 from ingest.index import ReportIndex, ReportInfo
 from ingest.settings import Settings
@@ -39,37 +40,6 @@ from ingest.text import key, numbers_in
 log = logging.getLogger(__name__)
 
 NarrativeResult = tuple[str, int | float | None]
-
-
-def next_to_words(sentence: str, words: list[str]) -> bool:
-    """Each of the question's own quantity words (those the template has no cell for) is in the sentence a
-    narrative number is taken from: the word itself, or one of its two-character pieces (通过网络 by 网络申请) — and
-    for a word that ends like a quantity (…率, …量, …额) or is one of the lexicon's quantities no table has, most
-    pieces including the last one (按时答复率 is not in 予以答复, 办结率 not in 全部办结，办理率, 平均答复时间 not in
-    予以答复)."""
-    text = key(sentence)
-    for w in words:
-        w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
-        if len(w) < 2 or w in text:
-            continue
-        grams = [w[i:i + 2] for i in range(len(w) - 1)]
-        found = sum(g in text for g in grams)
-        strict = w[-1] in _QUANTITY_ENDS or w in _curated()
-        if not found or strict and (found * 3 < len(grams) * 2 or grams[-1] not in text):
-            return False
-        if len(w) >= 3 and w[-2:] not in text:  # the head of the quantity: 办公经费 needs 经费, not 办公室
-            return False
-    return True
-
-
-_QUANTITY_ENDS = frozenset("率量额费数度")
-
-
-def _curated() -> frozenset[str]:
-    """The lexicon's quantities that no table has (平均答复时间, 信函申请): whole terms, read strictly."""
-    from assistant.lexicon import default_lexicon
-
-    return frozenset(default_lexicon().not_in_template)
 
 
 def qualifiers(a: Query) -> list[str]:
@@ -81,16 +51,11 @@ def qualifiers(a: Query) -> list[str]:
         if at <= 0:
             continue
         start = max(text.rfind(d, 0, at) for d in "，,。；;、：:？?！! ") + 1
-        before = [t for t in jieba_words(text[start:at]) if t in tokens(t) and not t.isascii()]
+        lx = default_lexicon()
+        before = [t for t in jieba_words(text[start:at]) if t in tokens(t) and not t.isascii()
+                  and not any(m.kind == "op" for m in lx.surfaces.get(lx.norm(t), ()))]  # 做了几次全覆盖检查: no kind
         return before[-1:]  # the nearest modifier (群众 in 通过12345平台累计受理群众诉求)
     return []
-
-
-def qualified(sentence: str, section: str | None, words: list[str]) -> bool:
-    """Each qualifier of the question is written in the sentence a number is taken from (or its section title):
-    a 满意率 of 12345-platform requests is no 答复满意率."""
-    text = key(sentence + (section or ""))
-    return all(key(w) in text for w in words)
 
 
 def jieba_words(text: str) -> list[str]:
@@ -159,13 +124,6 @@ def _clause_of(sentence: str, value: int | float) -> str:
         return flat
     start = max(flat.rfind(d, 0, m.start()) for d in "，。；、：;:") + 1
     return flat[start: m.end()]
-
-
-def with_synonyms(text: str) -> str:
-    """The text and the words reports write for its question words (lexicon text_synonyms: 新开 -> 开通)."""
-    qk = key(text)
-    extra = [w for k, ws in default_lexicon().text_synonyms.items() if k in qk for w in ws]
-    return text + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
 def without_scope(a: Query) -> str:
@@ -413,6 +371,7 @@ class Narrative:
         value, no_unit = None, None
         pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                         if x not in sents]
+        whole = list(pool)
         # a total asked is read before its breakdown (…90条，其中…其他应主动公开的政府信息53条)
         pool = [x if (w := whole_of(x.text, a.question)) == x.text else Sentence(w, x.chunk, x.score, x.overlap)
                 for x in pool]
@@ -435,10 +394,13 @@ class Narrative:
         if picked is not None and a.quantity_words and not next_to_words(
                 _clause_of(pool[picked[1]].text, picked[0]), a.quantity_words):
             # 公众号共发布推文57期 … 关注人数1314人次 for 公众号的关注人数: the clause that holds the quantity word
-            op = text_arithmetic.best_operand("".join(a.quantity_words), pool, names, unit,
-                                              require_unit=unit in STRICT_UNITS)
-            if op is not None and next_to_words(_clause_of(op.sentence.text, op.value), a.quantity_words):
-                picked = (op.value, pool.index(op.sentence))
+            # (the words as asked, then as the reports write them: 粉丝 -> 关注)
+            for words in dict.fromkeys(["".join(a.quantity_words), *(v for w in a.quantity_words for v in variants(w))]):
+                op = text_arithmetic.best_operand(words, pool, names, unit, require_unit=unit in STRICT_UNITS)
+                if op is not None and next_to_words(_clause_of(op.sentence.text, op.value), a.quantity_words):
+                    picked = (op.value, pool.index(op.sentence))
+                    break
+        picked, pool = _kind_first(a, picked, pool, whole, names, unit)
         if picked is not None and not next_to_words(pool[picked[1]].text, a.quantity_words):
             log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
             return None  # 工作经费是多少: a number of a sentence without 经费 is no answer
@@ -541,6 +503,23 @@ class Narrative:
         lines = [(name(infos[o.sentence.chunk.report_id]), o.sentence.chunk.section, f"{o.sentence.text}{m}")
                  for _, o, m in parts if o.sentence.chunk.report_id in infos]
         return "据报告原文计算：" + text + "\n" + "\n".join(quote_lines(lines)), value
+
+
+def _kind_first(a: Query, picked: tuple[int | float, int] | None, pool: list[Sentence], whole: list[Sentence],
+                names: set[str], unit: str | None) -> tuple[tuple[int | float, int] | None, list[Sentence]]:
+    """The kind of the counted thing the question names (原创类 in 原创类信息有多少篇: it is no counted thing itself,
+    see reader._counted) is written in the clause the number comes from, when a clause of the sentences found
+    holds it next to a number in the asked unit: 共发布795篇公众号信息 is all posts, 其中原创类信息210篇 the kind. Only
+    a preference: the text may spell the kind otherwise (国土资源城乡建设环保能源类), and then the pick stays."""
+    kinds = [w for w in dict.fromkeys(a.measure_like) if w not in a.quantity_words]
+    if picked is None or not kinds or next_to_words(_clause_of(pool[picked[1]].text, picked[0]), kinds):
+        return picked, pool
+    op = text_arithmetic.best_operand("".join(kinds), whole, names, unit, require_unit=unit is not None)
+    if op is None or not next_to_words(_clause_of(op.sentence.text, op.value), kinds):
+        return picked, pool
+    if op.sentence not in pool:
+        pool = pool + [op.sentence]
+    return (op.value, pool.index(op.sentence)), pool
 
 
 _NOTHING = object()  # a structural question that found nothing: refuse, do not retrieve

@@ -74,7 +74,39 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
             like.append(hint or run)
         if hint or core.endswith(lx.suffixes) or modifies:  # 行政裁决本年处理决定数量: the row of the quantity
             quantity.append(hint or core)
+        elif _counted(t, s, e, lx) and _noun_like(core):  # 粉丝数量是多少: what is counted, whatever it ends with
+            if run not in like:
+                like.append(run)
+            quantity.append(core)
     return words, like, quantity
+
+
+def _asks_number(ms: list[Meaning]) -> bool:
+    ops = {m.key for m in ms if m.kind == "op"}
+    return "ask_number" in ops and "sum" not in ops  # 一共 also adds up terms (A和B一共多少条): no head of one
+
+
+def _counted(t: Tiled, s: int, e: int, lx: Lexicon) -> bool:
+    """The run is the thing the question counts: the number word stands right after it, with only particles (的, 有)
+    between (粉丝数量是多少, 订阅用户有多少), or right before it with the run ending its clause (有多少粉丝？). A run
+    with a noun after it (原创类信息有多少篇, 业务动态信息多少条) only says which kind of that noun is counted."""
+    starts = {x[0]: x for x in t.spans}
+    ends = {x[1]: x for x in t.spans}
+
+    def particle(x) -> bool:
+        return x[2] in lx.particles and all(m.kind == "filler" for m in x[3])
+
+    at = e
+    while at in starts and particle(starts[at]):
+        at = starts[at][1]
+    if at in starts and _asks_number(starts[at][3]):
+        return True
+    if not (s in ends and _asks_number(ends[s][3])):  # right after the number word (几件因法律…: 因 starts a clause)
+        return False
+    at = e
+    while at in starts and particle(starts[at]):
+        at = starts[at][1]
+    return at >= len(t.text) or t.text[at] in PUNCT
 
 
 _ASPECT = {"了", "过", "着", "地", "得"}

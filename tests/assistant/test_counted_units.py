@@ -1,0 +1,157 @@
+"""Three classes of question-reading misses on the text path (2026-12-02, afternoon):
+
+1. the thing a question counts (粉丝, 订阅用户, 关注量: the head the number word stands by) must be written where the
+   figure is, as asked or as reports write it (粉丝 -> 关注人数); a word that only says which kind of a counted noun
+   (原创类信息, 业务动态信息) is no such head;
+2. an office of the agency is one body under its full and short names (区政府办公室 = 区政府办 = 区府办);
+3. a count asked in one unit is never answered with a figure the text prints in another (多少条 vs 351件).
+
+Every expected figure was read off the documents by hand:
+- real/hzs_2024.html 一、（四）: 微信公众号共发布推文57期，发布信息350条，阅读量2万余人次，关注人数1314人次;
+- real/hzs_2023.html 一、（四）: 微信公众号共发布信息435条，阅读量2.9万余次，关注人数1022人;
+- real/scj_2020_article.html 一、（五）: 本年新增关注用户达6986人，累计总关注用户达14453人;
+- real/jjp_2022.html 一、（四）: 2022年共发布1169篇公众号信息，其中原创类信息159篇 — no follower count anywhere;
+  real/jjp_2021_article.html 一、（一）: 2021年共发布795篇公众号信息，其中原创类信息210篇;
+- raw/szfgs2024.pdf 一、（四）: 全市在运维政务新媒体共计95个 (accounts, no follower count); 一、（二）: 政府信息公开
+  行政复议 351件 …；政府信息公开行政诉讼 46 件;
+- raw/hzq2024_working.pdf 一、（二）: 2024 年，区政府办代表区政府受理政府信息公开申请 17 件; 一、（一）: 公开政府常务会议
+  7期，解读信息发布 7 条; raw/hzq2023_working.pdf states no figure of the 区政府办公室 (only its address);
+- real/htp_2023.html 一、（四）: 2023年共推送主题教育、文明创建、平安建设等文章877余篇;
+- real/czj_2020_article.html 一、（一）: 其中主动公开政府信息148条，依申请公开信息数182条，不予公开信息数95条.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.reader import read
+from assistant.text_words import next_to_words, variants
+from ingest.index import ReportInfo
+from ingest.settings import Settings
+from tests.assistant.test_narrative import _build
+
+INFOS = [ReportInfo(report_id=f"r{i}", agency=a, year=y, source=f"{i}.html", template="2021", sections=6, cells=0,
+                    findings=0)
+         for i, (a, y) in enumerate([("平潭综合实验区行政审批局", 2024), ("平潭综合实验区金井片区管理局", 2021),
+                                     ("平潭综合实验区金井片区管理局", 2022), ("淮安市人民政府", 2024),
+                                     ("淮安市洪泽区人民政府", 2024)])]
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory):
+    return _build(tmp_path_factory, "fake")
+
+
+# ------------------------------------------------------------------ 1. the counted thing
+
+
+@pytest.mark.parametrize("q,head", [
+    ("行政审批局2024年微信公众号粉丝数量是多少", "粉丝"),
+    ("行政审批局2024年微信公众号的粉丝的数量是多少？", "粉丝"),
+    ("行政审批局2024年微信公众号有多少粉丝？", "粉丝"),
+    ("行政审批局2024年公众号的订阅用户有多少", "订阅用户"),
+    ("金井片区管理局2022年政务新媒体的粉丝数量是多少？", "粉丝"),
+])
+def test_the_counted_thing_is_a_word_the_figure_must_sit_by(q, head):
+    """The word the number word stands by (after it with only particles between, or right before it ending the
+    clause) is what is counted: a figure is only an answer next to it."""
+    assert head in read(q, INFOS).quantity_words
+
+
+@pytest.mark.parametrize("q,word", [
+    ("金井片区管理局2021年“平潭金井”公众号发布的原创类信息有多少篇？", "原创类"),
+    ("金井片区管理局2022年公众号发布的原创信息有多少篇？", "原创"),
+    ("金井片区管理局2021年全年公开公文类政府信息多少条？", "公文类"),
+    ("淮安市人民政府2024年公开的业务动态信息多少条？", "业务动态"),
+    ("淮安市人民政府2024年，商业企业提出的申请中有几件因法律、行政法规禁止而不予公开？", "法律"),
+])
+def test_a_kind_of_the_counted_noun_is_no_counted_thing(q, word):
+    """原创类 says which 信息 are counted; the text may write the kind in other words (原创类信息159篇 is fine, but a
+    category the sentence spells otherwise must not refuse it): only the head noun is required."""
+    assert not any(word in w for w in read(q, INFOS).quantity_words), read(q, INFOS).quantity_words
+
+
+def test_report_words_for_a_question_word():
+    assert {"关注", "关注人数"} <= set(variants("粉丝量")) | set(variants("粉丝数"))
+    assert "关注" in variants("订阅用户")
+    assert next_to_words("微信公众号共发布推文57期，发布信息350条，阅读量2万余人次，关注人数1314人次。", ["粉丝"])
+    assert not next_to_words("截至目前，全市在运维政务新媒体共计95个", ["粉丝"])
+    assert not next_to_words("微信公众号共发布推文57期", ["粉丝数"])
+
+
+@pytest.mark.parametrize("q,value", [
+    ("行政审批局2024年微信公众号粉丝数量是多少", 1314),
+    ("行政审批局2024年微信公众号的粉丝数是多少？", 1314),
+    ("行政审批局2024年微信公众号粉丝量有多少", 1314),
+    ("行政审批局2024年微信公众号有多少粉丝", 1314),
+    ("行政审批局2024年公众号关注量是多少", 1314),
+    ("行政审批局2023年公众号的粉丝有多少人", 1022),
+    ("市场监督管理局2020年公众号新增粉丝多少人", 6986),
+])
+def test_followers_asked_in_other_words_are_the_followers_stated(qa, q, value):
+    """粉丝 is written 关注人数 / 关注用户 in the reports (it was: 57, the 推文57期 of the same sentence)."""
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
+
+
+@pytest.mark.integration
+def test_subscribers_are_the_followers_stated(tmp_path_factory):
+    """订阅用户 shares no word with 关注人数: with the fake embedder the lexical gate refuses it, the default model's
+    dense similarity lets it through to the number, which must be the followers' (1314), not 推文57期."""
+    qa_real = _build(tmp_path_factory, Settings().embedding_model)
+    a = qa_real.ask("行政审批局2024年公众号的订阅用户有多少")
+    assert a.answerable and a.value == 1314, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "金井片区管理局2022年政务新媒体的粉丝数量是多少？",
+    "金井片区管理局2022年公众号有多少粉丝？",
+    "金井片区管理局2022年公众号的订阅用户有多少",
+    "金井片区管理局2022年“平潭金井”公众号的关注人数是多少",
+    "淮安市人民政府2024年政务新媒体粉丝数量是多少？",
+    "淮安市人民政府2024年政务新媒体的粉丝数是多少？",
+])
+def test_followers_the_text_does_not_state_are_refused(qa, q):
+    """jjp_2022 counts posts (1169篇, 159篇), szfgs2024 counts accounts (95个): neither states a follower count (it
+    was answered 95, or with sentences on 监督保障 as if they answered it)."""
+    a = qa.ask(q)
+    assert not a.answerable and a.value is None, a.answer
+
+
+@pytest.mark.parametrize("q,value", [
+    ("淮安市人民政府2024年在运维的政务新媒体有多少个？", 95),
+    ("金井片区管理局2022年公众号发布的原创信息有多少篇？", 159),  # a kind of the counted 信息: its own clause
+    ("金井片区管理局2021年“平潭金井”公众号发布的原创类信息有多少篇？", 210),  # (it was: 795, all posts)
+    ("金井片区管理局2022年公众号一共发布了多少篇信息？", 1169),  # the whole, before its breakdown
+    ("洪泽区2024年发布了多少条解读信息？", 7),
+])
+def test_the_counted_thing_written_as_asked_is_still_answered(qa, q, value):
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
+
+
+# ------------------------------------------------------------------ 2. an office under any of its names
+
+
+def test_an_office_is_one_body_under_its_names():
+    assert {"区政府办", "区府办", "区政府办公室"} <= set(variants("区政府办公室"))
+    assert "县政府办公室" in variants("县府办")
+    assert next_to_words("2024 年，区政府办代表区政府受理政府信息公开申请 17 件", ["区政府办公室", "受理", "申请"])
+
+
+@pytest.mark.parametrize("q", [
+    "洪泽区2024年区政府办公室受理了多少申请",
+    "洪泽区2024年区府办受理了多少申请？",
+    "淮安市洪泽区2024年区政府办公室受理的政府信息公开申请有多少件？",
+    "洪泽区2024年区政府办公室共受理政府信息公开申请几件？",
+])
+def test_an_office_named_in_full_is_the_office_written_short(qa, q):
+    """hzq2024 writes 区政府办; asked 区政府办公室 or 区府办 it is the same office (it was refused)."""
+    a = qa.ask(q)
+    assert a.answerable and a.value == 17, a.answer
+    assert all(c.table is None for c in a.citations)
+
+
+def test_an_office_whose_report_states_no_figure_is_refused(qa):
+    a = qa.ask("洪泽区2023年区政府办公室受理了多少申请？")
+    assert not a.answerable and a.value is None, a.answer
