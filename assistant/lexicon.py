@@ -94,6 +94,12 @@ class LexiconFile(BaseModel):
 
     model_config = {"extra": "ignore"}
 
+    count_units: list[str] = Field(default_factory=list, description="units a count or a sum is printed and asked "
+                                   "in (条, 件, 篇, 人次, 万元 …): 多少条 asks 条, 351件 is printed in 件")
+    unit_equivalents: list[list[str]] = Field(default_factory=list, description="units that count the same thing "
+                                              "(件 / 起 of cases, 人 / 名 / 位 of persons); any other two units differ: "
+                                              "a figure printed in one is no answer to a count asked in the other")
+
     @field_validator("bodies", mode="before")
     @classmethod
     def _body_groups(cls, v: list) -> list:
@@ -230,6 +236,8 @@ class Lexicon:
         self.other_questions = tuple(self.norm(s) for s in data.other_questions)
         self.text_synonyms = {self.norm(k): [self.norm(w) for w in ws] for k, ws in data.text_synonyms.items()}
         self.body_forms = {self.norm(w): tuple(self.norm(x) for x in forms) for forms in data.bodies for w in forms}
+        self.count_units = tuple(sorted({self.norm(w) for w in data.count_units}, key=len, reverse=True))
+        self.unit_groups = {self.norm(w): frozenset(self.norm(x) for x in g) for g in data.unit_equivalents for w in g}
         self.count_endings = tuple(sorted({self.norm(w) for w in data.count_endings}, key=len, reverse=True))
 
     def _add(self, words, meaning: Meaning) -> None:

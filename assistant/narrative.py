@@ -9,7 +9,7 @@ import re
 from typing import Callable
 
 from assistant import narrative_sections as sections
-from assistant import text_arithmetic, text_listing
+from assistant import text_arithmetic, text_listing, units
 from assistant.lexicon import default_lexicon
 from assistant.models import Evidence
 from assistant.query import Query
@@ -39,7 +39,7 @@ from ingest.text import key, numbers_in
 
 log = logging.getLogger(__name__)
 
-NarrativeResult = tuple[str, int | float | None]
+NarrativeResult = tuple[str, int | float | None]  # (or a units.UnitConflict: refused, saying why)
 
 
 def qualifiers(a: Query) -> list[str]:
@@ -264,8 +264,8 @@ class Narrative:
         value, no_unit = None, None
         if a.wants_number:
             picked = self._number(a, sents, hits, names)
-            if picked is None:
-                return None
+            if picked is None or isinstance(picked, units.UnitConflict):
+                return picked
             value, no_unit, sents = picked
         if not a.wants_number and asks_list(a.question):
             listed = self._listed(sents, infos, cited)
@@ -365,9 +365,10 @@ class Narrative:
         return None
 
     def _number(self, a: Query, sents: list[Sentence], hits: list, names: set[str]
-                ) -> tuple[int | float | None, str | None, list[Sentence]] | None:
+                ) -> tuple[int | float | None, str | None, list[Sentence]] | units.UnitConflict | None:
         """(value, the strict unit none was found in, the sentences to quote — the number's first), or ``None``
-        when the number found does not sit next to the question's own words (a refusal)."""
+        when the number found does not sit next to the question's own words (a refusal), or a ``UnitConflict``
+        when it is printed in another unit than the one asked."""
         value, no_unit = None, None
         pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                         if x not in sents]
@@ -427,6 +428,10 @@ class Narrative:
             if value is not None and not next_to_words(sents[0].text, a.quantity_words):
                 log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
                 return None
+        printed = units.conflicting_unit(unit, sents[0].text, value) if value is not None else ""
+        if printed:  # 行政复议多少条: 「行政复议351件」 counts cases, not 条
+            log.info("narrative refusal: %s asked, the figure is printed in %s", unit, printed)
+            return units.UnitConflict(unit, printed, value, units.clause_around(sents[0].text, value))
         return value, no_unit, sents
 
     def _quote(self, a: Query, sents: list[Sentence], infos: dict[str, ReportInfo], cited: Cited,
@@ -473,6 +478,9 @@ class Narrative:
             return None
         if calc is None or not all(next_to_words(o.sentence.text, a.quantity_words) for o in calc.operands):
             return None
+        if any(units.conflict(asked_unit(a.question), o.unit) for o in calc.operands):
+            log.info("narrative refusal: an operand is printed in another unit than the one asked")
+            return None  # 会议公开和业务动态一共多少件: 13条 + 28条 are no count of 件
         if not all(next_to_words(_clause_of(o.sentence.text, o.value), a.quantity_words) for o in calc.operands):
             log.info("narrative refusal: an operand does not sit next to %s", a.quantity_words)
             return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import Evidence
+from assistant.units import units_group
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import Chunk
 from ingest.settings import Settings
@@ -193,7 +194,6 @@ def contact_pattern(question: str) -> re.Pattern | None:
     return None
 
 
-_RE_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份|天|小时|个工作日|工作日)")
 MONEY_UNITS = ("万元", "亿元", "元")
 STRICT_UNITS = (*MONEY_UNITS, "条", "篇", "场", "期", "人次")  # a number in another unit never answers these
 
@@ -206,7 +206,7 @@ def is_ordinal(text: str, start: int, end: int) -> bool:
 
 def asked_unit(question: str) -> str | None:
     """The unit a number question asks for (多少万元 -> 万元), if it names one."""
-    m = _RE_ASKED_UNIT.search(question)
+    m = re.search(r"(?:多少|几)" + units_group(), question)  # (units: lexicon count_units)
     return m.group(1) if m else None
 
 

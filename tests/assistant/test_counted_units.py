@@ -17,7 +17,8 @@ Every expected figure was read off the documents by hand:
 - raw/hzq2024_working.pdf 一、（二）: 2024 年，区政府办代表区政府受理政府信息公开申请 17 件; 一、（一）: 公开政府常务会议
   7期，解读信息发布 7 条; raw/hzq2023_working.pdf states no figure of the 区政府办公室 (only its address);
 - real/htp_2023.html 一、（四）: 2023年共推送主题教育、文明创建、平安建设等文章877余篇;
-- real/czj_2020_article.html 一、（一）: 其中主动公开政府信息148条，依申请公开信息数182条，不予公开信息数95条.
+- real/czj_2020_article.html 一、（一）: 其中主动公开政府信息148条，依申请公开信息数182条，不予公开信息数95条;
+- seeds/004 一、（一）: 其中政策文件 1 条 … 会议公开 13 条 … 业务动态 28 条.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import pytest
 
 from assistant.reader import read
 from assistant.text_words import next_to_words, variants
+from assistant import units
 from ingest.index import ReportInfo
 from ingest.settings import Settings
 from tests.assistant.test_narrative import _build
@@ -155,3 +157,51 @@ def test_an_office_named_in_full_is_the_office_written_short(qa, q):
 def test_an_office_whose_report_states_no_figure_is_refused(qa):
     a = qa.ask("洪泽区2023年区政府办公室受理了多少申请？")
     assert not a.answerable and a.value is None, a.answer
+
+
+# ------------------------------------------------------------------ 3. the unit asked and the unit printed
+
+
+def test_units_printed_after_a_figure():
+    assert units.printed_unit("件，其中结果维持72件") == "件"
+    assert units.printed_unit("余篇。") == "篇"
+    assert units.printed_unit("万余人次，关注人数") == "万人次"
+    assert units.printed_unit("万元") == "万元"
+    assert units.conflicting_unit("条", "政府信息公开行政复议351件", 351) == "件"
+    assert units.conflicting_unit("条", "公开政府常务会议7期，解读信息发布7条", 7) == ""  # 7 is printed in 条 too
+    assert units.conflicting_unit("起", "政府信息公开行政诉讼 46 件", 46) == ""  # 件 and 起 both count cases
+    assert units.conflicting_unit(None, "政府信息公开行政复议351件", 351) == ""
+
+
+@pytest.mark.parametrize("q,printed", [
+    ("淮安市2024年行政复议多少条", "件"),
+    ("淮安市人民政府2024年政府信息公开行政复议多少条？", "件"),
+    ("淮安市2024年政府信息公开行政诉讼有多少条", "件"),
+    ("海坛片区管理局2023年微信公众号共推送了多少条文章？", "篇"),
+    ("行政审批局2023年微信公众号阅读量多少次？", "万次"),
+])
+def test_a_figure_printed_in_another_unit_is_refused_saying_so(qa, q, printed):
+    """351件 are cases, not 条; 877余篇 are articles counted in 篇; 2.9万余次 is no count of 次 (it was: 351 for
+    行政复议多少条)."""
+    a = qa.ask(q)
+    assert not a.answerable and a.value is None, a.answer
+    assert f"以「{printed}」计" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q,value", [
+    ("海坛片区管理局2023年微信公众号共推送了多少篇文章？", 877),
+    ("财政金融局2020年依申请公开信息数是多少条？", 182),
+    ("淮安市人民政府2024年政府信息公开行政复议有多少件？", 351),
+])
+def test_a_figure_printed_in_the_unit_asked_is_answered(qa, q, value):
+    """依申请公开信息数182条 is stated in 条, as asked (it was refused as a 表三 quantity counted in 件)."""
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
+
+
+def test_a_sum_of_figures_printed_in_another_unit_is_refused(qa):
+    """seeds/004 一、（一）: 会议公开 13 条 … 业务动态 28 条: a sum asked in 件 is not 41 (条 of information)."""
+    a = qa.ask("张店区机关事务服务中心2021年会议公开和业务动态两类信息一共公开了多少件？")
+    assert not a.answerable and a.value is None, a.answer
+    b = qa.ask("张店区机关事务服务中心2021年会议公开和业务动态两类信息一共公开了多少条？")
+    assert b.answerable and b.value == 41, b.answer
