@@ -99,6 +99,9 @@ class LexiconFile(BaseModel):
     unit_equivalents: list[list[str]] = Field(default_factory=list, description="units that count the same thing "
                                               "(件 / 起 of cases, 人 / 名 / 位 of persons); any other two units differ: "
                                               "a figure printed in one is no answer to a count asked in the other")
+    noun_units: dict[str, list[str]] = Field(default_factory=dict, description="a counted noun the reports count "
+                                             "in either of several units (政协提案2条 / 提案1件): for a question "
+                                             "about it those units are one")
 
     @field_validator("bodies", mode="before")
     @classmethod
@@ -237,6 +240,7 @@ class Lexicon:
         self.text_synonyms = {self.norm(k): [self.norm(w) for w in ws] for k, ws in data.text_synonyms.items()}
         self.body_forms = {self.norm(w): tuple(self.norm(x) for x in forms) for forms in data.bodies for w in forms}
         self.count_units = tuple(sorted({self.norm(w) for w in data.count_units}, key=len, reverse=True))
+        self.noun_units = {self.norm(n): frozenset(self.norm(u) for u in us) for n, us in data.noun_units.items()}
         self.unit_groups = {self.norm(w): frozenset(self.norm(x) for x in g) for g in data.unit_equivalents for w in g}
         self.count_endings = tuple(sorted({self.norm(w) for w in data.count_endings}, key=len, reverse=True))
 

@@ -428,7 +428,7 @@ class Narrative:
             if value is not None and not next_to_words(sents[0].text, a.quantity_words):
                 log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
                 return None
-        printed = units.conflicting_unit(unit, sents[0].text, value) if value is not None else ""
+        printed = units.conflicting_unit(unit, sents[0].text, value, a.question) if value is not None else ""
         if printed:  # 行政复议多少条: 「行政复议351件」 counts cases, not 条
             log.info("narrative refusal: %s asked, the figure is printed in %s", unit, printed)
             return units.UnitConflict(unit, printed, value, units.clause_around(sents[0].text, value))
@@ -448,7 +448,9 @@ class Narrative:
         if a.wants_number and a.quantity_words and value is None:
             log.info("narrative refusal: no number next to %s", a.quantity_words)
             return None
-        head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}：")
+        # a figure of 万 or 亿 is shown as printed (2.9万余次): 2.9 alone is no count of anything
+        shown = units.with_magnitude(sents[0].text, value) if value is not None else None
+        head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {shown or fmt(value)}：")
         if no_unit:
             head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
         return head + "\n" + "\n".join(quote_lines(lines)), value
@@ -478,7 +480,7 @@ class Narrative:
             return None
         if calc is None or not all(next_to_words(o.sentence.text, a.quantity_words) for o in calc.operands):
             return None
-        if any(units.conflict(asked_unit(a.question), o.unit) for o in calc.operands):
+        if any(units.conflict(asked_unit(a.question), o.unit, a.question) for o in calc.operands):
             log.info("narrative refusal: an operand is printed in another unit than the one asked")
             return None  # 会议公开和业务动态一共多少件: 13条 + 28条 are no count of 件
         if not all(next_to_words(_clause_of(o.sentence.text, o.value), a.quantity_words) for o in calc.operands):

@@ -31,8 +31,10 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
     measure (撤回的申请), that is what is asked (访问量是多少), or that ends like a quantity (满意率, 经费)."""
     words, like, quantity = [], [], []
     spans = sorted(t.spans)
-    for s, _, surface, ms in spans:
-        if any(m.kind == "absent" for m in ms) and not any(m.kind in MEASURE_KINDS for m in ms):
+    for s, e, surface, ms in spans:
+        if all(m.kind == "topic" for m in ms) and _counted(t, s, e, lx):
+            quantity.append(surface)  # 政务新媒体有多少个: the accounts are counted, 政府信息5500余条 is no answer
+        elif any(m.kind == "absent" for m in ms) and not any(m.kind in MEASURE_KINDS for m in ms):
             words.append(surface)
             like.append(surface)
             quantity.append(surface)
@@ -87,26 +89,33 @@ def _asks_number(ms: list[Meaning]) -> bool:
 
 
 def _counted(t: Tiled, s: int, e: int, lx: Lexicon) -> bool:
-    """The run is the thing the question counts: the number word stands right after it, with only particles (的, 有)
-    between (粉丝数量是多少, 订阅用户有多少), or right before it with the run ending its clause (有多少粉丝？). A run
-    with a noun after it (原创类信息有多少篇, 业务动态信息多少条) only says which kind of that noun is counted."""
+    """The run is the thing the question counts: the number word stands right after it, with only particles (的)
+    between, and ends the clause (粉丝数量是多少, 订阅用户有多少), or right before it with the run ending its clause
+    (有多少粉丝？). A run with a noun after it (原创类信息有多少篇, 业务动态信息多少条) only says which kind of that noun
+    is counted; one whose number word counts a noun after it (公众号有多少粉丝) is no counted thing either."""
     starts = {x[0]: x for x in t.spans}
     ends = {x[1]: x for x in t.spans}
 
-    def particle(x) -> bool:
-        return x[2] in lx.particles and all(m.kind == "filler" for m in x[3])
+    def particle(x) -> bool:  # (an aspect particle makes the run a verb: 主动公开了多少条政府信息 counts 信息)
+        return x[2] in lx.particles and x[2] not in _ASPECT and all(m.kind == "filler" for m in x[3])
+
+    def clause_ends(at: int) -> bool:  # nothing but number words, particles and a unit (多少篇) till the clause ends
+        lefts = {x[0]: x for x in t.left}
+        while True:
+            if at in starts and (particle(starts[at]) or all(m.kind == "op" for m in starts[at][3])):
+                at = starts[at][1]
+            elif at in lefts and lefts[at][2] in lx.count_units:
+                at = lefts[at][1]
+            else:
+                return at >= len(t.text) or t.text[at] in PUNCT
 
     at = e
     while at in starts and particle(starts[at]):
         at = starts[at][1]
     if at in starts and _asks_number(starts[at][3]):
-        return True
-    if not (s in ends and _asks_number(ends[s][3])):  # right after the number word (几件因法律…: 因 starts a clause)
-        return False
-    at = e
-    while at in starts and particle(starts[at]):
-        at = starts[at][1]
-    return at >= len(t.text) or t.text[at] in PUNCT
+        return clause_ends(starts[at][1])  # 公众号有多少粉丝: the number word counts what follows it, not 公众号
+    # right after the number word (几件因法律…: 因 starts a clause), ending the clause
+    return s in ends and _asks_number(ends[s][3]) and clause_ends(e)
 
 
 _ASPECT = {"了", "过", "着", "地", "得"}

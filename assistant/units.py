@@ -33,16 +33,28 @@ def printed_unit(after: str) -> str:
     return magnitude + (m.group(1) if m else "")
 
 
-def conflicting_unit(asked: str | None, sentence: str, value: int | float) -> str:
+def conflicting_unit(asked: str | None, sentence: str, value: int | float, question: str = "") -> str:
     """The unit the sentence prints ``value`` in when that unit is not the one asked, at every place it prints the
-    value (公开政府常务会议7期，解读信息发布7条: 7 is printed in 条 too, so 多少条 has no conflict); "" otherwise."""
+    value (公开政府常务会议7期，解读信息发布7条: 7 is printed in 条 too, so 多少条 has no conflict); "" otherwise.
+    ``question``: what is counted, for the nouns counted in either of several units (lexicon noun_units: 提案)."""
     if not asked:
         return ""
     flat = _flat(sentence)
     printed = [printed_unit(flat[m.end():]) for m in _occurrences(flat, value)]
-    if printed and all(conflict(asked, p) for p in printed):
+    if printed and all(conflict(asked, p, question) for p in printed):
         return printed[0]
     return ""
+
+
+def with_magnitude(sentence: str, value: int | float) -> str | None:
+    """The figure as the sentence prints it when it carries a magnitude (2.9万余次, 2万余人次; not 万元), else None."""
+    flat = _flat(sentence)
+    for m in _occurrences(flat, value):
+        unit = printed_unit(flat[m.end():])
+        if unit[:1] in ("万", "亿"):
+            tail = re.match(r"\s*[余多]?[万亿][余多]?" + re.escape(unit[1:]), flat[m.end():])
+            return m.group() + (tail.group().strip() if tail else unit)
+    return None
 
 
 def clause_around(sentence: str, value: int | float) -> str:
@@ -66,15 +78,18 @@ def _occurrences(flat: str, value: int | float) -> list[re.Match]:
     return list(re.finditer(r"(?<![\d.])" + re.escape(v) + r"(?![\d.])", flat))
 
 
-def same_unit(a: str, b: str) -> bool:
-    if a == b:
+def same_unit(a: str, b: str, question: str = "") -> bool:
+    """One unit, or two the lexicon counts the same thing in (unit_equivalents; noun_units of a noun the question
+    names: 政协提案多少件 and 政协提案2条)."""
+    lx = default_lexicon()
+    if a == b or b in lx.unit_groups.get(a, ()):
         return True
-    return b in default_lexicon().unit_groups.get(a, ())
+    return any(n in question and {a, b} <= us for n, us in lx.noun_units.items())
 
 
-def conflict(asked: str | None, printed: str) -> bool:
+def conflict(asked: str | None, printed: str, question: str = "") -> bool:
     """A count asked in one unit and a figure printed in another (多少条 vs 351件); no unit on either side is none."""
-    return bool(asked) and bool(printed) and not same_unit(asked, printed)
+    return bool(asked) and bool(printed) and not same_unit(asked, printed, question)
 
 
 class UnitConflict:

@@ -18,7 +18,8 @@ Every expected figure was read off the documents by hand:
   7期，解读信息发布 7 条; raw/hzq2023_working.pdf states no figure of the 区政府办公室 (only its address);
 - real/htp_2023.html 一、（四）: 2023年共推送主题教育、文明创建、平安建设等文章877余篇;
 - real/czj_2020_article.html 一、（一）: 其中主动公开政府信息148条，依申请公开信息数182条，不予公开信息数95条;
-- seeds/004 一、（一）: 其中政策文件 1 条 … 会议公开 13 条 … 业务动态 28 条.
+- seeds/004 一、（一）: 其中政策文件 1 条 … 会议公开 13 条 … 业务动态 28 条; seeds/001 (河东区工业和信息化局 2021)
+  一、（一）: 办理区政协提案 2 条; seeds/004 六: 共承办政协委员会提案 1 件 — proposals are counted in 条 and in 件.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def test_the_counted_thing_is_a_word_the_figure_must_sit_by(q, head):
 
 
 @pytest.mark.parametrize("q,word", [
+    ("行政审批局2024年微信公众号有多少粉丝？", "公众号"),  # 多少 counts the 粉丝 after it
+    ("行政审批局2024年主动公开了多少条政府信息？", "主动公开"),  # 了: a verb, 政府信息 are counted
     ("金井片区管理局2021年“平潭金井”公众号发布的原创类信息有多少篇？", "原创类"),
     ("金井片区管理局2022年公众号发布的原创信息有多少篇？", "原创"),
     ("金井片区管理局2021年全年公开公文类政府信息多少条？", "公文类"),
@@ -117,6 +120,13 @@ def test_followers_the_text_does_not_state_are_refused(qa, q):
     """jjp_2022 counts posts (1169篇, 159篇), szfgs2024 counts accounts (95个): neither states a follower count (it
     was answered 95, or with sentences on 监督保障 as if they answered it)."""
     a = qa.ask(q)
+    assert not a.answerable and a.value is None, a.answer
+
+
+def test_a_topic_counted_is_a_word_the_figure_must_sit_by(qa):
+    """政务新媒体有多少条: the accounts are counted (95个), 政府信息5500余条 of the same report is no answer (it was)."""
+    assert "新媒体" in read("淮安市人民政府2024年政务新媒体有多少条？", INFOS).quantity_words
+    a = qa.ask("淮安市人民政府2024年在运维的政务新媒体有多少条？")
     assert not a.answerable and a.value is None, a.answer
 
 
@@ -192,6 +202,8 @@ def test_a_figure_printed_in_another_unit_is_refused_saying_so(qa, q, printed):
     ("海坛片区管理局2023年微信公众号共推送了多少篇文章？", 877),
     ("财政金融局2020年依申请公开信息数是多少条？", 182),
     ("淮安市人民政府2024年政府信息公开行政复议有多少件？", 351),
+    ("河东区工信局2021年办理的政协提案有多少件？", 2),  # proposals are counted in 条 or 件 (lexicon noun_units)
+    ("河东区工信局2021年政协提案多少条", 2),
 ])
 def test_a_figure_printed_in_the_unit_asked_is_answered(qa, q, value):
     """依申请公开信息数182条 is stated in 条, as asked (it was refused as a 表三 quantity counted in 件)."""
@@ -205,3 +217,14 @@ def test_a_sum_of_figures_printed_in_another_unit_is_refused(qa):
     assert not a.answerable and a.value is None, a.answer
     b = qa.ask("张店区机关事务服务中心2021年会议公开和业务动态两类信息一共公开了多少条？")
     assert b.answerable and b.value == 41, b.answer
+
+
+@pytest.mark.parametrize("q,shown", [
+    ("行政审批局2023年微信公众号阅读量大约多少？", "2.9万余次"),
+    ("行政审批局2024年公众号阅读量大致是多少", "2万余人次"),
+])
+def test_a_figure_of_wan_is_shown_as_printed(qa, q, shown):
+    """阅读量 is the counted thing (大约 is filler: it was read as part of the word, and 435, the 发布信息435条 of the
+    same sentence, was answered); 2.9 alone counts nothing, so the figure is shown with its 万 as printed."""
+    a = qa.ask(q)
+    assert a.answerable and f"相关数字为 {shown}" in a.answer, a.answer
