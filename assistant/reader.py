@@ -15,7 +15,7 @@ from assistant.lexicon import MEASURE_KINDS, Lexicon, Meaning, default_lexicon
 from assistant.measures import measures, mismatched
 from assistant.query import Measure, Operation, Query, Scope, Span, row_label
 from assistant.scope import agencies_for_fragment, find_years, resolve_agencies
-from assistant.tiling import PUNCT, Tiled, tile
+from assistant.tiling import ASPECT, PUNCT, Tiled, counted, tile
 from ingest.index import ReportInfo
 from ingest.template import T2, T3, T4
 
@@ -32,7 +32,7 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
     words, like, quantity = [], [], []
     spans = sorted(t.spans)
     for s, e, surface, ms in spans:
-        if all(m.kind == "topic" for m in ms) and _counted(t, s, e, lx):
+        if all(m.kind == "topic" for m in ms) and counted(t, s, e, lx):
             quantity.append(surface)  # 政务新媒体有多少个: the accounts are counted, 政府信息5500余条 is no answer
         elif any(m.kind == "absent" for m in ms) and not any(m.kind in MEASURE_KINDS for m in ms):
             words.append(surface)
@@ -59,7 +59,7 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
                 continue
             nxt = x
             break
-        verb_gap = any(g in _ASPECT for g in gap)
+        verb_gap = any(g in ASPECT for g in gap)
         clause_start = max((j + 1 for j in range(0, s) if t.text[j] in PUNCT), default=0)
         prev = next((x for x in reversed(spans) if clause_start <= x[0] and x[1] <= s
                      and not all(m.kind == "filler" for m in x[3])), None)
@@ -76,49 +76,13 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
             like.append(hint or run)
         if hint or core.endswith(lx.suffixes) or modifies:  # 行政裁决本年处理决定数量: the row of the quantity
             quantity.append(hint or core)
-        elif _counted(t, s, e, lx) and _noun_like(core):  # 粉丝数量是多少: what is counted, whatever it ends with
+        elif counted(t, s, e, lx) and _noun_like(core):  # 粉丝数量是多少: what is counted, whatever it ends with
             if run not in like:
                 like.append(run)
             quantity.append(core)
     return words, like, quantity
 
 
-def _asks_number(ms: list[Meaning]) -> bool:
-    ops = {m.key for m in ms if m.kind == "op"}
-    return "ask_number" in ops and "sum" not in ops  # 一共 also adds up terms (A和B一共多少条): no head of one
-
-
-def _counted(t: Tiled, s: int, e: int, lx: Lexicon) -> bool:
-    """The run is the thing the question counts: the number word stands right after it, with only particles (的)
-    between, and ends the clause (粉丝数量是多少, 订阅用户有多少), or right before it with the run ending its clause
-    (有多少粉丝？). A run with a noun after it (原创类信息有多少篇, 业务动态信息多少条) only says which kind of that noun
-    is counted; one whose number word counts a noun after it (公众号有多少粉丝) is no counted thing either."""
-    starts = {x[0]: x for x in t.spans}
-    ends = {x[1]: x for x in t.spans}
-
-    def particle(x) -> bool:  # (an aspect particle makes the run a verb: 主动公开了多少条政府信息 counts 信息)
-        return x[2] in lx.particles and x[2] not in _ASPECT and all(m.kind == "filler" for m in x[3])
-
-    def clause_ends(at: int) -> bool:  # nothing but number words, particles and a unit (多少篇) till the clause ends
-        lefts = {x[0]: x for x in t.left}
-        while True:
-            if at in starts and (particle(starts[at]) or all(m.kind == "op" for m in starts[at][3])):
-                at = starts[at][1]
-            elif at in lefts and lefts[at][2] in lx.count_units:
-                at = lefts[at][1]
-            else:
-                return at >= len(t.text) or t.text[at] in PUNCT
-
-    at = e
-    while at in starts and particle(starts[at]):
-        at = starts[at][1]
-    if at in starts and _asks_number(starts[at][3]):
-        return clause_ends(starts[at][1])  # 公众号有多少粉丝: the number word counts what follows it, not 公众号
-    # right after the number word (几件因法律…: 因 starts a clause), ending the clause
-    return s in ends and _asks_number(ends[s][3]) and clause_ends(e)
-
-
-_ASPECT = {"了", "过", "着", "地", "得"}
 _SHARE_PARTS = {("row", T3), ("group", T3), ("column", T4)}  # 予以公开率, 纠正率: a part over its 总计
 
 
