@@ -221,14 +221,23 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
     """The number right after one of the question's words (会议公开13条 for 会议公开…多少条): (value, sentence index).
     ``ignore``: words that name the agency (they precede addresses, not answers). When the question names a
     unit, a number followed by that unit wins; a money question (多少万元) takes no number without a money unit."""
-    for w in prefer:  # the question's own quantity word (办结率) with a number right after it beats any clause
-        for i, sent in enumerate(sentences):
-            m = re.search(re.escape(key(w)) + r"[^\d，。；、]{0,3}?(\d+(?:\.\d+)?)(?![\d-])", key(sent).replace(",", ""))
-            if m and len(key(w)) >= 2:
-                v = m.group(1)
-                return (float(v) if "." in v else int(v)), i
     qt = sorted({strip_count_word(t) for t in tokens(question) if not any(t in n for n in ignore)} - {""},
                 key=lambda t: (-len(t), t))
+    for w in prefer:  # the question's own quantity word (办结率) with a number right after it beats any clause;
+        # of several such numbers, the one whose clause holds most of the question's words, then the one nearest
+        # the word (政务公开培训1次 over …培训会7次 for 政务公开培训几次), then the first
+        found = []
+        for i, sent in enumerate(sentences):
+            flat = key(sent).replace(",", "")
+            for m in re.finditer(re.escape(key(w)) + r"[^\d，。；、]{0,3}?(\d+(?:\.\d+)?)(?![\d-])", flat):
+                if len(key(w)) >= 2:
+                    start = max(flat.rfind(d, 0, m.start(1)) for d in "，。；、：;:,") + 1
+                    gap = m.start(1) - (m.start() + len(key(w)))  # 培训1次 (next to the word) over 培训会7次
+                    found.append((-sum(len(t) for t in qt if t in flat[start: m.start(1)]), gap, i, m.start(1),
+                                  m.group(1)))
+        if found:
+            *_, i, _, v = min(found)
+            return (float(v) if "." in v else int(v)), i
     unit = asked_unit(question)
     units = MONEY_UNITS if unit in MONEY_UNITS else (unit,) if unit else ()
     passes = [True, False] if units and unit not in STRICT_UNITS else [bool(units)]

@@ -136,6 +136,10 @@ def test_a_topic_counted_is_a_word_the_figure_must_sit_by(qa):
     ("金井片区管理局2021年“平潭金井”公众号发布的原创类信息有多少篇？", 210),  # (it was: 795, all posts)
     ("金井片区管理局2022年公众号一共发布了多少篇信息？", 1169),  # the whole, before its breakdown
     ("洪泽区2024年发布了多少条解读信息？", 7),
+    # seeds/004 一、（五）: 参加上级…业务推进培训会 7 次，召开政务公开推进会议 2 次，组织全体人员开展政务公开培训 1 次 —
+    # of two numbers right after the counted 培训, the one whose clause holds the question's words and sits nearest
+    ("张店区机关事务服务中心2021年政务公开培训几次？", 1),
+    ("张店区机关事务服务中心2021年参加上级组织的培训会几次？", 7),
 ])
 def test_the_counted_thing_written_as_asked_is_still_answered(qa, q, value):
     a = qa.ask(q)
