@@ -341,6 +341,10 @@ class Narrative:
             if value is not None and not next_to_words(sents[0].text, a.quantity_words):
                 log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
                 return None
+        topics = [sp.text for sp in a.spans if sp.kind == "topic"]
+        if value is not None and not next_to_words(sents[0].text + (sents[0].chunk.section or ""), topics):
+            log.info("narrative refusal: the figure's sentence is about none of %s", topics)
+            return None  # 微信公众号发布了多少条信息: 市政府网站…5500余条 is the website's count
         printed = units.conflicting_unit(unit, sents[0].text, value, a.question) if value is not None else ""
         if printed:  # 行政复议多少条: 「行政复议351件」 counts cases, not 条
             log.info("narrative refusal: %s asked, the figure is printed in %s", unit, printed)

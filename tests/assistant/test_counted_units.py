@@ -232,3 +232,28 @@ def test_a_figure_of_wan_is_shown_as_printed(qa, q, shown):
     same sentence, was answered); 2.9 alone counts nothing, so the figure is shown with its 万 as printed."""
     a = qa.ask(q)
     assert a.answerable and f"相关数字为 {shown}" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", [
+    "淮安市人民政府2024年微信公众号发布了多少条信息",
+    "淮安市人民政府2024年微信公众号主动公开了多少条信息",
+    "淮安市人民政府2024年人大代表建议办理了多少件",
+])
+def test_a_figure_about_another_subject_is_no_answer(qa, q):
+    """szfgs2024.pdf states 市政府网站主动公开各类政府信息5500余条 (the website) and 受理政府信息公开申请3119件 (applications),
+    no WeChat post count and no count of 人大代表建议: the subject the question names (lexicon narrative_topics) must be
+    written in the figure's sentence or its section title (they were answered 5500 and 3119)."""
+    a = qa.ask(q)
+    assert not a.answerable and a.value is None, a.answer
+
+
+@pytest.mark.parametrize("q,value", [
+    ("淮安市人民政府2024年政府网站主动公开了多少条信息", 5500),
+    ("交通与建设局2025年官方微信累计发送多少条信息", 1106),
+    ("市场监督管理局2020年政务新媒体累计发送了多少条信息", 460),  # 新媒体 in the section title 持续推进政务新媒体发展
+])
+def test_a_figure_about_the_subject_asked_is_answered(qa, q, value):
+    """real/jtj_2025_article.html 一、（一）: 截止2025年1月21日，累计发送1106条信息; real/scj_2020_article.html 一、（五）
+    持续推进政务新媒体发展: 我局官方微信公众号累计发送了460条信息."""
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
