@@ -18,6 +18,7 @@ from assistant import refusals
 from assistant.reader import read
 from assistant.retrieval import asked_unit, tokens
 from assistant.table_answers import Cited, ReportValue, answer_table, cell_evidence, fmt, lookup, name
+from assistant.units import UnitConflict
 from assistant.table_facts import column_extreme_answer, ratio_answer, table_rows_answer, table_state_answer, unit_answer
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import CellState, Finding, Report
@@ -270,6 +271,8 @@ class Assistant:
                                     cited)
             if found is None:
                 return refusals.not_found(q, a, scope), []
+            if isinstance(found, UnitConflict):  # 行政复议多少条 where the text says 351件
+                return refusals.text_unit_refusal(q, found), []
             text, value = found
         if a.previous_missing is not None:
             who = "、".join(a.agencies) or "所问机关"
@@ -292,12 +295,17 @@ class Assistant:
     def _from_text(self, q: str, a: Query, infos: list[ReportInfo]) -> tuple[Answer, list[Evidence]] | None:
         """The question read as a narrative one (its measure words as the words a number must sit next to):
         an answer only when the text states a number there."""
-        words = list(dict.fromkeys(a.measure_like)) or [w for w in a.unplaced] or [m.row_label for m in a.measures]
+        # the question's own words: what it could not place, else its words for the measure (依申请公开信息数多少条:
+        # 依申请, as the text may write it — 依申请公开信息数182条 — where the template's label is never written)
+        said = [sp.text for sp in a.spans if sp.kind == "measure"]
+        words = list(dict.fromkeys(a.measure_like)) or [w for w in a.unplaced] or said or [m.row_label for m in a.measures]
         if a.quantity_words and set(words) < set(a.quantity_words):
             words = list(a.quantity_words)  # 区政府办受理…申请: the office and what it counted
         text_q = a.model_copy(update={"measures": [], "measure_like": [], "quantity_words": words,
                                       "operation": Operation(kind="narrative")})
         ans, evidence = self._answer_query(q, text_q, infos)
+        if isinstance(ans, refusals.UnitRefusal):
+            return ans, evidence  # the text states it, in another unit than the one asked: say so
         return (ans, evidence) if ans.answerable and ans.value is not None else None
 
     # ---------------------------------------------------------------- corpus words

@@ -77,9 +77,14 @@ class LexiconFile(BaseModel):
     text_synonyms: dict[str, list[str]] = Field(default_factory=dict, description="a question word -> the words "
                                                 "reports write for it (新开 -> 开通, 开设; 渠道 -> 平台, 微信): added to the "
                                                 "words BM25 ranks narrative text by; not tiled")
-    bodies: list[str] = Field(default_factory=list, description="names of a body inside an agency (政府办, 府办, "
-                              "党政办): after a level character (区政府办, 县府办) the question asks about that office, "
-                              "not the agency's report tables; read whole, as a word the figure must sit next to")
+    bodies: list[list[str]] = Field(default_factory=list, description="names of a body inside an agency, each "
+                                    "office's full and short forms together ([政府办公室, 政府办, 府办]): after a "
+                                    "level character (区政府办, 县府办) the question asks about that office, not the "
+                                    "agency's report tables; read whole, as a word the figure must sit next to, "
+                                    "met in the text in any of its forms (区政府办公室 asked, 区政府办 written)")
+    count_endings: list[str] = Field(default_factory=list, description="endings that only say 'how many' of the "
+                                     "word before them (粉丝数, 订阅用户, 关注量): a report word for that word "
+                                     "(text_synonyms) stands for the whole (粉丝数 -> 关注人数1314)")
     other_questions: list[str] = Field(default_factory=list, description="question words that ask for something "
                                        "other than a number (哪些, 什么, 如何): a follow-up written with one asks its own "
                                        "question, so it does not carry over the previous turn's wish for a number")
@@ -88,6 +93,20 @@ class LexiconFile(BaseModel):
                                       "its items (一是…二是…三是…), not only the first sentence; not tiled")
 
     model_config = {"extra": "ignore"}
+
+    count_units: list[str] = Field(default_factory=list, description="units a count or a sum is printed and asked "
+                                   "in (条, 件, 篇, 人次, 万元 …): 多少条 asks 条, 351件 is printed in 件")
+    unit_equivalents: list[list[str]] = Field(default_factory=list, description="units that count the same thing "
+                                              "(件 / 起 of cases, 人 / 名 / 位 of persons); any other two units differ: "
+                                              "a figure printed in one is no answer to a count asked in the other")
+    noun_units: dict[str, list[str]] = Field(default_factory=dict, description="a counted noun the reports count "
+                                             "in either of several units (政协提案2条 / 提案1件): for a question "
+                                             "about it those units are one")
+
+    @field_validator("bodies", mode="before")
+    @classmethod
+    def _body_groups(cls, v: list) -> list:
+        return [[w] if isinstance(w, str) else w for w in v]  # a lone form is an office of one name
 
     @field_validator("char_variants")
     @classmethod
@@ -206,7 +225,7 @@ class Lexicon:
         # a quantity no table has (按时答复率, 信函申请) is read whole, so that no part of it (答复, 申请) is taken
         # for a cell word and the rest left over unnoticed
         self._add(data.not_in_template, Meaning("absent"))
-        self._add(data.bodies, Meaning("body"))
+        self._add([w for forms in data.bodies for w in forms], Meaning("body"))
         self.longest = max(len(s) for s in self.surfaces)
         self.by_length: dict[int, list[tuple[str, list[Meaning]]]] = {}
         for s, ms in self.surfaces.items():
@@ -219,6 +238,11 @@ class Lexicon:
         self.list_questions = tuple(self.norm(s) for s in data.list_questions)
         self.other_questions = tuple(self.norm(s) for s in data.other_questions)
         self.text_synonyms = {self.norm(k): [self.norm(w) for w in ws] for k, ws in data.text_synonyms.items()}
+        self.body_forms = {self.norm(w): tuple(self.norm(x) for x in forms) for forms in data.bodies for w in forms}
+        self.count_units = tuple(sorted({self.norm(w) for w in data.count_units}, key=len, reverse=True))
+        self.noun_units = {self.norm(n): frozenset(self.norm(u) for u in us) for n, us in data.noun_units.items()}
+        self.unit_groups = {self.norm(w): frozenset(self.norm(x) for x in g) for g in data.unit_equivalents for w in g}
+        self.count_endings = tuple(sorted({self.norm(w) for w in data.count_endings}, key=len, reverse=True))
 
     def _add(self, words, meaning: Meaning) -> None:
         for w in words:

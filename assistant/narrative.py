@@ -9,7 +9,7 @@ import re
 from typing import Callable
 
 from assistant import narrative_sections as sections
-from assistant import text_arithmetic, text_listing
+from assistant import text_arithmetic, text_listing, units
 from assistant.lexicon import default_lexicon
 from assistant.models import Evidence
 from assistant.query import Query
@@ -31,45 +31,24 @@ from assistant.retrieval import (
 )
 from assistant.scope import is_subsequence
 from assistant.table_answers import Cited, fmt, name
+from assistant.text_numbers import (
+    _clause_of,
+    breakdown_items,
+    breakdown_part,
+    kind_first,
+    respective,
+    respective_item,
+    whole_of,
+)
+from assistant.text_words import next_to_words, qualified, variants, with_synonyms
 from ingest.agency import forms as agency_forms, question_forms
 from ingest.index import ReportIndex, ReportInfo
 from ingest.settings import Settings
-from ingest.text import key, load_jieba, numbers_in
+from ingest.text import key, load_jieba
 
 log = logging.getLogger(__name__)
 
-NarrativeResult = tuple[str, int | float | None]
-
-
-def next_to_words(sentence: str, words: list[str]) -> bool:
-    """Each of the question's own quantity words (those the template has no cell for) is in the sentence a
-    narrative number is taken from: the word itself, or one of its two-character pieces (通过网络 by 网络申请) — and
-    for a word that ends like a quantity (…率, …量, …额) or is one of the lexicon's quantities no table has, most
-    pieces including the last one (按时答复率 is not in 予以答复, 办结率 not in 全部办结，办理率, 平均答复时间 not in
-    予以答复)."""
-    text = key(sentence)
-    for w in words:
-        w = re.sub(r"[\d.%a-z一二三四五六七八九十两几]+", "", key(w))
-        if len(w) < 2 or w in text:
-            continue
-        grams = [w[i:i + 2] for i in range(len(w) - 1)]
-        found = sum(g in text for g in grams)
-        strict = w[-1] in _QUANTITY_ENDS or w in _curated()
-        if not found or strict and (found * 3 < len(grams) * 2 or grams[-1] not in text):
-            return False
-        if len(w) >= 3 and w[-2:] not in text:  # the head of the quantity: 办公经费 needs 经费, not 办公室
-            return False
-    return True
-
-
-_QUANTITY_ENDS = frozenset("率量额费数度")
-
-
-def _curated() -> frozenset[str]:
-    """The lexicon's quantities that no table has (平均答复时间, 信函申请): whole terms, read strictly."""
-    from assistant.lexicon import default_lexicon
-
-    return frozenset(default_lexicon().not_in_template)
+NarrativeResult = tuple[str, int | float | None]  # (or a units.UnitConflict: refused, saying why)
 
 
 def qualifiers(a: Query) -> list[str]:
@@ -81,89 +60,15 @@ def qualifiers(a: Query) -> list[str]:
         if at <= 0:
             continue
         start = max(text.rfind(d, 0, at) for d in "，,。；;、：:？?！! ") + 1
-        before = [t for t in jieba_words(text[start:at]) if t in tokens(t) and not t.isascii()]
+        lx = default_lexicon()
+        before = [t for t in jieba_words(text[start:at]) if t in tokens(t) and not t.isascii()
+                  and not any(m.kind == "op" for m in lx.surfaces.get(lx.norm(t), ()))]  # 做了几次全覆盖检查: no kind
         return before[-1:]  # the nearest modifier (群众 in 通过12345平台累计受理群众诉求)
     return []
 
 
-def qualified(sentence: str, section: str | None, words: list[str]) -> bool:
-    """Each qualifier of the question is written in the sentence a number is taken from (or its section title):
-    a 满意率 of 12345-platform requests is no 答复满意率."""
-    text = key(sentence + (section or ""))
-    return all(key(w) in text for w in words)
-
-
 def jieba_words(text: str) -> list[str]:
     return load_jieba().lcut(key(text))
-
-
-def breakdown_part(sentence: str, chunk_text: str, question: str) -> bool:
-    """A number of one item of a stated breakdown (…159条，其中…；其他应主动公开的政府信息7条) whose own words the
-    question does not use: it is not the whole the question asks about."""
-    flat = chunk_text.replace(",", "")
-    at = flat.find(sentence.replace(",", ""))
-    if at < 0:
-        return False
-    start = flat.rfind("。", 0, at) + 1
-    if "其中" not in flat[start:at]:
-        return False
-    label = re.split(r"[\d]", sentence.replace(",", ""))[0]
-    own = [t for t in tokens(label) if not t.isascii()]
-    qk = key(question)
-    return bool(own) and not all(t in qk for t in own)
-
-
-_RE_NUM = r"\d+(?:\.\d+)?"
-
-
-def respective(sentence: str, question: str, words: list[str]) -> int | float | None:
-    """A, B, C …分别… x, y, z: the number in the place of the item the question names (人均用水量 -> the third),
-    or None when the sentence states no such list."""
-    found = respective_item(sentence, question, words)
-    return found[0] if found else None
-
-
-def respective_item(sentence: str, question: str, words: list[str]) -> tuple[int | float, int] | None:
-    """(the number of the item the question names, how many characters of the question's words the item holds)."""
-    flat = sentence.replace(",", "")
-    at = flat.find("分别")
-    if at < 0:
-        return None
-    m = re.match(r"[^\d]{0,8}?((?:" + _RE_NUM + r"[^\d、，。；]{0,3}、)+" + _RE_NUM + ")", flat[at + 2:])
-    if m is None:
-        return None
-    nums = re.findall(_RE_NUM, m.group(1))
-    start = max(flat.rfind(d, 0, at) for d in "，。；：:") + 1
-    items = flat[start:at].split("、")
-    if len(items) != len(nums):
-        return None
-    qt = [t for t in tokens(question)]
-
-    def score(item: str) -> tuple[int, int]:
-        return (sum(len(w) for w in words if key(w)[-2:] in key(item)), sum(len(t) for t in qt if t in item))
-
-    best = max(range(len(items)), key=lambda i: score(items[i]))
-    if score(items[best]) == (0, 0) or sorted(score(x) for x in items)[-2:][0] == score(items[best]):
-        return None  # no item named, or two named alike: not this rule's to decide
-    v = nums[best]
-    return (float(v) if "." in v else int(v)), score(items[best])[1]
-
-
-def _clause_of(sentence: str, value: int | float) -> str:
-    """The clause of a sentence (back to the last 、，；) that holds a number."""
-    flat = sentence.replace(",", "")
-    m = re.search(r"(?<![\d.])" + re.escape(fmt(value)) + r"(?![\d])", flat)
-    if m is None:
-        return flat
-    start = max(flat.rfind(d, 0, m.start()) for d in "，。；、：;:") + 1
-    return flat[start: m.end()]
-
-
-def with_synonyms(text: str) -> str:
-    """The text and the words reports write for its question words (lexicon text_synonyms: 新开 -> 开通)."""
-    qk = key(text)
-    extra = [w for k, ws in default_lexicon().text_synonyms.items() if k in qk for w in ws]
-    return text + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
 def without_scope(a: Query) -> str:
@@ -174,40 +79,6 @@ def without_scope(a: Query) -> str:
         if sp.kind == "agency" or (sp.kind == "year" and any(str(y) in sp.text for y in a.years)):
             text = text.replace(sp.text, " ")
     return text
-
-
-_RE_ITEM = re.compile(r"([^\d，,。；;、：:（）()]{2,24}?)\s*(\d+(?:\.\d+)?)\s*(条|件|篇|次|个|项|期|场)(?:[（(][^）)]{0,4}[）)])?")
-
-
-def breakdown_items(sentence: str) -> list[tuple[str, int | float, str]]:
-    """The (label, number, unit) items of a stated breakdown (其中政策文件1条、会议公开13条…), all in one unit;
-    the total before 其中 is not an item."""
-    text = sentence.replace(",", "")
-    at = text.find("其中")
-    if at >= 0:
-        text = text[at + 2:]
-    items = []
-    for m in _RE_ITEM.finditer(text):
-        label = re.sub(r"^(?:其中|以及|和|及|共|另有)", "", m.group(1).strip())
-        v = m.group(2)
-        items.append((label, float(v) if "." in v else int(v), m.group(3)))
-    units = {u for _, _, u in items}
-    return items if len(units) == 1 and len(items) >= 2 else []
-
-
-def whole_of(sentence: str, question: str) -> str:
-    """The sentence up to its breakdown (…共118条，其中…53条 -> …共118条), unless the question names an item of it:
-    a total asked is never read off one of its parts."""
-    at = sentence.find("其中")
-    if at < 0:
-        return sentence
-    items = breakdown_items(sentence[at:])
-    qk = key(question)
-    if any((own := [t for t in tokens(label) if not t.isascii()]) and all(t in qk for t in own)
-           for label, _, _ in items):
-        return sentence
-    head = sentence[:at].rstrip("，,；; ")
-    return head if numbers_in(head) else sentence
 
 
 def asks_rank(question: str) -> bool:
@@ -304,8 +175,8 @@ class Narrative:
         value, no_unit = None, None
         if a.wants_number:
             picked = self._number(a, sents, hits, names)
-            if picked is None:
-                return None
+            if picked is None or isinstance(picked, units.UnitConflict):
+                return picked
             value, no_unit, sents = picked
         if not a.wants_number and asks_list(a.question):
             listed = self._listed(sents, infos, cited)
@@ -405,12 +276,14 @@ class Narrative:
         return None
 
     def _number(self, a: Query, sents: list[Sentence], hits: list, names: set[str]
-                ) -> tuple[int | float | None, str | None, list[Sentence]] | None:
+                ) -> tuple[int | float | None, str | None, list[Sentence]] | units.UnitConflict | None:
         """(value, the strict unit none was found in, the sentences to quote — the number's first), or ``None``
-        when the number found does not sit next to the question's own words (a refusal)."""
+        when the number found does not sit next to the question's own words (a refusal), or a ``UnitConflict``
+        when it is printed in another unit than the one asked."""
         value, no_unit = None, None
         pool = sents + [x for x in best_sentences(a.question, hits, 12, want_number=True, ignore=names)
                         if x not in sents]
+        whole = list(pool)
         # a total asked is read before its breakdown (…90条，其中…其他应主动公开的政府信息53条)
         pool = [x if (w := whole_of(x.text, a.question)) == x.text else Sentence(w, x.chunk, x.score, x.overlap)
                 for x in pool]
@@ -433,10 +306,13 @@ class Narrative:
         if picked is not None and a.quantity_words and not next_to_words(
                 _clause_of(pool[picked[1]].text, picked[0]), a.quantity_words):
             # 公众号共发布推文57期 … 关注人数1314人次 for 公众号的关注人数: the clause that holds the quantity word
-            op = text_arithmetic.best_operand("".join(a.quantity_words), pool, names, unit,
-                                              require_unit=unit in STRICT_UNITS)
-            if op is not None and next_to_words(_clause_of(op.sentence.text, op.value), a.quantity_words):
-                picked = (op.value, pool.index(op.sentence))
+            # (the words as asked, then as the reports write them: 粉丝 -> 关注)
+            for words in dict.fromkeys(["".join(a.quantity_words), *(v for w in a.quantity_words for v in variants(w))]):
+                op = text_arithmetic.best_operand(words, pool, names, unit, require_unit=unit in STRICT_UNITS)
+                if op is not None and next_to_words(_clause_of(op.sentence.text, op.value), a.quantity_words):
+                    picked = (op.value, pool.index(op.sentence))
+                    break
+        picked, pool = kind_first(a, picked, pool, whole, names, unit)
         if picked is not None and not next_to_words(pool[picked[1]].text, a.quantity_words):
             log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
             return None  # 工作经费是多少: a number of a sentence without 经费 is no answer
@@ -463,6 +339,14 @@ class Narrative:
             if value is not None and not next_to_words(sents[0].text, a.quantity_words):
                 log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
                 return None
+        topics = [sp.text for sp in a.spans if sp.kind == "topic"]
+        if value is not None and not next_to_words(sents[0].text + (sents[0].chunk.section or ""), topics):
+            log.info("narrative refusal: the figure's sentence is about none of %s", topics)
+            return None  # 微信公众号发布了多少条信息: 市政府网站…5500余条 is the website's count
+        printed = units.conflicting_unit(unit, sents[0].text, value, a.question) if value is not None else ""
+        if printed:  # 行政复议多少条: 「行政复议351件」 counts cases, not 条
+            log.info("narrative refusal: %s asked, the figure is printed in %s", unit, printed)
+            return units.UnitConflict(unit, printed, value, units.clause_around(sents[0].text, value))
         return value, no_unit, sents
 
     def _quote(self, a: Query, sents: list[Sentence], infos: dict[str, ReportInfo], cited: Cited,
@@ -479,7 +363,9 @@ class Narrative:
         if a.wants_number and a.quantity_words and value is None:
             log.info("narrative refusal: no number next to %s", a.quantity_words)
             return None
-        head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {fmt(value)}：")
+        # a figure of 万 or 亿 is shown as printed (2.9万余次): 2.9 alone is no count of anything
+        shown = units.with_magnitude(sents[0].text, value) if value is not None else None
+        head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {shown or fmt(value)}：")
         if no_unit:
             head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
         return head + "\n" + "\n".join(quote_lines(lines)), value
@@ -509,6 +395,9 @@ class Narrative:
             return None
         if calc is None or not all(next_to_words(o.sentence.text, a.quantity_words) for o in calc.operands):
             return None
+        if any(units.conflict(asked_unit(a.question), o.unit, a.question) for o in calc.operands):
+            log.info("narrative refusal: an operand is printed in another unit than the one asked")
+            return None  # 会议公开和业务动态一共多少件: 13条 + 28条 are no count of 件
         if not all(next_to_words(_clause_of(o.sentence.text, o.value), a.quantity_words) for o in calc.operands):
             log.info("narrative refusal: an operand does not sit next to %s", a.quantity_words)
             return None

@@ -15,7 +15,7 @@ from assistant.lexicon import MEASURE_KINDS, Lexicon, Meaning, default_lexicon
 from assistant.measures import measures, mismatched
 from assistant.query import Measure, Operation, Query, Scope, Span, row_label
 from assistant.scope import agencies_for_fragment, find_years, resolve_agencies
-from assistant.tiling import PUNCT, Tiled, tile
+from assistant.tiling import ASPECT, PUNCT, Tiled, counted, tile
 from ingest.index import ReportInfo
 from ingest.template import T2, T3, T4
 
@@ -31,8 +31,10 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
     measure (撤回的申请), that is what is asked (访问量是多少), or that ends like a quantity (满意率, 经费)."""
     words, like, quantity = [], [], []
     spans = sorted(t.spans)
-    for s, _, surface, ms in spans:
-        if any(m.kind == "absent" for m in ms) and not any(m.kind in MEASURE_KINDS for m in ms):
+    for s, e, surface, ms in spans:
+        if all(m.kind == "topic" for m in ms) and counted(t, s, e, lx):
+            quantity.append(surface)  # 政务新媒体有多少个: the accounts are counted, 政府信息5500余条 is no answer
+        elif any(m.kind == "absent" for m in ms) and not any(m.kind in MEASURE_KINDS for m in ms):
             words.append(surface)
             like.append(surface)
             quantity.append(surface)
@@ -57,7 +59,7 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
                 continue
             nxt = x
             break
-        verb_gap = any(g in _ASPECT for g in gap)
+        verb_gap = any(g in ASPECT for g in gap)
         clause_start = max((j + 1 for j in range(0, s) if t.text[j] in PUNCT), default=0)
         prev = next((x for x in reversed(spans) if clause_start <= x[0] and x[1] <= s
                      and not all(m.kind == "filler" for m in x[3])), None)
@@ -74,10 +76,13 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
             like.append(hint or run)
         if hint or core.endswith(lx.suffixes) or modifies:  # 行政裁决本年处理决定数量: the row of the quantity
             quantity.append(hint or core)
+        elif counted(t, s, e, lx) and _noun_like(core):  # 粉丝数量是多少: what is counted, whatever it ends with
+            if run not in like:
+                like.append(run)
+            quantity.append(core)
     return words, like, quantity
 
 
-_ASPECT = {"了", "过", "着", "地", "得"}
 _SHARE_PARTS = {("row", T3), ("group", T3), ("column", T4)}  # 予以公开率, 纠正率: a part over its 总计
 
 

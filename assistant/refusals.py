@@ -10,6 +10,7 @@ from assistant.lexicon import default_lexicon
 from assistant.models import Answer
 from assistant.query import Query, column_label, row_label
 from assistant.table_answers import name
+from assistant.units import UnitConflict
 from ingest.index import ReportInfo
 
 SUGGESTED = 3
@@ -112,3 +113,18 @@ def mismatch_refusal(a: Query) -> Answer | None:
     return Answer(question=a.question, answerable=False, intent="refusal",
                   answer=f"问题中的{'、'.join(a.mismatched)}与{read}不在同一张表中，没有一个单元格同时对应它们，"
                          f"无法用表格回答（不会用相近的单元格代替）。请分开来问，或换用同一张表里的项目。")
+
+
+class UnitRefusal(Answer):
+    """A refusal because the text prints the figure in another unit than the one asked (kept as such through the
+    text path of a table question: its reason is the one to give)."""
+
+
+def text_unit_refusal(q: str, c: UnitConflict) -> Answer:
+    """A count asked in one unit (多少条) whose figure the text prints in another (政府信息公开行政复议351件): the
+    figure is quoted, not given as the answer."""
+    why = (f"只是以「{c.printed}」计的约数，不是确切的{c.asked}数" if c.printed.endswith(c.asked)  # 2.9万余次
+           else f"单位不同，所计的可能不是同一种东西（不会把以「{c.printed}」计的数字当作{c.asked}数）")
+    return UnitRefusal(question=q, answerable=False, intent="refusal",
+                       answer=f"问题问的是多少「{c.asked}」，而报告正文中相应的数字以「{c.printed}」计（「{c.quote}」），"
+                              f"{why}，无法回答。如要问这个数字，请问「……多少{c.printed}」。")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import Evidence
+from assistant.units import units_group
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import Chunk
 from ingest.settings import Settings
@@ -191,7 +192,6 @@ def contact_pattern(question: str) -> re.Pattern | None:
     return None
 
 
-_RE_ASKED_UNIT = re.compile(r"(?:多少|几)(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份|天|小时|个工作日|工作日)")
 MONEY_UNITS = ("万元", "亿元", "元")
 STRICT_UNITS = (*MONEY_UNITS, "条", "篇", "场", "期", "人次")  # a number in another unit never answers these
 
@@ -204,7 +204,7 @@ def is_ordinal(text: str, start: int, end: int) -> bool:
 
 def asked_unit(question: str) -> str | None:
     """The unit a number question asks for (多少万元 -> 万元), if it names one."""
-    m = _RE_ASKED_UNIT.search(question)
+    m = re.search(r"(?:多少|几)" + units_group(), question)  # (units: lexicon count_units)
     return m.group(1) if m else None
 
 
@@ -219,14 +219,23 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
     """The number right after one of the question's words (会议公开13条 for 会议公开…多少条): (value, sentence index).
     ``ignore``: words that name the agency (they precede addresses, not answers). When the question names a
     unit, a number followed by that unit wins; a money question (多少万元) takes no number without a money unit."""
-    for w in prefer:  # the question's own quantity word (办结率) with a number right after it beats any clause
-        for i, sent in enumerate(sentences):
-            m = re.search(re.escape(key(w)) + r"[^\d，。；、]{0,3}?(\d+(?:\.\d+)?)(?![\d-])", key(sent).replace(",", ""))
-            if m and len(key(w)) >= 2:
-                v = m.group(1)
-                return (float(v) if "." in v else int(v)), i
     qt = sorted({strip_count_word(t) for t in tokens(question) if not any(t in n for n in ignore)} - {""},
                 key=lambda t: (-len(t), t))
+    for w in prefer:  # the question's own quantity word (办结率) with a number right after it beats any clause;
+        # of several such numbers, the one whose clause holds most of the question's words, then the one nearest
+        # the word (政务公开培训1次 over …培训会7次 for 政务公开培训几次), then the first
+        found = []
+        for i, sent in enumerate(sentences):
+            flat = key(sent).replace(",", "")
+            for m in re.finditer(re.escape(key(w)) + r"[^\d，。；、]{0,3}?(\d+(?:\.\d+)?)(?![\d-])", flat):
+                if len(key(w)) >= 2:
+                    start = max(flat.rfind(d, 0, m.start(1)) for d in "，。；、：;:,") + 1
+                    gap = m.start(1) - (m.start() + len(key(w)))  # 培训1次 (next to the word) over 培训会7次
+                    found.append((-sum(len(t) for t in qt if t in flat[start: m.start(1)]), gap, i, m.start(1),
+                                  m.group(1)))
+        if found:
+            *_, i, _, v = min(found)
+            return (float(v) if "." in v else int(v)), i
     unit = asked_unit(question)
     units = MONEY_UNITS if unit in MONEY_UNITS else (unit,) if unit else ()
     passes = [True, False] if units and unit not in STRICT_UNITS else [bool(units)]

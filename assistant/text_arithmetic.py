@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from assistant.units import printed_unit
 from assistant.retrieval import MONEY_UNITS, STRICT_UNITS, Hit, Sentence, asked_unit, best_sentences, is_ordinal, tokens
 
 _SUM = re.compile(r"一共|合计|总共|共计|加起来|合起来|总和|之和|两类|两项")
@@ -78,7 +79,6 @@ def _terms(question: str, names: set[str]) -> tuple[str, str, str] | None:
 
 _RE_CLAUSE = re.compile(r"[，,。；;、：:！!？?\n]")
 _RE_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
-_UNITS = r"(万元|亿元|元|人次|件|次|个|篇|条|人|场|期|项|家|份|天)"
 
 
 def best_operand(term: str, sentences: list[Sentence], ignore: set[str], unit: str | None = None,
@@ -153,8 +153,7 @@ def _best_clause(term: str, words: list[str], sentences: list[Sentence], unit: s
                     continue  # a year, not a quantity
                 if clause[m.end(1): m.end(1) + 1] in ("月", "日", "号", "时") and clause[m.end(1): m.end(1) + 2] != "日内":
                     continue  # a date (2024年1月5日), not a quantity
-                u = re.match(r"(?:余|多)?" + _UNITS, clause[m.end(1):])  # 877余篇: about 877 篇
-                got = u.group(1) if u else ""
+                got = printed_unit(clause[m.end(1):])  # 877余篇: about 877 篇
                 if require_unit and not (got == unit or (unit in MONEY_UNITS and got in MONEY_UNITS)
                                          or (unit is None and got)):
                     continue  # (no unit asked: any unit — a count is written with one)

@@ -137,3 +137,41 @@ def _homophone(text: str, s: int, e: int, filler_at: set[int], lx: Lexicon) -> t
                 if sum(x != y for x, y in zip(surf, part)) == 1:
                     return a, b, ms
     return None
+
+
+ASPECT = {"了", "过", "着", "地", "得"}  # aspect particles: the word before them is a verb
+
+
+def _asks_number(ms: list[Meaning]) -> bool:
+    ops = {m.key for m in ms if m.kind == "op"}
+    return "ask_number" in ops and "sum" not in ops  # 一共 also adds up terms (A和B一共多少条): no head of one
+
+
+def counted(t: Tiled, s: int, e: int, lx: Lexicon) -> bool:
+    """The run is the thing the question counts: the number word stands right after it, with only particles (的)
+    between, and ends the clause (粉丝数量是多少, 订阅用户有多少), or right before it with the run ending its clause
+    (有多少粉丝？). A run with a noun after it (原创类信息有多少篇, 业务动态信息多少条) only says which kind of that noun
+    is counted; one whose number word counts a noun after it (公众号有多少粉丝) is no counted thing either."""
+    starts = {x[0]: x for x in t.spans}
+    ends = {x[1]: x for x in t.spans}
+
+    def particle(x) -> bool:  # (an aspect particle makes the run a verb: 主动公开了多少条政府信息 counts 信息)
+        return x[2] in lx.particles and x[2] not in ASPECT and all(m.kind == "filler" for m in x[3])
+
+    def clause_ends(at: int) -> bool:  # nothing but number words, particles and a unit (多少篇) till the clause ends
+        lefts = {x[0]: x for x in t.left}
+        while True:
+            if at in starts and (particle(starts[at]) or all(m.kind == "op" for m in starts[at][3])):
+                at = starts[at][1]
+            elif at in lefts and lefts[at][2] in lx.count_units:
+                at = lefts[at][1]
+            else:
+                return at >= len(t.text) or t.text[at] in PUNCT
+
+    at = e
+    while at in starts and particle(starts[at]):
+        at = starts[at][1]
+    if at in starts and _asks_number(starts[at][3]):
+        return clause_ends(starts[at][1])  # 公众号有多少粉丝: the number word counts what follows it, not 公众号
+    # right after the number word (几件因法律…: 因 starts a clause), ending the clause
+    return s in ends and _asks_number(ends[s][3]) and clause_ends(e)

@@ -7,12 +7,11 @@ them was read from — the same cells or sentences the earlier answers cited.
 
 from __future__ import annotations
 
+from assistant.lexicon import default_lexicon
 from assistant.models import Answer, Evidence
 from assistant.query import Query, TurnResult
 from assistant.table_answers import Cited, fmt
 from ingest.text import numbers_in
-
-_UNITS = ("万元", "亿元", "元", "人次", "件", "次", "个", "篇", "条", "人", "场", "期", "项", "家", "份", "天")
 
 
 def result_of(question: str, ans: Answer, evidence: list[Evidence]) -> TurnResult | None:
@@ -39,7 +38,7 @@ def label(a: Query) -> str:
 
 def _unit(text: str, value: int | float) -> str:
     v = fmt(value)
-    for u in _UNITS:
+    for u in default_lexicon().count_units:  # (the longest first: 人次 before 人)
         if f"{v} {u}" in text or f"{v}{u}" in text:
             return u
     return ""
