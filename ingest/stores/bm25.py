@@ -119,34 +119,42 @@ class BM25Index:
         return cls(keys, retriever, covers_hash(ids))
 
     def search(self, query: str, k: int, report_ids: set[str] | None = None) -> list[tuple[str, str, float]]:
+        """The ``k`` best rows for ``query`` with a score above 0, best first (ties: in row order), among the
+        rows of ``report_ids`` (None: all).
+
+        The top k are chosen here, among the scoped rows that score above 0, not by bm25s over the whole
+        corpus: its ``argpartition`` over every row's score degenerates on an array of mostly equal values (a
+        scope of one report zeroes all rows but a few): 90 ms at 461,547 rows against 7 ms on varied scores."""
         if self.retriever is None or k <= 0:
             return []
         q = tokenize(query)
         if not q:
             return []
-        mask = self._mask(report_ids)
-        if mask is not None and not mask.any():
+        rows = self._scope_rows(report_ids)
+        if rows is not None and not len(rows):
             return []
-        k = min(k, len(self.keys))
-        docs, scores = self.retriever.retrieve([q], k=k, show_progress=False, weight_mask=mask, n_threads=0)
-        out = []
-        for d, s in zip(docs[0], scores[0], strict=True):
-            if s > 0:
-                rid, cid = self.keys[int(d)]
-                out.append((rid, cid, float(s)))
-        return out
+        scores = np.asarray(self.retriever.get_scores(q), dtype=np.float32)
+        if rows is None:
+            rows = np.flatnonzero(scores > 0)
+        else:
+            rows = rows[scores[rows] > 0]
+        if not len(rows):
+            return []
+        picked = scores[rows]
+        if len(rows) > k:  # the rows scoring at least the k-th best score (all of a tie at the cut), then cut
+            kth = picked[np.argpartition(-picked, k - 1)[k - 1]]
+            rows, picked = rows[picked >= kth], picked[picked >= kth]
+        order = np.lexsort((rows, -picked))[:k]
+        return [(*self.keys[int(rows[i])], float(picked[i])) for i in order]
 
-    def _mask(self, report_ids: set[str] | None) -> np.ndarray | None:
-        """1 on the rows of the reports allowed, 0 elsewhere; None when every report here is allowed."""
+    def _scope_rows(self, report_ids: set[str] | None) -> np.ndarray | None:
+        """The rows of the reports allowed, in row order; None when every report here is allowed."""
         if report_ids is None:
             return None
         held = [self._rows[r] for r in report_ids if r in self._rows]
         if len(held) == len(self._rows):
             return None
-        mask = np.zeros(len(self.keys), dtype=np.float32)
-        if held:
-            mask[np.concatenate(held)] = 1.0
-        return mask
+        return np.sort(np.concatenate(held)) if held else np.zeros(0, dtype=np.int64)
 
     # ---------------------------------------------------------------- persistence
 
