@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import Evidence
+from assistant.units import MONEY as MONEY_UNITS
 from assistant.units import units_group
 from ingest.index import ReportIndex, ReportInfo
 from ingest.models import Chunk
@@ -192,7 +193,6 @@ def contact_pattern(question: str) -> re.Pattern | None:
     return None
 
 
-MONEY_UNITS = ("万元", "亿元", "元")
 STRICT_UNITS = (*MONEY_UNITS, "条", "篇", "场", "期", "人次")  # a number in another unit never answers these
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from assistant.lexicon import default_lexicon
 
-MONEY = ("万元", "亿元", "元")
+MONEY = ("万元", "亿元", "元")  # sums of money (also retrieval.MONEY_UNITS)
 
 
 @lru_cache(maxsize=1)
