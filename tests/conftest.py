@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REPORTQA_SHARED", ROOT.parent / "shared"))
 SEEDS_DIR = SHARED / "corpus" / "seeds"
 RAW_DIR = SHARED / "corpus" / "raw"
+REAL_DIR = SHARED / "corpus" / "real"
 FIXTURES = ROOT / "tests" / "fixtures"
 
 # no model hub, no telemetry, ever, in tests
@@ -34,6 +35,11 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     return _need(RAW_DIR)
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    return _need(REAL_DIR)
 
 
 @pytest.fixture(scope="session")

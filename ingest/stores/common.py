@@ -44,13 +44,13 @@ def open_vectors(settings: Settings, catalog: Catalog) -> ChromaVectorStore:
 
 
 def build_bm25(catalog: Catalog) -> BM25Index:
-    """BM25 over exactly the catalog's committed chunks, read in one snapshot."""
+    """BM25 over exactly the catalog's committed chunks, read in one snapshot, chunk by chunk (streamed: the
+    chunks are never all held at once)."""
     with catalog.read_snapshot():
         ids = catalog.committed_ids()
-        rows = list(catalog.iter_chunk_docs())
-    docs = [(rid, cid, toks if toks is not None and ver == TOKENIZER_VERSION else text)
-            for rid, cid, text, toks, ver in rows]
-    return BM25Index.build(docs, ids)
+        docs = ((rid, cid, toks if toks is not None and ver == TOKENIZER_VERSION else text)
+                for rid, cid, text, toks, ver in catalog.iter_chunk_docs())
+        return BM25Index.build(docs, ids)
 
 
 def bm25_in_sync(bm25: BM25Index | None, committed: set[str]) -> bool:
