@@ -99,6 +99,12 @@ class LexiconFile(BaseModel):
     unit_equivalents: list[list[str]] = Field(default_factory=list, description="units that count the same thing "
                                               "(件 / 起 of cases, 人 / 名 / 位 of persons); any other two units differ: "
                                               "a figure printed in one is no answer to a count asked in the other")
+    topic_rivals: list[list[list[str]]] = Field(default_factory=list, description="subjects that exclude one "
+                                                "another, each group a list of rival subjects, each subject the "
+                                                "names a sentence calls it by ([[人大, 人大代表, 代表建议], [政协, "
+                                                "政协委员, 提案]]): a figure whose sentence names a rival of the "
+                                                "subject asked, and not that subject, is the rival's figure, whatever "
+                                                "the title of its section says")
     noun_units: dict[str, list[str]] = Field(default_factory=dict, description="a counted noun the reports count "
                                              "in either of several units (政协提案2条 / 提案1件): for a question "
                                              "about it those units are one")
@@ -243,6 +249,14 @@ class Lexicon:
         self.noun_units = {self.norm(n): frozenset(self.norm(u) for u in us) for n, us in data.noun_units.items()}
         self.unit_groups = {self.norm(w): frozenset(self.norm(x) for x in g) for g in data.unit_equivalents for w in g}
         self.count_endings = tuple(sorted({self.norm(w) for w in data.count_endings}, key=len, reverse=True))
+        # a subject's name -> (the names of that subject, the names of its rivals)
+        self.topic_rivals: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for group in data.topic_rivals:
+            for i, subject in enumerate(group):
+                own = tuple(self.norm(w) for w in subject)
+                rivals = tuple(self.norm(w) for j, other in enumerate(group) if j != i for w in other)
+                for w in own:
+                    self.topic_rivals[w] = (own, rivals)
 
     def _add(self, words, meaning: Meaning) -> None:
         for w in words:

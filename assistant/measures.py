@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from assistant.lexicon import MEASURE_KINDS, Lexicon
 from assistant.query import Measure, column_label, row_label
-from assistant.tiling import RE_QUOTED_OTHER, Tiled
+from assistant.tiling import RE_QUOTED_OTHER, Tiled, counted, topic_runs
 from ingest.template import ALL_T2_ITEMS, T2, T3, T3_ROWS_2021, T4
 
 # ------------------------------------------------------------------ measures
@@ -126,18 +126,21 @@ def _t3_columns(t: Tiled, raw: str, lx: Lexicon, rows: list[str]) -> list[tuple[
     return out or [(["total"], "总计")]
 
 
-def _topic_only(t: Tiled) -> bool:
-    """A narrative subject (人大建议, 政策解读, 网站 …) with no word that names a table's cell for sure."""
+def _topic_only(t: Tiled, lx: Lexicon) -> bool:
+    """A narrative subject (人大建议, 政策解读, 网站 …) with no word that names a table's cell for sure. A 表三 row
+    named by a verb alone (收到, 新收) is not sure when what the question counts is the subject: 收到几件人大代表建议
+    counts suggestions, not applications."""
     if not t.meanings("topic") or t.meanings("table"):
         return False
-    strong = any(m.table == T4 for _, m in t.meanings("group") + t.meanings("rowset")) or any(
-        m.table == T3 and m.key in ("new", "carried", "forward") for _, m in t.meanings("row")) or any(
+    rows = any(m.table == T3 and m.key in ("new", "carried", "forward") for _, m in t.meanings("row"))
+    strong = any(m.table == T4 for _, m in t.meanings("group") + t.meanings("rowset")) or (
+        rows and not any(counted(t, s, e, lx) for s, e in topic_runs(t))) or any(
         w.endswith("公开申请") for _, _, w, ms in t.spans if any(m.kind == "hint" for m in ms))
     return not strong
 
 
 def measures(t: Tiled, raw: str, lx: Lexicon, wants_number: bool) -> list[Measure]:
-    table = None if _topic_only(t) else _pick_table(t)
+    table = None if _topic_only(t, lx) else _pick_table(t)
     if table is None:
         return []
     if table == T3:

@@ -40,7 +40,7 @@ from assistant.text_numbers import (
     respective_item,
     whole_of,
 )
-from assistant.text_words import next_to_words, qualified, variants, with_synonyms
+from assistant.text_words import next_to_words, qualified, rival_subject, variants, with_synonyms
 from ingest.agency import forms as agency_forms, question_forms
 from ingest.index import ReportIndex, ReportInfo
 from ingest.settings import Settings
@@ -340,6 +340,10 @@ class Narrative:
                 log.info("narrative refusal: the number found does not sit next to %s", a.quantity_words)
                 return None
         topics = [sp.text for sp in a.spans if sp.kind == "topic"]
+        rival = rival_subject(sents[0].text, topics, _clause_of(sents[0].text, value)) if value is not None else None
+        if rival:
+            log.info("narrative refusal: %s asked, the figure's sentence is about %s", *rival)
+            return None  # 人大建议有多少件: 区政协提出的…2条建议 is 政协's, under a title naming both
         if value is not None and not next_to_words(sents[0].text + (sents[0].chunk.section or ""), topics):
             log.info("narrative refusal: the figure's sentence is about none of %s", topics)
             return None  # 微信公众号发布了多少条信息: 市政府网站…5500余条 is the website's count

@@ -43,6 +43,23 @@ def variants(word: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def rival_subject(sentence: str, topics: list[str], clause: str = "") -> tuple[str, str] | None:
+    """(the subject asked, the rival named instead) when the figure's ``clause`` — or, naming no subject of the
+    group, its ``sentence`` — names a rival of one of ``topics`` (lexicon ``topic_rivals``: 人大 / 政协, 微信 / 微博 /
+    网站) and none of that topic's own names: 我局收到区政协提出的…2条建议 holds no figure of 人大 suggestions, even
+    under a heading 人大代表建议和政协提案办理结果公开情况 glued to the sentence."""
+    lx = default_lexicon()
+    for t in topics:
+        own, rivals = lx.topic_rivals.get(key(t), ((), ()))
+        for text in (key(clause), key(sentence)) if clause else (key(sentence),):
+            if any(w in text for w in own):
+                break
+            named = next((w for w in rivals if w in text), None)
+            if named:
+                return t, named
+    return None
+
+
 def next_to_words(sentence: str, words: list[str]) -> bool:
     """Each of the question's own quantity words (those the template has no cell for) is in the sentence a
     narrative number is taken from, in one of its :func:`variants`: the word itself, or one of its two-character

@@ -147,6 +147,19 @@ def _asks_number(ms: list[Meaning]) -> bool:
     return "ask_number" in ops and "sum" not in ops  # 一共 also adds up terms (A和B一共多少条): no head of one
 
 
+def topic_runs(t: Tiled) -> list[tuple[int, int]]:
+    """(start, end) of each run of adjacent topic spans, as one subject (人大 + 代表建议: 人大代表建议)."""
+    runs: list[list[int]] = []
+    for s, e, _, ms in sorted(t.spans):
+        if not ms or not all(m.kind == "topic" for m in ms):
+            continue
+        if runs and runs[-1][1] == s:
+            runs[-1][1] = e
+        else:
+            runs.append([s, e])
+    return [(s, e) for s, e in runs]
+
+
 def counted(t: Tiled, s: int, e: int, lx: Lexicon) -> bool:
     """The run is the thing the question counts: the number word stands right after it, with only particles (的)
     between, and ends the clause (粉丝数量是多少, 订阅用户有多少), or right before it with the run ending its clause
