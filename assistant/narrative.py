@@ -372,7 +372,7 @@ class Narrative:
         head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {shown or fmt(value)}：")
         if no_unit:
             head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
-        return head + "\n" + "\n".join(quote_lines(lines)), value
+        return head + "\n" + "\n".join(quote_lines(lines)), units.magnitude_value(shown, value) if value is not None else None
 
     def _arithmetic(self, a: Query, scope: list[ReportInfo], hits: list, names: set[str],
                     infos: dict[str, ReportInfo], cited: Cited) -> tuple[str, int | float | None] | None:

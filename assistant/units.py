@@ -57,6 +57,16 @@ def with_magnitude(sentence: str, value: int | float) -> str | None:
     return None
 
 
+def magnitude_value(shown: str | None, value: int | float) -> int | float:
+    """The number a figure shown with its magnitude stands for (2.9万余次 -> 29000, 1.2亿 -> 120000000): what a
+    script reading ``value`` gets; the answer text keeps the figure as printed."""
+    if not shown:
+        return value
+    scale = 10 ** 8 if "亿" in shown else 10 ** 4 if "万" in shown else 1
+    out = round(value * scale, 6)
+    return int(out) if float(out).is_integer() else out
+
+
 def clause_around(sentence: str, value: int | float) -> str:
     """The clause of the sentence that prints ``value`` with its unit (政府信息公开行政复议351件), for a quote."""
     flat = _flat(sentence)

@@ -181,6 +181,8 @@ def test_units_printed_after_a_figure():
     assert units.printed_unit("余篇。") == "篇"
     assert units.printed_unit("万余人次，关注人数") == "万人次"
     assert units.printed_unit("万元") == "万元"
+    assert units.magnitude_value("2.9万余次", 2.9) == 29000 and units.magnitude_value("1.25亿", 1.25) == 125000000
+    assert units.magnitude_value(None, 2.9) == 2.9 and units.magnitude_value("0.35万", 0.35) == 3500
     assert units.conflicting_unit("条", "政府信息公开行政复议351件", 351) == "件"
     assert units.conflicting_unit("条", "公开政府常务会议7期，解读信息发布7条", 7) == ""  # 7 is printed in 条 too
     assert units.conflicting_unit("起", "政府信息公开行政诉讼 46 件", 46) == ""  # 件 and 起 both count cases
@@ -223,15 +225,17 @@ def test_a_sum_of_figures_printed_in_another_unit_is_refused(qa):
     assert b.answerable and b.value == 41, b.answer
 
 
-@pytest.mark.parametrize("q,shown", [
-    ("行政审批局2023年微信公众号阅读量大约多少？", "2.9万余次"),
-    ("行政审批局2024年公众号阅读量大致是多少", "2万余人次"),
+@pytest.mark.parametrize("q,shown,value", [
+    ("行政审批局2023年微信公众号阅读量大约多少？", "2.9万余次", 29000),
+    ("行政审批局2024年公众号阅读量大致是多少", "2万余人次", 20000),
 ])
-def test_a_figure_of_wan_is_shown_as_printed(qa, q, shown):
+def test_a_figure_of_wan_is_shown_as_printed(qa, q, shown, value):
     """阅读量 is the counted thing (大约 is filler: it was read as part of the word, and 435, the 发布信息435条 of the
-    same sentence, was answered); 2.9 alone counts nothing, so the figure is shown with its 万 as printed."""
+    same sentence, was answered); 2.9 alone counts nothing, so the figure is shown with its 万 as printed, and the
+    answer's value (what a script reads) is the number it stands for (it was 2.9)."""
     a = qa.ask(q)
     assert a.answerable and f"相关数字为 {shown}" in a.answer, a.answer
+    assert a.value == value
 
 
 @pytest.mark.parametrize("q", [
