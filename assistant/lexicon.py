@@ -105,6 +105,10 @@ class LexiconFile(BaseModel):
                                                 "政协委员, 提案]]): a figure whose sentence names a rival of the "
                                                 "subject asked, and not that subject, is the rival's figure, whatever "
                                                 "the title of its section says")
+    period_words: list[list[str]] = Field(default_factory=list, description="words of one period, a group per "
+                                          "period ([累计, 截至 …], [全年, 本年, 新增 …]): a sentence printing one "
+                                          "quantity for two periods (全年关注用户1077人，累计总关注用户2811人) answers a "
+                                          "question naming neither with both figures")
     noun_units: dict[str, list[str]] = Field(default_factory=dict, description="a counted noun the reports count "
                                              "in either of several units (政协提案2条 / 提案1件): for a question "
                                              "about it those units are one")
@@ -249,6 +253,7 @@ class Lexicon:
         self.noun_units = {self.norm(n): frozenset(self.norm(u) for u in us) for n, us in data.noun_units.items()}
         self.unit_groups = {self.norm(w): frozenset(self.norm(x) for x in g) for g in data.unit_equivalents for w in g}
         self.count_endings = tuple(sorted({self.norm(w) for w in data.count_endings}, key=len, reverse=True))
+        self.period_words = tuple(tuple(self.norm(w) for w in g) for g in data.period_words)
         # a subject's name -> (the names of that subject, the names of its rivals)
         self.topic_rivals: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for group in data.topic_rivals:

@@ -40,6 +40,7 @@ from assistant.text_numbers import (
     respective_item,
     whole_of,
 )
+from assistant.text_periods import other_period
 from assistant.text_words import next_to_words, qualified, rival_subject, variants, with_synonyms
 from ingest.agency import forms as agency_forms, question_forms
 from ingest.index import ReportIndex, ReportInfo
@@ -370,6 +371,11 @@ class Narrative:
         # a figure of 万 or 亿 is shown as printed (2.9万余次): 2.9 alone is no count of anything
         shown = units.with_magnitude(sents[0].text, value) if value is not None else None
         head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {shown or fmt(value)}：")
+        both = other_period(a.question, sents[0].text, value, a.quantity_words) if value is not None else None
+        if both is not None:  # 关注用户有多少: 全年…1077人 and 累计…2811人 are both that; neither alone is the answer
+            log.info("narrative: two periods' figures of %s, the question names neither", a.quantity_words)
+            head = f"报告原文给出了两个时段的数字，问题没有说明要哪一个：「{both.clause}」，「{both.other_clause}」。"
+            value, shown = None, None
         if no_unit:
             head = f"报告原文中没有找到以「{no_unit}」计的相关数字。最接近的表述："
         return head + "\n" + "\n".join(quote_lines(lines)), units.magnitude_value(shown, value) if value is not None else None
