@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.lexicon import default_lexicon
 from assistant.models import Evidence
@@ -21,8 +22,12 @@ from ingest.models import CellState, Report, TableCell
 from ingest.template import RESULT_GROUPS, T3, T3_ROWS_2021
 from ingest.text import key
 
-_UNITS = "件|条|个|项|起|宗|次|份"
-_RE_CLAIM = re.compile(rf"(?<![\d.第])(\d+)\s*({_UNITS})")
+
+
+@lru_cache(maxsize=1)
+def _re_claim() -> re.Pattern:
+    """A count the text states (8件), in one of the lexicon's ``unit_sets.claims``."""
+    return re.compile(rf"(?<![\d.第])(\d+)\s*({default_lexicon().units_pattern('claims')})")
 
 
 @dataclass
@@ -36,7 +41,7 @@ def quoted_claims(question: str) -> list[Claim]:
     """Numbers the question quotes from the text (收到7件申请, 答复3050件), not years or ordinals."""
     qk = key(question)
     out = []
-    for m in _RE_CLAIM.finditer(qk):
+    for m in _re_claim().finditer(qk):
         if qk[m.end(1): m.end(1) + 1] == "年" or re.fullmatch(r"(?:19|20)\d{2}", m.group(1)) and m.group(2) != "件":
             continue
         start = max(qk.rfind(p, 0, m.start()) for p in "，,。？?；;") + 1

@@ -11,6 +11,8 @@ One surface may carry several meanings (合计 is an operation and the 总计 co
 
 from __future__ import annotations
 
+import re
+
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,6 +107,10 @@ class LexiconFile(BaseModel):
                                                 "政协委员, 提案]]): a figure whose sentence names a rival of the "
                                                 "subject asked, and not that subject, is the rival's figure, whatever "
                                                 "the title of its section says")
+    unit_sets: dict[str, list[str]] = Field(default_factory=dict, description="the units each text reader takes "
+                                            "a figure in: claims (a count a report's text states about its table: "
+                                            "8件, 3宗), listing (the parts of a 其中 listing), breakdown (a breakdown's "
+                                            "items, all in one unit)")
     period_words: list[list[str]] = Field(default_factory=list, description="words of one period, a group per "
                                           "period ([累计, 截至 …], [全年, 本年, 新增 …]): a sentence printing one "
                                           "quantity for two periods (全年关注用户1077人，累计总关注用户2811人) answers a "
@@ -253,6 +259,8 @@ class Lexicon:
         self.noun_units = {self.norm(n): frozenset(self.norm(u) for u in us) for n, us in data.noun_units.items()}
         self.unit_groups = {self.norm(w): frozenset(self.norm(x) for x in g) for g in data.unit_equivalents for w in g}
         self.count_endings = tuple(sorted({self.norm(w) for w in data.count_endings}, key=len, reverse=True))
+        self.unit_sets = {k: tuple(sorted({self.norm(u) for u in us}, key=len, reverse=True))
+                          for k, us in data.unit_sets.items()}
         self.period_words = tuple(tuple(self.norm(w) for w in g) for g in data.period_words)
         # a subject's name -> (the names of that subject, the names of its rivals)
         self.topic_rivals: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
@@ -262,6 +270,10 @@ class Lexicon:
                 rivals = tuple(self.norm(w) for j, other in enumerate(group) if j != i for w in other)
                 for w in own:
                     self.topic_rivals[w] = (own, rivals)
+
+    def units_pattern(self, name: str) -> str:
+        """A regex alternation of the units of ``unit_sets[name]``, the longest first (人次 before 次)."""
+        return "|".join(re.escape(u) for u in self.unit_sets[name])
 
     def _add(self, words, meaning: Meaning) -> None:
         for w in words:

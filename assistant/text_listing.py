@@ -9,7 +9,9 @@ most of the question's words. Every part is shown; the sentence is quoted and ci
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from assistant.lexicon import default_lexicon
 from assistant.models import Evidence
 from assistant.query import Query
 from assistant.retrieval import split_sentences, tokens
@@ -17,10 +19,8 @@ from assistant.table_answers import Cited, fmt, name
 from ingest.index import ReportIndex, ReportInfo
 from ingest.text import key
 
-_UNITS = "条|件|次|个|篇|项|期|场|人次"
 _RE_ASK = re.compile(r"(?:哪一类|哪类|哪种|哪一种|哪一项|哪项|哪个类别|什么类)[^，,。？?]*?(最多|最少|最高|最低)|"
                      r"(最多|最少)的是(?:哪一类|哪类|哪种|哪一项|哪项|什么)")
-_RE_QUOTED = re.compile(rf"(\d+)\s*(?:{_UNITS})")
 MIN_PARTS = 3
 _REST = re.compile(r"^(?:其他|其它|其余)")
 
@@ -29,7 +29,10 @@ def asks_rank(question: str) -> bool:
     return bool(_RE_ASK.search(key(question)))
 
 
-_RE_COUNT = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:{_UNITS})")
+@lru_cache(maxsize=1)
+def _units() -> str:
+    """The units a listing's parts are counted in (lexicon ``unit_sets.listing``)."""
+    return default_lexicon().units_pattern("listing")
 
 
 def _parts(text: str) -> list[tuple[str, int | float]]:
@@ -40,7 +43,7 @@ def _parts(text: str) -> list[tuple[str, int | float]]:
     if at < 0:
         return []
     rest, out, start = flat[at + 2:], [], 0
-    for m in _RE_COUNT.finditer(rest):
+    for m in re.finditer(rf"(\d+(?:\.\d+)?)\s*(?:{_units()})", rest):
         label = rest[start: m.start()].strip(" 、，,；;：:").lstrip("和及与以")
         start = m.end()
         if not re.search(r"[\u4e00-\u9fff]{2}", label) or len(label) > 40:
@@ -58,7 +61,7 @@ def rank_answer(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Ci
     m = _RE_ASK.search(key(a.question))
     lowest = (m.group(1) or m.group(2) or "") in ("最少", "最低")
     qk = key(a.question)
-    quoted = {n for n in _RE_QUOTED.findall(qk) if not re.fullmatch(r"(?:19|20)\d{2}", n)}
+    quoted = {n for n in re.findall(rf"(\d+)\s*(?:{_units()})", qk) if not re.fullmatch(r"(?:19|20)\d{2}", n)}
     words = {t for t in tokens(a.question) if not any(t in key(n) for n in (info.agency, *info.agency_variants))}
     report = index.get_report(info.report_id)
     best: tuple[tuple[int, int], object, str, list] | None = None
@@ -70,7 +73,7 @@ def rank_answer(a: Query, index: ReportIndex, scope: list[ReportInfo], cited: Ci
                 continue
             before = sents[i - 1] if i else ""
             here = key(before + s).replace(",", "")
-            states = any(re.search(rf"(?<!\d){n}\s*(?:次|{_UNITS})", here) for n in quoted)
+            states = any(re.search(rf"(?<!\d){n}\s*(?:次|{_units()})", here) for n in quoted)
             score = (1 if states else 0, sum(len(w) for w in words if w in here))
             if best is None or score > best[0]:
                 best = (score, sec, (before + s) if states and before else s, parts)

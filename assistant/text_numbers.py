@@ -5,8 +5,10 @@ of a sentence's numbers a question asks for."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant import text_arithmetic
+from assistant.lexicon import default_lexicon
 from assistant.query import Query
 from assistant.retrieval import Sentence, tokens
 from assistant.table_answers import fmt
@@ -76,7 +78,11 @@ def _clause_of(sentence: str, value: int | float) -> str:
     return flat[start: m.end()]
 
 
-_RE_ITEM = re.compile(r"([^\d，,。；;、：:（）()]{2,24}?)\s*(\d+(?:\.\d+)?)\s*(条|件|篇|次|个|项|期|场)(?:[（(][^）)]{0,4}[）)])?")
+@lru_cache(maxsize=1)
+def _re_item() -> re.Pattern:
+    """A breakdown's item (政策文件1条), its unit one of the lexicon's ``unit_sets.breakdown``."""
+    units = default_lexicon().units_pattern("breakdown")
+    return re.compile(rf"([^\d，,。；;、：:（）()]{{2,24}}?)\s*(\d+(?:\.\d+)?)\s*({units})(?:[（(][^）)]{{0,4}}[）)])?")
 
 
 def breakdown_items(sentence: str) -> list[tuple[str, int | float, str]]:
@@ -87,7 +93,7 @@ def breakdown_items(sentence: str) -> list[tuple[str, int | float, str]]:
     if at >= 0:
         text = text[at + 2:]
     items = []
-    for m in _RE_ITEM.finditer(text):
+    for m in _re_item().finditer(text):
         label = re.sub(r"^(?:其中|以及|和|及|共|另有)", "", m.group(1).strip())
         v = m.group(2)
         items.append((label, float(v) if "." in v else int(v), m.group(3)))
