@@ -40,8 +40,9 @@ from ingest.stores.vector import ChromaVectorStore, record_id, record_key
 log = logging.getLogger(__name__)
 
 BM25_SYNC_MAX_S = 0.25  # a BM25 rebuild that last took longer than this runs in the background, the stale one serving
-BM25_SECONDS_PER_CHUNK = 2e-4  # estimated rebuild cost of a BM25 loaded from disk; kept high on purpose (the streamed build
-# measured 0.03 ms a chunk at 461,547 chunks, more on small indexes): an over-estimate only sends a rebuild to the background
+# estimated rebuild cost of a BM25 loaded from disk, kept high on purpose (the streamed build measured 0.03 ms a chunk
+# at 461,547 chunks, more on small indexes): an over-estimate only sends a rebuild to the background
+BM25_SECONDS_PER_CHUNK = 2e-4
 
 
 QUERY_VECTORS = 256  # query vectors a ReportIndex keeps (384 floats each)
