@@ -33,11 +33,13 @@ from assistant.scope import is_subsequence
 from assistant.table_answers import Cited, fmt, name
 from assistant.text_numbers import (
     _clause_of,
+    asks_share,
     breakdown_items,
     breakdown_part,
     kind_first,
     respective,
     respective_item,
+    stated_share,
     whole_of,
 )
 from assistant.text_periods import other_period
@@ -348,6 +350,12 @@ class Narrative:
         if value is not None and not next_to_words(sents[0].text + (sents[0].chunk.section or ""), topics):
             log.info("narrative refusal: the figure's sentence is about none of %s", topics)
             return None  # 微信公众号发布了多少条信息: 市政府网站…5500余条 is the website's count
+        if value is not None and asks_share(a.question):
+            share = stated_share(sents[0].text, value)
+            if share is None:
+                log.info("narrative refusal: a share asked, the text states no percentage for %s", value)
+                return None  # 信函申请占比: 信函申请28件 is a count, not its share
+            value = share
         printed = units.conflicting_unit(unit, sents[0].text, value, a.question) if value is not None else ""
         if printed:  # 行政复议多少条: 「行政复议351件」 counts cases, not 条
             log.info("narrative refusal: %s asked, the figure is printed in %s", unit, printed)
@@ -370,6 +378,8 @@ class Narrative:
             return None
         # a figure of 万 or 亿 is shown as printed (2.9万余次): 2.9 alone is no count of anything
         shown = units.with_magnitude(sents[0].text, value) if value is not None else None
+        if value is not None and asks_share(a.question):
+            shown = f"{fmt(value)}%"
         head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {shown or fmt(value)}：")
         both = other_period(a.question, sents[0].text, value, a.quantity_words) if value is not None else None
         if both is not None:  # 关注用户有多少: 全年…1077人 and 累计…2811人 are both that; neither alone is the answer

@@ -211,6 +211,18 @@ def is_ordinal(text: str, start: int, end: int) -> bool:
 
 
 
+def elided_unit(flat: str, start: int, end: int, units: tuple[str, ...]) -> bool:
+    """An item of a 其中 listing printed without its unit while the items around it carry it (其中政策类3条，
+    国土资源…类信息 45，其他类4条): the number is counted in the listing's unit."""
+    if not units or flat[end: end + 1].strip() not in ("，", "；", "、", "。", ""):
+        return False
+    if "其中" not in flat[:start]:
+        return False
+    unit_re = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    around = [x for x in re.finditer(rf"\d+(?:\.\d+)?(?:余|多)?(?:{unit_re})", flat) if not x.start() <= start < x.end()]
+    return len(around) >= 2
+
+
 def asked_unit(question: str) -> str | None:
     """The unit a number question asks for (多少万元 -> 万元), if it names one."""
     m = re.search(r"(?:多少|几)" + units_group(), question)  # (units: lexicon count_units)
@@ -261,7 +273,8 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
                         continue
                     if is_ordinal(flat, m.start(1), m.end(1)):
                         continue
-                    if need_unit and not flat[m.end(1):].lstrip("余多").startswith(units):  # 877余篇
+                    if need_unit and not flat[m.end(1):].lstrip("余多").startswith(units) \
+                            and not elided_unit(flat, m.start(1), m.end(1), units):  # 877余篇
                         continue
                     start = max(flat.rfind(d, 0, m.start(1)) for d in "，。；、：;:") + 1
                     clause = flat[start: m.start(1)]

@@ -131,3 +131,26 @@ def kind_first(a: Query, picked: tuple[int | float, int] | None, pool: list[Sent
     if op.sentence not in pool:
         pool = pool + [op.sentence]
     return (op.value, pool.index(op.sentence)), pool
+
+
+def asks_share(question: str) -> bool:
+    """The question asks a share (占比, 比例, 百分之几 …; lexicon operations.share)."""
+    lx = default_lexicon()
+    q = lx.norm(question)
+    return any(w in q for w in lx.op_words("share"))
+
+
+def stated_share(sentence: str, value: int | float) -> float | int | None:
+    """The percentage a sentence states for a figure: the figure itself when printed with %, or the 占N% that
+    follows it in its clause (信函申请28件，占100% -> 100); ``None`` when the text states none."""
+    flat = sentence.replace(",", "")
+    v = re.escape(str(value)) if not isinstance(value, float) or not value.is_integer() else re.escape(str(int(value)))
+    for m in re.finditer(rf"(?<![\d.]){v}(?![\d.])", flat):
+        rest = flat[m.end():]
+        if rest.lstrip().startswith(("%", "％")):
+            return value
+        n = re.match(r"[^\d。；;，,]{0,4}[，,]?\s*(?:约|共|仅)?占(?:比|到|了)?(?:为|达)?(\d+(?:\.\d+)?)\s*[%％]", rest)
+        if n:
+            x = n.group(1)
+            return float(x) if "." in x else int(x)
+    return None
