@@ -39,6 +39,7 @@ from assistant.text_numbers import (
     kind_first,
     respective,
     respective_item,
+    stated_none,
     stated_share,
     whole_of,
 )
@@ -373,6 +374,14 @@ class Narrative:
             info = infos.get(s.chunk.report_id)
             who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
             lines.append((who, s.chunk.section, f"{s.text}{mark}"))
+        asked = a.quantity_words or [sp.text for sp in a.spans if sp.kind == "topic"]
+        nothing = stated_none(sents, asked) if a.wants_number and value is None else None
+        if nothing is not None:  # 收了多少信息处理费: 本年度没有产生信息公开处理费 says 0
+            mark = cited.add([sentence_evidence(nothing, infos)])
+            info = infos.get(nothing.chunk.report_id)
+            who = name(info) if info else f"{nothing.chunk.agency} {nothing.chunk.year} 年"
+            return ("据报告原文，没有（0）：\n" + "\n".join(quote_lines([(who, nothing.chunk.section,
+                                                                       f"{nothing.text}{mark}")])), 0)
         if a.wants_number and a.quantity_words and value is None:
             log.info("narrative refusal: no number next to %s", a.quantity_words)
             return None

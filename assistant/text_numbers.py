@@ -154,3 +154,22 @@ def stated_share(sentence: str, value: int | float) -> float | int | None:
             x = n.group(1)
             return float(x) if "." in x else int(x)
     return None
+
+
+def stated_none(sents: list[Sentence], quantity_words: list[str]) -> Sentence | None:
+    """The first sentence that states the quantity asked did not occur: a clause holding every quantity word (as
+    asked or as reports write it) and a none word (lexicon none_stated: 没有产生, 未收取 …), and no number."""
+    lx = default_lexicon()
+    for x in sents:
+        for clause in re.split(r"[，。；;！!？?]", re.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)", "", x.text)):
+            c = lx.norm(clause)
+            if re.search(r"\d", c) or not quantity_words:
+                continue
+            if all(_holds(c, w) for w in quantity_words) and any(n in c for n in lx.none_stated):
+                return x
+    return None
+
+
+def _holds(clause: str, word: str) -> bool:
+    """A quantity word in a clause, whole or by its last four characters (信息处理费 in 信息公开处理费)."""
+    return word in clause or (len(word) >= 4 and word[-3:] in clause and word[:2] in clause)
