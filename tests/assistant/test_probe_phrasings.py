@@ -249,3 +249,28 @@ def test_a_fee_the_text_says_was_not_charged_is_zero(qa, q):
 def test_a_fee_the_text_does_not_mention_is_refused(qa):
     a = qa.ask("市场监管局2020年收了多少信息处理费")
     assert not a.answerable and a.value is None
+
+
+# ------------------------------------------------------------------ 收到 with an object that is no application
+# jtj_2025 一、（五）: 2025年，本单位没有因政务公开产生投诉、举报以及因工作不力导致的责任追究情况; 表三 本年新收 21.
+# scj_2020: no complaint figure and no statement about complaints.
+
+
+@pytest.mark.parametrize("q", ["交通与建设局2025年收到多少投诉", "交通与建设局2025年收到几件举报",
+                               "交通与建设局2025年接到了多少投诉"])
+def test_complaints_received_are_not_applications_received(qa, q):
+    a = qa.ask(q)  # was: 21 (表三 本年新收)
+    assert not any(c[0] == "表三" for c in _cells(a)), a.answer
+    assert a.value in (0, None) and a.value != 21
+
+
+def test_complaints_not_mentioned_are_refused(qa):
+    a = qa.ask("市场监管局2020年收到几件投诉")
+    assert not a.answerable and a.value is None
+
+
+@pytest.mark.parametrize("q,value", [("交通与建设局2025年信访举报投诉类申请有几件", 0),
+                                     ("交通与建设局2025年收到多少申请", 21)])
+def test_the_table_rows_keep_their_words(qa, q, value):
+    a = qa.ask(q)
+    assert a.answerable and a.value == value and any(c[0] == "表三" for c in _cells(a)), a.answer
