@@ -274,3 +274,23 @@ def test_complaints_not_mentioned_are_refused(qa):
 def test_the_table_rows_keep_their_words(qa, q, value):
     a = qa.ask(q)
     assert a.answerable and a.value == value and any(c[0] == "表三" for c in _cells(a)), a.answer
+
+
+# ------------------------------------------------------------------ an agency name not understood is said to be one
+# The corpus holds 平潭综合实验区交通与建设局 (2025) and 平潭综合实验区自然资源与生态环境局 (2023); 交建局 / 资规局 are
+# forms no name rule makes of them.
+
+
+@pytest.mark.parametrize("q,word", [("交建局2025年一共被申请了多少起行政复议", "交建局"),
+                                    ("资规局2023年收到多少申请", "资规局"),
+                                    ("交建委2025年新收几件申请", "交建委")])
+def test_an_agency_name_not_understood_is_refused_as_a_name(qa, q, word):
+    a = qa.ask(q)  # was: 年报的表格中没有「交建局」这一项 (read as a table item)
+    assert not a.answerable and a.value is None
+    assert f"机关「{word}」" in a.answer and "表格中没有" not in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q,value", [("交通建设局2025年收到多少申请", 21), ("区政府办2024年受理了多少申请", 17)])
+def test_names_that_are_understood_still_answer(qa, q, value):
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
