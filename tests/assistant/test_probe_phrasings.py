@@ -294,3 +294,24 @@ def test_an_agency_name_not_understood_is_refused_as_a_name(qa, q, word):
 def test_names_that_are_understood_still_answer(qa, q, value):
     a = qa.ask(q)
     assert a.answerable and a.value == value, a.answer
+
+
+# ------------------------------------------------------------------ a 表四 总计 its own parts contradict
+# hzs_2024 表四: 行政复议 结果维持 1, 结果纠正 0, 其他结果 0, 尚未审结 0, 总计 0; 一、（二）: 因依申请公开引发行政复议1起.
+# jtj_2025 表四: 行政复议 3 + 1 + 5 + 0 = 9 = 总计 9 (consistent).
+
+
+@pytest.mark.parametrize("q", ["行政审批局2024年因依申请公开引发了几起行政复议", "行政审批局2024年行政复议总计多少",
+                               "行政审批局2024年被申请了几次行政复议"])
+def test_a_total_its_parts_contradict_says_so_in_the_answer(qa, q):
+    # was: 「总计」为 0 件 and nothing else in the answer (the contradiction only in a.warnings). The value stays the
+    # printed cell (tests/assistant/test_assistant.py::test_warning_on_failed_rule_in_cited_report keeps that contract)
+    a = qa.ask(q)
+    assert a.value == 0, a.answer
+    assert "合计 1" in a.answer and "不一致" in a.answer
+
+
+@pytest.mark.parametrize("q,value", [("交通与建设局2025年行政复议总数", 9), ("行政审批局2024年复议维持了几件", 1)])
+def test_a_consistent_total_and_a_part_keep_their_value(qa, q, value):
+    a = qa.ask(q)
+    assert a.answerable and a.value == value, a.answer
