@@ -40,6 +40,7 @@ from assistant.text_numbers import (
     respective,
     respective_item,
     stated_none,
+    share_of_words,
     stated_share,
     whole_of,
 )
@@ -353,6 +354,11 @@ class Narrative:
             return None  # 微信公众号发布了多少条信息: 市政府网站…5500余条 is the website's count
         if value is not None and asks_share(a.question):
             share = stated_share(sents[0].text, value)
+            if share is None:  # 主动公开的政府信息占34.82%: a share the text states of the question's words itself
+                found = next(((x, v) for x in sents if (v := share_of_words(x.text, a.question)) is not None), None)
+                if found is not None:
+                    sents = [found[0]] + [x for x in sents if x is not found[0]]
+                    share = found[1]
             if share is None:
                 log.info("narrative refusal: a share asked, the text states no percentage for %s", value)
                 return None  # 信函申请占比: 信函申请28件 is a count, not its share

@@ -173,3 +173,14 @@ def stated_none(sents: list[Sentence], quantity_words: list[str]) -> Sentence | 
 def _holds(clause: str, word: str) -> bool:
     """A quantity word in a clause, whole or by its last four characters (信息处理费 in 信息公开处理费)."""
     return word in clause or (len(word) >= 4 and word[-3:] in clause and word[:2] in clause)
+
+
+def share_of_words(sentence: str, question: str) -> float | int | None:
+    """A percentage stated of the question's own words (主动公开的政府信息占34.82%): the clause before 占 holds a
+    word of two characters or more of the question."""
+    qt = [t for t in tokens(question) if len(t) >= 2]
+    for m in re.finditer(r"([^，。；;,]*?)占(?:比)?(?:为|达|到)?(\d+(?:\.\d+)?)\s*[%％]", sentence.replace(",", "")):
+        if any(t in m.group(1) for t in qt):
+            x = m.group(2)
+            return float(x) if "." in x else int(x)
+    return None
