@@ -13,7 +13,7 @@ from assistant.holdings import Holdings, views_of
 from assistant.models import Answer, Citation, Evidence
 from assistant import consistency_claims, executor, narrative_dates, turns
 from assistant.narrative import Narrative
-from assistant.query import Measure, Operation, Query
+from assistant.query import Measure, Operation, Query, row_label
 from assistant import refusals
 from assistant.reader import read
 from assistant.retrieval import asked_unit, tokens
@@ -38,6 +38,18 @@ def _rule_warning(info: ReportInfo, table: str | None, f: Finding) -> list[str]:
     if f.severity != "error" or f.table != table:
         return []
     return [f"{name(info)}报告的{f.table}未通过勾稽校验：{f.detail}"]
+
+
+def _total_against_parts(index: ReportIndex, a: Query, values: list[ReportValue]) -> str | None:
+    """The detail of a 勾稽 finding saying that the one 表四 总计 cell asked is not the sum of its group's parts."""
+    t = a.target
+    if t is None or t.table != T4 or t.columns != ["total"] or len(t.rows) != 1 or len(values) != 1:
+        return None
+    label = f"「{row_label(T4, t.rows[0])}」"
+    for _, f in index.findings([values[0].info.report_id]):
+        if f.table == T4 and f.severity == "error" and label in f.detail and "总计" in f.detail:
+            return f.detail
+    return None
 
 
 class Assistant:
@@ -263,6 +275,9 @@ class Assistant:
             text, value, values = answer_table(a, self.index, scope, infos, cited)
             no_column = bool(values) and all(v.missing for v in values)  # every report has the other table head
             self._table_warnings(a, values, warnings)
+            broken = _total_against_parts(self.index, a, values) if value is not None else None
+            if broken:  # 复议总计印为0 while 结果维持 is 1: the value stays the printed cell, the answer says so
+                text += f"\n注意：{broken}印出的总计与各项之和不一致，请以原表核对。"
             blank = [v for v in values if v.blank]
             if blank and len(values) == 1:
                 text += self._narr.fallback([v.info for v in blank], cited)

@@ -115,6 +115,14 @@ class LexiconFile(BaseModel):
                                           "period ([累计, 截至 …], [全年, 本年, 新增 …]): a sentence printing one "
                                           "quantity for two periods (全年关注用户1077人，累计总关注用户2811人) answers a "
                                           "question naming neither with both figures")
+    agency_endings: list[str] = Field(default_factory=list, description="how an agency's name ends (局, 委员会, "
+                                      "管委会, 街道 …): a left-over word ending so, with no agency resolved, is a name "
+                                      "not understood, refused as such (交建局), never read as a table item")
+    none_stated: list[str] = Field(default_factory=list, description="words with which a report states that a "
+                                   "quantity did not occur (没有产生, 未收取, 无…情况): a how-much question about it is "
+                                   "answered 0 with the sentence quoted")
+    year_digits: dict[str, int] = Field(default_factory=dict, description="the characters a year may be written "
+                                        "in, with their digit (二〇二三年, 二零二三年, 二三年 are 2023年)")
     noun_units: dict[str, list[str]] = Field(default_factory=dict, description="a counted noun the reports count "
                                              "in either of several units (政协提案2条 / 提案1件): for a question "
                                              "about it those units are one")
@@ -262,6 +270,9 @@ class Lexicon:
         self.unit_sets = {k: tuple(sorted({self.norm(u) for u in us}, key=len, reverse=True))
                           for k, us in data.unit_sets.items()}
         self.period_words = tuple(tuple(self.norm(w) for w in g) for g in data.period_words)
+        self.agency_endings = tuple(sorted({self.norm(w) for w in data.agency_endings}, key=len, reverse=True))
+        self.none_stated = tuple(sorted({self.norm(w) for w in data.none_stated}, key=len, reverse=True))
+        self.year_digits = {self.norm(k): int(v) for k, v in data.year_digits.items()}
         # a subject's name -> (the names of that subject, the names of its rivals)
         self.topic_rivals: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for group in data.topic_rivals:

@@ -33,11 +33,15 @@ from assistant.scope import is_subsequence
 from assistant.table_answers import Cited, fmt, name
 from assistant.text_numbers import (
     _clause_of,
+    asks_share,
     breakdown_items,
     breakdown_part,
     kind_first,
     respective,
     respective_item,
+    stated_none,
+    share_of_words,
+    stated_share,
     whole_of,
 )
 from assistant.text_periods import other_period
@@ -348,6 +352,17 @@ class Narrative:
         if value is not None and not next_to_words(sents[0].text + (sents[0].chunk.section or ""), topics):
             log.info("narrative refusal: the figure's sentence is about none of %s", topics)
             return None  # 微信公众号发布了多少条信息: 市政府网站…5500余条 is the website's count
+        if value is not None and asks_share(a.question):
+            share = stated_share(sents[0].text, value)
+            if share is None:  # 主动公开的政府信息占34.82%: a share the text states of the question's words itself
+                found = next(((x, v) for x in sents if (v := share_of_words(x.text, a.question)) is not None), None)
+                if found is not None:
+                    sents = [found[0]] + [x for x in sents if x is not found[0]]
+                    share = found[1]
+            if share is None:
+                log.info("narrative refusal: a share asked, the text states no percentage for %s", value)
+                return None  # 信函申请占比: 信函申请28件 is a count, not its share
+            value = share
         printed = units.conflicting_unit(unit, sents[0].text, value, a.question) if value is not None else ""
         if printed:  # 行政复议多少条: 「行政复议351件」 counts cases, not 条
             log.info("narrative refusal: %s asked, the figure is printed in %s", unit, printed)
@@ -365,11 +380,21 @@ class Narrative:
             info = infos.get(s.chunk.report_id)
             who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
             lines.append((who, s.chunk.section, f"{s.text}{mark}"))
+        asked = a.quantity_words or [sp.text for sp in a.spans if sp.kind == "topic"]
+        nothing = stated_none(sents, asked) if a.wants_number and value is None else None
+        if nothing is not None:  # 收了多少信息处理费: 本年度没有产生信息公开处理费 says 0
+            mark = cited.add([sentence_evidence(nothing, infos)])
+            info = infos.get(nothing.chunk.report_id)
+            who = name(info) if info else f"{nothing.chunk.agency} {nothing.chunk.year} 年"
+            return ("据报告原文，没有（0）：\n" + "\n".join(quote_lines([(who, nothing.chunk.section,
+                                                                       f"{nothing.text}{mark}")])), 0)
         if a.wants_number and a.quantity_words and value is None:
             log.info("narrative refusal: no number next to %s", a.quantity_words)
             return None
         # a figure of 万 or 亿 is shown as printed (2.9万余次): 2.9 alone is no count of anything
         shown = units.with_magnitude(sents[0].text, value) if value is not None else None
+        if value is not None and asks_share(a.question):
+            shown = f"{fmt(value)}%"
         head = ("报告原文相关表述：" if not a.wants_number or value is None else f"据报告原文，相关数字为 {shown or fmt(value)}：")
         both = other_period(a.question, sents[0].text, value, a.quantity_words) if value is not None else None
         if both is not None:  # 关注用户有多少: 全年…1077人 and 累计…2811人 are both that; neither alone is the answer

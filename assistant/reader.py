@@ -159,7 +159,7 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
     if has("which_kind") and (t.meanings("colset") or any(m.key == "applicants" for _, m in t.meanings("colset"))) \
             and (target is None or target.table == T3):
         return Operation(kind="rank", rank="min" if has("min") else "max", over="columns")
-    if has("check"):  # a row's applicant columns against its 总计, or the table's 勾稽 rules
+    if has("check") and not _preamble_check(t):  # a row's applicant columns against its 总计, or the 勾稽 rules
         by_col = target is not None and target.table == T3 and any(m.key == "applicants" for _, m in t.meanings("colset"))
         return Operation(kind="check", by="column" if by_col else None)
     if has("summary"):
@@ -187,6 +187,27 @@ def operation(t: Tiled, ms: list[Measure], scope: Scope, lx: Lexicon) -> Operati
     return Operation(kind="value")
 
 
+def _clause_of(t: Tiled, s: int, e: int) -> tuple[int, int]:
+    start = max((j + 1 for j in range(0, s) if t.text[j] in PUNCT), default=0)
+    end = next((j for j in range(e, len(t.text)) if t.text[j] in PUNCT), len(t.text))
+    return start, end
+
+
+def _preamble_check(t: Tiled) -> bool:
+    """我想核对一下，…申请是多少件: a check word in a clause of its own (no measure, no number asked in it) while
+    another clause asks a number — the number is the question, the check word only says why it is asked."""
+    checks = [(s, e) for s, e, _, ms in t.spans if any(m.kind == "op" and m.key == "check" for m in ms)]
+    asks = [(s, e) for s, e, _, ms in t.spans if any(m.kind == "op" and m.key == "ask_number" for m in ms)]
+    if not checks or not asks:
+        return False
+    for s, e in checks:
+        c0, c1 = _clause_of(t, s, e)
+        if any(c0 <= x[0] < c1 and any(m.kind in MEASURE_KINDS or (m.kind == "op" and m.key == "ask_number")
+                                       for m in x[3]) for x in t.spans):
+            return False
+    return any(_clause_of(t, s, e) != _clause_of(t, *checks[0]) for s, e in asks)
+
+
 def _breakdown_by(t: Tiled, m: Measure) -> str | None:
     """分别 over the result rows (各种办理结果) or over the applicant columns (按申请人类型); None: the measure's own
     parts (a group's rows, a 表四 part's columns)."""
@@ -211,7 +232,7 @@ def read(question: str, reports: list[ReportInfo], *, agency: str | None = None,
     ag = resolve_agencies(lx.norm(q), reports)
     text = ag.text
     held = reports.views.years
-    years = find_years(text, q, held)
+    years = find_years(text, q, held, lx.year_digits)
     covered = list(ag.spans) + [(y.start, y.end) for y in years]
     t = tile(text, covered, lx)
     ambiguous = {**ag.ambiguous, **_fragments(t, ag, reports, lx)}

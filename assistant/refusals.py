@@ -67,6 +67,11 @@ def scope_refusal(a: Query, infos: list[ReportInfo]) -> Answer | None:
         which = "；".join(f"「{w}」可能指：{'、'.join(c)}" for w, c in a.scope.ambiguous.items())
         return Answer(question=a.question, answerable=False, intent="refusal",
                       answer=f"问题中的机关不明确。{which}。请写明是哪一个机关再问。")
+    unread = [w for w in dict.fromkeys(a.unplaced) if len(w) >= 2 and w.endswith(default_lexicon().agency_endings)]
+    if unread and not a.agencies:  # 交建局: a name no agency of the corpus is known by, not a table item
+        return Answer(question=a.question, answerable=False, intent="refusal",
+                      answer=f"没有识别出问题中的机关「{'、'.join(unread)}」，无法回答。请写出机关全称或常用简称再问。"
+                             f"现有报告：{holdings(infos)}。")
     if a.scope.invalid_years:
         return Answer(question=a.question, answerable=False, intent="refusal",
                       answer=f"「{'、'.join(a.scope.invalid_years)}」不是有效的报告年份，无法回答。现有报告：{holdings(infos)}。")

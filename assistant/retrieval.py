@@ -181,11 +181,15 @@ RE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 
 
 def contact_pattern(question: str) -> re.Pattern | None:
-    """A pattern for details quoted as they stand: phone, e-mail, the report's date (落款日期: its last date)."""
+    """A pattern for details quoted as they stand: phone, e-mail, the report's date (落款日期: its last date).
+    A question counting in a unit (电话申请有多少件, 邮件申请几件) asks a count, never a phone number or address."""
     qk = key(question)
     if re.search(r"落款|成文日期|发布日期|印发日期|签发日期|报告日期", qk) or (
             re.search(r"哪天|哪一天|什么日期|几月几日|何时", qk) and re.search(r"年报|报告", qk)):
         return RE_DATE
+    if asked_unit(qk) is not None or re.search(r"(?:多少|几)(?:个|人|次)?$", re.sub(r"[？?。！!\s]+$", "", qk)) \
+            and re.search(r"申请|件|次数", qk):
+        return None
     if "电话" in qk:
         return _RE_PHONE
     if "邮箱" in qk or "邮件" in qk:
@@ -196,10 +200,27 @@ def contact_pattern(question: str) -> re.Pattern | None:
 STRICT_UNITS = (*MONEY_UNITS, "条", "篇", "场", "期", "人次")  # a number in another unit never answers these
 
 
-def is_ordinal(text: str, start: int, end: int) -> bool:
-    """第711号, 第104号提案: a document or item number, not a quantity."""
-    return text[start - 1: start] == "第" or text[end: end + 1] == "号"
+_DOC_OPEN, _DOC_CLOSE = "〔[［【(（", "〕]］】)）"
 
+
+def is_ordinal(text: str, start: int, end: int) -> bool:
+    """第711号, 第104号提案, 国办函〔2020〕109号: a document or item number (or its bracketed year), not a
+    quantity."""
+    return text[start - 1: start] == "第" or text[end: end + 1] == "号" or (
+        text[start - 1: start] in _DOC_OPEN and text[end: end + 1] in _DOC_CLOSE and bool(text[start - 1: start]))
+
+
+
+def elided_unit(flat: str, start: int, end: int, units: tuple[str, ...]) -> bool:
+    """An item of a 其中 listing printed without its unit while the items around it carry it (其中政策类3条，
+    国土资源…类信息 45，其他类4条): the number is counted in the listing's unit."""
+    if not units or flat[end: end + 1].strip() not in ("，", "；", "、", "。", ""):
+        return False
+    if "其中" not in flat[:start]:
+        return False
+    unit_re = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    around = [x for x in re.finditer(rf"\d+(?:\.\d+)?(?:余|多)?(?:{unit_re})", flat) if not x.start() <= start < x.end()]
+    return len(around) >= 2
 
 
 def asked_unit(question: str) -> str | None:
@@ -252,7 +273,8 @@ def pick_number(question: str, sentences: list[str], ignore: set[str] = frozense
                         continue
                     if is_ordinal(flat, m.start(1), m.end(1)):
                         continue
-                    if need_unit and not flat[m.end(1):].lstrip("余多").startswith(units):  # 877余篇
+                    if need_unit and not flat[m.end(1):].lstrip("余多").startswith(units) \
+                            and not elided_unit(flat, m.start(1), m.end(1), units):  # 877余篇
                         continue
                     start = max(flat.rfind(d, 0, m.start(1)) for d in "，。；、：;:") + 1
                     clause = flat[start: m.start(1)]

@@ -158,10 +158,15 @@ class YearSpan:
     marked: bool  # written with 年 / 年度
 
 
-def find_years(qk: str, raw: str, held: set[int]) -> list[YearSpan]:
+def find_years(qk: str, raw: str, held: set[int], digits: dict[str, int] | None = None) -> list[YearSpan]:
     """Years written in a question: 2024年, 2024年度, 24年, a bare 2024, a terse 21 (when 2021 is held), and
-    impossible ones (0000年) flagged with year None."""
+    impossible ones (0000年) flagged with year None. With ``digits`` (lexicon year_digits) a year written in
+    characters (二〇二三年, 二三年) is read as its digits; the spans keep their places (one character a digit)."""
     out: list[YearSpan] = []
+    if digits:
+        chars = "".join(re.escape(c) for c in digits)
+        qk = re.sub(rf"(?<![{chars}])[{chars}]{{2}}(?:[{chars}]{{2}})?(?=年)",
+                    lambda m: "".join(str(digits[c]) for c in m.group(0)), qk)
     for m in _RE_YEAR4.finditer(qk):
         out.append(YearSpan(int(m.group(1)), m.start(), m.end(), m.group(0), bool(m.group(2))))
     for m in _RE_YEAR2.finditer(qk):

@@ -131,3 +131,56 @@ def kind_first(a: Query, picked: tuple[int | float, int] | None, pool: list[Sent
     if op.sentence not in pool:
         pool = pool + [op.sentence]
     return (op.value, pool.index(op.sentence)), pool
+
+
+def asks_share(question: str) -> bool:
+    """The question asks a share (占比, 比例, 百分之几 …; lexicon operations.share)."""
+    lx = default_lexicon()
+    q = lx.norm(question)
+    return any(w in q for w in lx.op_words("share"))
+
+
+def stated_share(sentence: str, value: int | float) -> float | int | None:
+    """The percentage a sentence states for a figure: the figure itself when printed with %, or the 占N% that
+    follows it in its clause (信函申请28件，占100% -> 100); ``None`` when the text states none."""
+    flat = sentence.replace(",", "")
+    v = re.escape(str(value)) if not isinstance(value, float) or not value.is_integer() else re.escape(str(int(value)))
+    for m in re.finditer(rf"(?<![\d.]){v}(?![\d.])", flat):
+        rest = flat[m.end():]
+        if rest.lstrip().startswith(("%", "％")):
+            return value
+        n = re.match(r"[^\d。；;，,]{0,4}[，,]?\s*(?:约|共|仅)?占(?:比|到|了)?(?:为|达)?(\d+(?:\.\d+)?)\s*[%％]", rest)
+        if n:
+            x = n.group(1)
+            return float(x) if "." in x else int(x)
+    return None
+
+
+def stated_none(sents: list[Sentence], quantity_words: list[str]) -> Sentence | None:
+    """The first sentence that states the quantity asked did not occur: a clause holding every quantity word (as
+    asked or as reports write it) and a none word (lexicon none_stated: 没有产生, 未收取 …), and no number."""
+    lx = default_lexicon()
+    for x in sents:
+        for clause in re.split(r"[，。；;！!？?]", re.sub(r"《[^》]*》|（[^）]*）|\([^)]*\)", "", x.text)):
+            c = lx.norm(clause)
+            if re.search(r"\d", c) or not quantity_words:
+                continue
+            if all(_holds(c, w) for w in quantity_words) and any(n in c for n in lx.none_stated):
+                return x
+    return None
+
+
+def _holds(clause: str, word: str) -> bool:
+    """A quantity word in a clause, whole or by its last four characters (信息处理费 in 信息公开处理费)."""
+    return word in clause or (len(word) >= 4 and word[-3:] in clause and word[:2] in clause)
+
+
+def share_of_words(sentence: str, question: str) -> float | int | None:
+    """A percentage stated of the question's own words (主动公开的政府信息占34.82%): the clause before 占 holds a
+    word of two characters or more of the question."""
+    qt = [t for t in tokens(question) if len(t) >= 2]
+    for m in re.finditer(r"([^，。；;,]*?)占(?:比)?(?:为|达|到)?(\d+(?:\.\d+)?)\s*[%％]", sentence.replace(",", "")):
+        if any(t in m.group(1) for t in qt):
+            x = m.group(2)
+            return float(x) if "." in x else int(x)
+    return None
