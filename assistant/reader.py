@@ -193,15 +193,21 @@ def _clause_of(t: Tiled, s: int, e: int) -> tuple[int, int]:
     return start, end
 
 
+_RE_ASKS = re.compile(r"[吗么呢][？?]?\s*$|[？?]\s*$")  # a clause that is a question of its own
+
+
 def _preamble_check(t: Tiled) -> bool:
     """我想核对一下，…申请是多少件: a check word in a clause of its own (no measure, no number asked in it) while
-    another clause asks a number — the number is the question, the check word only says why it is asked."""
+    another clause asks a number — the number is the question, the check word only says why it is asked. A check
+    clause that is itself a question (…加起来是多少？和总计栏对得上吗？) asks for the check."""
     checks = [(s, e) for s, e, _, ms in t.spans if any(m.kind == "op" and m.key == "check" for m in ms)]
     asks = [(s, e) for s, e, _, ms in t.spans if any(m.kind == "op" and m.key == "ask_number" for m in ms)]
     if not checks or not asks:
         return False
     for s, e in checks:
         c0, c1 = _clause_of(t, s, e)
+        if _RE_ASKS.search(t.text[c0:c1 + 1]):  # 和总计栏对得上吗？ asks the check itself: no preamble
+            return False
         if any(c0 <= x[0] < c1 and any(m.kind in MEASURE_KINDS or (m.kind == "op" and m.key == "ask_number")
                                        for m in x[3]) for x in t.spans):
             return False

@@ -176,7 +176,9 @@ def test_a_check_word_in_its_own_clause_leaves_the_number_question(qa, q, value)
     assert "勾稽" not in a.answer and "一致" not in a.answer
 
 
-@pytest.mark.parametrize("q", ["行政审批局2024年表四，核对一下，对得上吗", "帮我核对一下行政审批局2024年表三"])
+@pytest.mark.parametrize("q", ["行政审批局2024年表四，核对一下，对得上吗", "帮我核对一下行政审批局2024年表三",
+                               "行政审批局2024年行政复议各项结果加起来是多少？和总计栏对得上吗？",
+                               "行政审批局2024年行政复议各项加起来多少，与总计一致吗"])
 def test_a_check_question_stays_a_check(qa, q):
     a = qa.ask(q)
     assert a.value is None and ("一致" in a.answer or "通过" in a.answer), a.answer
