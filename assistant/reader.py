@@ -76,7 +76,9 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
             like.append(hint or run)
         if hint or core.endswith(lx.suffixes) or modifies:  # 行政裁决本年处理决定数量: the row of the quantity
             quantity.append(hint or core)
-        elif counted(t, s, e, lx) and _noun_like(core):  # 粉丝数量是多少: what is counted, whatever it ends with
+        elif counted(t, s, e, lx) and (_noun_like(core) or _after_number_word(t, s)):
+            # 粉丝数量是多少: what is counted, whatever it ends with; 收到多少投诉: a word the number word counts is a
+            # noun there, whatever jieba tags it alone (投诉, 举报 are verbs to it)
             if run not in like:
                 like.append(run)
             quantity.append(core)
@@ -125,6 +127,11 @@ def _paraphrase(word: str, meanings: list[Meaning], lx: Lexicon) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _after_number_word(t: Tiled, s: int) -> bool:
+    """The run starts right after the question's number word (多少投诉, 几件举报)."""
+    return any(x[1] == s and any(m.kind == "op" and m.key == "ask_number" for m in x[3]) for x in t.spans)
+
+
 def _noun_like(word: str) -> bool:
     """jieba's part of speech: a noun (访问量, 人口), not an action (召开, 收取)."""
     from ingest.text import jieba_posseg

@@ -311,3 +311,31 @@ def test_a_total_its_parts_contradict_says_so_in_the_answer(qa, q):
 def test_a_consistent_total_and_a_part_keep_their_value(qa, q, value):
     a = qa.ask(q)
     assert a.answerable and a.value == value, a.answer
+
+
+# ------------------------------------------------------------------ a noun the number word counts, tagged a verb alone
+# real/jtj_2025_article.html 一、（五）: 2025年，本单位没有因政务公开产生投诉、举报以及因工作不力导致的责任追究情况;
+# real/scj_2020_article.html: 投诉 and 举报 appear only in 表三's row 信访举报投诉类申请 (no count of complaints).
+# 收到多少投诉 was answered 21 (jtj) and 5 (scj): 表三 本年新收, which counts applications.
+
+
+@pytest.mark.parametrize("q", ["交通与建设局2025年收到多少投诉", "交通与建设局2025年收到了多少件举报？",
+                               "交通与建设局2025年一共收到多少投诉？"])
+def test_complaints_counted_are_read_from_the_text(qa, q):
+    a = qa.ask(q)
+    assert a.value == 0 and "没有因政务公开产生投诉" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("q", ["市场监管局2020年收到几件投诉", "市场监督管理局2020年收到多少举报？"])
+def test_complaints_no_report_counts_are_refused(qa, q):
+    a = qa.ask(q)
+    assert not a.answerable and a.value is None, a.answer
+
+
+@pytest.mark.parametrize("q,value", [
+    ("交通与建设局2025年收到多少申请", 21),
+    ("交通与建设局2025年信访、举报、投诉类而不予处理的有多少", 0),
+])
+def test_applications_and_the_petition_row_stay_table_cells(qa, q, value):
+    a = qa.ask(q)
+    assert a.answerable and a.value == value and a.citations and a.citations[0].table == "表三", a.answer
