@@ -50,7 +50,7 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
             continue
         words.append(run)
         hint = next((w for w in lx.not_in_template if w in run), None)
-        clause_end = next((j for j in range(e, len(t.text)) if t.text[j] in PUNCT), len(t.text))
+        clause_start, clause_end = _clause_of(t, s, e)
         between = [x for x in spans if e <= x[0] < clause_end]
         nxt, gap = None, []
         for x in between:
@@ -60,7 +60,6 @@ def unplaced(t: Tiled, lx: Lexicon) -> tuple[list[str], list[str], list[str]]:
             nxt = x
             break
         verb_gap = any(g in ASPECT for g in gap)
-        clause_start = max((j + 1 for j in range(0, s) if t.text[j] in PUNCT), default=0)
         prev = next((x for x in reversed(spans) if clause_start <= x[0] and x[1] <= s
                      and not all(m.kind == "filler" for m in x[3])), None)
         qualifies = prev is not None and any(m.kind in MEASURE_KINDS for m in prev[3]) and (
@@ -126,12 +125,12 @@ def _paraphrase(word: str, meanings: list[Meaning], lx: Lexicon) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
 def _after_number_word(t: Tiled, s: int) -> bool:
     """The run starts right after the question's number word (多少投诉, 几件举报)."""
     return any(x[1] == s and any(m.kind == "op" and m.key == "ask_number" for m in x[3]) for x in t.spans)
 
 
+@lru_cache(maxsize=4096)
 def _noun_like(word: str) -> bool:
     """jieba's part of speech: a noun (访问量, 人口), not an action (召开, 收取)."""
     from ingest.text import jieba_posseg
