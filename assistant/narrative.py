@@ -374,20 +374,17 @@ class Narrative:
         # quote only what bears on the question: drop sentences far weaker than the best one
         top = max(x.overlap for x in sents)
         sents = [sents[0]] + [x for x in sents[1:] if x.overlap >= 0.6 * top and x.overlap > 0]
-        lines = []
-        for s in sents:
-            mark = cited.add([sentence_evidence(s, infos)])
-            info = infos.get(s.chunk.report_id)
-            who = name(info) if info else f"{s.chunk.agency} {s.chunk.year} 年"
-            lines.append((who, s.chunk.section, f"{s.text}{mark}"))
+
+        def line(x: Sentence) -> tuple[str, str | None, str]:  # (who, section, the sentence with its citation mark)
+            mark = cited.add([sentence_evidence(x, infos)])
+            info = infos.get(x.chunk.report_id)
+            return (name(info) if info else f"{x.chunk.agency} {x.chunk.year} 年"), x.chunk.section, f"{x.text}{mark}"
+
         asked = a.quantity_words or [sp.text for sp in a.spans if sp.kind == "topic"]
         nothing = stated_none(sents, asked) if a.wants_number and value is None else None
-        if nothing is not None:  # 收了多少信息处理费: 本年度没有产生信息公开处理费 says 0
-            mark = cited.add([sentence_evidence(nothing, infos)])
-            info = infos.get(nothing.chunk.report_id)
-            who = name(info) if info else f"{nothing.chunk.agency} {nothing.chunk.year} 年"
-            return ("据报告原文，没有（0）：\n" + "\n".join(quote_lines([(who, nothing.chunk.section,
-                                                                       f"{nothing.text}{mark}")])), 0)
+        if nothing is not None:  # 收了多少信息处理费: 本年度没有产生信息公开处理费 says 0 (only that sentence is cited)
+            return "据报告原文，没有（0）：\n" + "\n".join(quote_lines([line(nothing)])), 0
+        lines = [line(x) for x in sents]
         if a.wants_number and a.quantity_words and value is None:
             log.info("narrative refusal: no number next to %s", a.quantity_words)
             return None

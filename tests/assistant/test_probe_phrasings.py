@@ -324,6 +324,7 @@ def test_a_consistent_total_and_a_part_keep_their_value(qa, q, value):
 def test_complaints_counted_are_read_from_the_text(qa, q):
     a = qa.ask(q)
     assert a.value == 0 and "没有因政务公开产生投诉" in a.answer, a.answer
+    assert len(a.citations) == 1  # only the sentence quoted is cited
 
 
 @pytest.mark.parametrize("q", ["市场监管局2020年收到几件投诉", "市场监督管理局2020年收到多少举报？"])
