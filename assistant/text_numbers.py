@@ -13,6 +13,7 @@ from assistant.query import Query
 from assistant.retrieval import Sentence, tokens
 from assistant.table_answers import fmt
 from assistant.text_words import next_to_words
+from assistant.units import flat_figures, occurrences
 from ingest.text import key, numbers_in
 
 
@@ -143,9 +144,8 @@ def asks_share(question: str) -> bool:
 def stated_share(sentence: str, value: int | float) -> float | int | None:
     """The percentage a sentence states for a figure: the figure itself when printed with %, or the 占N% that
     follows it in its clause (信函申请28件，占100% -> 100); ``None`` when the text states none."""
-    flat = sentence.replace(",", "")
-    v = re.escape(str(value)) if not isinstance(value, float) or not value.is_integer() else re.escape(str(int(value)))
-    for m in re.finditer(rf"(?<![\d.]){v}(?![\d.])", flat):
+    flat = flat_figures(sentence)
+    for m in occurrences(flat, value):
         rest = flat[m.end():]
         if rest.lstrip().startswith(("%", "％")):
             return value

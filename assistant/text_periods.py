@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.lexicon import default_lexicon
 from assistant.text_words import next_to_words
-from assistant.units import printed_unit, same_unit
+from assistant.units import flat_figures, printed_unit, same_unit
 from ingest.text import key
 
 _CLAUSE_ENDS = "，。；;,"
@@ -38,8 +38,7 @@ def _period(text: str) -> int | None:
 
 
 def _clauses(sentence: str) -> list[str]:
-    flat = re.sub(r"(?<=\d),(?=\d{3})", "", sentence)
-    return [c for c in re.split(f"[{_CLAUSE_ENDS}]", flat) if c.strip()]
+    return [c for c in re.split(f"[{_CLAUSE_ENDS}]", flat_figures(sentence)) if c.strip()]
 
 
 def _figures(clause: str) -> list[tuple[int | float, str]]:

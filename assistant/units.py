@@ -39,8 +39,8 @@ def conflicting_unit(asked: str | None, sentence: str, value: int | float, quest
     ``question``: what is counted, for the nouns counted in either of several units (lexicon noun_units: 提案)."""
     if not asked:
         return ""
-    flat = _flat(sentence)
-    printed = [printed_unit(flat[m.end():]) for m in _occurrences(flat, value)]
+    flat = flat_figures(sentence)
+    printed = [printed_unit(flat[m.end():]) for m in occurrences(flat, value)]
     if printed and all(conflict(asked, p, question) for p in printed):
         return printed[0]
     return ""
@@ -48,8 +48,8 @@ def conflicting_unit(asked: str | None, sentence: str, value: int | float, quest
 
 def with_magnitude(sentence: str, value: int | float) -> str | None:
     """The figure as the sentence prints it when it carries a magnitude (2.9万余次, 2万余人次; not 万元), else None."""
-    flat = _flat(sentence)
-    for m in _occurrences(flat, value):
+    flat = flat_figures(sentence)
+    for m in occurrences(flat, value):
         unit = printed_unit(flat[m.end():])
         if unit[:1] in ("万", "亿"):
             tail = re.match(r"\s*[余多]?[万亿][余多]?" + re.escape(unit[1:]), flat[m.end():])
@@ -69,8 +69,8 @@ def magnitude_value(shown: str | None, value: int | float) -> int | float:
 
 def clause_around(sentence: str, value: int | float) -> str:
     """The clause of the sentence that prints ``value`` with its unit (政府信息公开行政复议351件), for a quote."""
-    flat = _flat(sentence)
-    found = _occurrences(flat, value)
+    flat = flat_figures(sentence)
+    found = occurrences(flat, value)
     if not found:
         return flat
     m = found[0]
@@ -79,11 +79,13 @@ def clause_around(sentence: str, value: int | float) -> str:
     return flat[start: min(ends) if ends else len(flat)]
 
 
-def _flat(sentence: str) -> str:
+def flat_figures(sentence: str) -> str:
+    """The sentence with the thousands separators of its figures dropped (3,119 -> 3119)."""
     return re.sub(r"(?<=\d),(?=\d{3})", "", sentence)  # thousands separators dropped (3,119)
 
 
-def _occurrences(flat: str, value: int | float) -> list[re.Match]:
+def occurrences(flat: str, value: int | float) -> list[re.Match]:
+    """Where ``value`` is printed in ``flat`` as a whole figure (not inside a longer number)."""
     v = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     return list(re.finditer(r"(?<![\d.])" + re.escape(v) + r"(?![\d.])", flat))
 
