@@ -23,7 +23,6 @@ from ingest.template import RESULT_GROUPS, T3, T3_ROWS_2021
 from ingest.text import key
 
 
-
 @lru_cache(maxsize=1)
 def _re_claim() -> re.Pattern:
     """A count the text states (8件), in one of the lexicon's ``unit_sets.claims``."""

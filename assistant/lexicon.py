@@ -11,9 +11,8 @@ One surface may carry several meanings (合计 is an operation and the 总计 co
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources

@@ -49,7 +49,7 @@ class TokenIds(Sequence):
         return np.diff(self.ends, prepend=0)
 
 
-def _blocks(docs: TokenIds, n_vocab: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _blocks(docs: TokenIds) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per block of documents: (document, token, count) of each distinct pair, sorted by token then document."""
     ends = docs.ends
     for first in range(0, len(ends), BLOCK_DOCS):
@@ -71,9 +71,9 @@ def score_matrix(docs: TokenIds, n_vocab: int, *, method: str, idf_method: str, 
         raise ValueError(f"{method!r} has a non-occurrence term; build it with bm25s itself")
     n_docs = len(docs)
     lengths = docs.lengths()
-    avg_doc_len = np.array(lengths).mean()
+    avg_doc_len = lengths.mean()
     doc_freq = np.zeros(n_vocab, dtype=np.int64)
-    for _, token, _ in _blocks(docs, n_vocab):
+    for _, token, _ in _blocks(docs):
         doc_freq += np.bincount(token, minlength=n_vocab)
     idf_fn = _select_idf_scorer(idf_method)
     idf = np.zeros(n_vocab, dtype=dtype)
@@ -85,7 +85,7 @@ def score_matrix(docs: TokenIds, n_vocab: int, *, method: str, idf_method: str, 
     indices = np.empty(int(indptr[-1]), dtype=int_dtype)
     filled = indptr[:-1].copy()
     tfc_fn = _select_tfc_scorer(method)
-    for doc, token, count in _blocks(docs, n_vocab):
+    for doc, token, count in _blocks(docs):
         start = np.searchsorted(token, token, side="left")  # each pair's rank among its token's pairs here
         where = filled[token] + (np.arange(len(token)) - start)
         tfc = tfc_fn(tf_array=count.astype(dtype), l_d=lengths[doc], l_avg=avg_doc_len, k1=k1, b=b, delta=delta)
