@@ -36,6 +36,11 @@ through the ``/ingest`` endpoint ``--upload-after`` seconds into each run; laten
 then also given for the requests that ran while the upload was being ingested, beside
 those that did not, for all questions and for table questions (gold type ``table``); the
 same load without the upload runs first, and one client alone before it (the floor).
+A client that has asked its ``--questions`` while the upload is still being ingested keeps
+asking (its order again, from the start) until the upload ends, at most ``--keep-asking``
+seconds: with the real encoder a 1 MiB upload takes minutes, longer than the set questions,
+and the figures "during the upload" need questions that ran during it. ``requests`` counts
+them all; ``requests_past_the_set`` says how many were asked past the set.
 
 Prints per run: requests, errors, throughput, latency p50/p95 (end to end, as the client
 sees it, queueing included), the assistant's own latency_ms p95, CPU per request.
@@ -184,8 +189,22 @@ def _timed(call, q: str, kind: str, k: int, i: int, recs: list, errors: list, an
         errors.append(err)
 
 
+def questions_to_ask(order: list[tuple[str, str]], until: Any = None, limit_s: float = 900.0,
+                     clock=time.monotonic):
+    """(n-th, question, gold type): ``order``, then ``order`` again from its start for as long as ``until`` (an
+    Event, set when the upload ends) is not set, at most ``limit_s`` seconds from the first question."""
+    start = clock()
+    for i, (q, kind) in enumerate(order):
+        yield i, q, kind
+    i = len(order)
+    while order and until is not None and not until.is_set() and clock() - start < limit_s:
+        q, kind = order[i % len(order)]
+        yield i, q, kind
+        i += 1
+
+
 def _staff(k: int, url: str, auth: tuple[str, str] | None, path: str, order: list[tuple[str, str]], barrier: Any,
-           out: Any) -> None:
+           out: Any, until: Any = None, limit_s: float = 900.0) -> None:
     """One staff member in its own process: connect, one untimed question, wait for all, ask ``order``."""
     from eval.load_client import StaffClient
 
@@ -208,7 +227,7 @@ def _staff(k: int, url: str, auth: tuple[str, str] | None, path: str, order: lis
     cpu0 = _own_cpu()
     wire0 = (client.bytes_sent, client.bytes_received) if client else (0, 0)
     ask = (client.chat if path == "chat" else client.api) if client else None
-    for i, (q, kind) in enumerate(order):
+    for i, q, kind in questions_to_ask(order, until, limit_s):
         if client is not None:
             client.answered_at = None
         _timed(ask, q, kind, k, i, recs, errors, answered=(lambda: client.answered_at) if client else None)
@@ -220,7 +239,7 @@ def _staff(k: int, url: str, auth: tuple[str, str] | None, path: str, order: lis
 
 
 def _gc_thread(k: int, url: str, auth: tuple[str, str] | None, order: list[tuple[str, str]], barrier: Any,
-               out: Any) -> None:
+               out: Any, until: Any = None, limit_s: float = 900.0) -> None:
     """The benchmark's client before 2026-12-02: gradio_client in a thread of the benchmark's process."""
     from gradio_client import Client
 
@@ -234,7 +253,7 @@ def _gc_thread(k: int, url: str, auth: tuple[str, str] | None, order: list[tuple
         errors.extend([f"client {k}: connect: {type(e).__name__}: {e}"] * len(order))
         client, order = None, []
     barrier.wait()
-    for i, (q, kind) in enumerate(order):
+    for i, q, kind in questions_to_ask(order, until, limit_s):
         _timed(lambda x: client.predict(x, None, None, api_name="/ask"), q, kind, k, i, recs, errors)
     out.put((recs, errors, first_ms, None, None))
 
@@ -259,7 +278,7 @@ def _own_cpu() -> float:
 
 def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: int, per_client: int,
              auth: tuple[str, str] | None, seed: int = 0, path: str = "chat", upload: Path | None = None,
-             upload_after: float = 3.0, server_pid: int | None = None) -> dict:
+             upload_after: float = 3.0, server_pid: int | None = None, keep_asking_s: float = 900.0) -> dict:
     """``clients`` staff members, each its own process (``path`` chat or api) or, for ``path="gradio_client"``,
     threads of this process; each asks ``per_client`` questions in its own random order, all starting together."""
     import multiprocessing as mp
@@ -275,12 +294,13 @@ def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: in
     parties = clients + 1 + (1 if upload else 0)
     barrier = ctx.Barrier(parties) if procs else threading.Barrier(parties)
     out = ctx.Queue() if procs else queue_mod.Queue()
+    until = (ctx.Event() if procs else threading.Event()) if upload else None  # set when the upload has ended
     if procs:
-        workers = [ctx.Process(target=_staff, args=(k, url, auth, path, orders[k], barrier, out), daemon=True)
-                   for k in range(clients)]
+        workers = [ctx.Process(target=_staff, args=(k, url, auth, path, orders[k], barrier, out, until, keep_asking_s),
+                               daemon=True) for k in range(clients)]
     else:
-        workers = [threading.Thread(target=_gc_thread, args=(k, url, auth, orders[k], barrier, out), daemon=True)
-                   for k in range(clients)]
+        workers = [threading.Thread(target=_gc_thread, args=(k, url, auth, orders[k], barrier, out, until,
+                                                             keep_asking_s), daemon=True) for k in range(clients)]
     up: dict = {}
 
     def uploader() -> None:
@@ -290,6 +310,7 @@ def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: in
             client = Client(url, auth=auth, verbose=False)
         except Exception as e:  # noqa: BLE001
             up["error"] = f"upload: connect: {type(e).__name__}: {e}"
+            until.set()
             barrier.wait()
             return
         barrier.wait()
@@ -302,6 +323,7 @@ def run_load(url: str, questions: list[str] | list[tuple[str, str]], clients: in
         except Exception as e:  # noqa: BLE001
             up["error"] = f"upload: {type(e).__name__}: {str(e)[:200]}"
         up["end"] = time.monotonic()
+        until.set()
 
     up_thread = threading.Thread(target=uploader, daemon=True) if upload else None
     for w in workers:
@@ -343,7 +365,8 @@ def _summary(url, path, clients, per_client, done, errors, first_ms, wall, cpu0,
     slowest = sorted(done, key=lambda r: -r[2])[:3]
     res = {
         "url": url, "path": path, "path_description": PATHS[path], "clients": clients,
-        "questions_per_client": per_client, "requests": n, "errors": len(errors), "error_examples": errors[:5],
+        "questions_per_client": per_client, "requests": n,
+        "requests_past_the_set": max(0, n - clients * per_client), "errors": len(errors), "error_examples": errors[:5],
         "wall_s": round(wall, 2), "throughput_rps": round(n / wall, 2) if wall else None,
         "latency_ms": _stats([r[2] for r in done]),
         "table_latency_ms": _stats([r[2] for r in done if r[3] == "table"]),
@@ -400,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--server-pid", type=int, help="with --url: the server's process id, for its CPU per request")
     ap.add_argument("--no-upload", action="store_true", help="no upload during the runs")
     ap.add_argument("--upload-after", type=float, default=3.0, help="seconds into a run its upload starts")
+    ap.add_argument("--keep-asking", type=float, default=900.0,
+                    help="at most this many seconds of questions per client, asked past --questions while the "
+                         "upload is still being ingested")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
     args = ap.parse_args(argv)
@@ -467,7 +493,7 @@ def _run_all(url: str, questions: list, args: argparse.Namespace, paths: list[st
              auth: tuple[str, str] | None, pid: int | None) -> dict:
     def one(path: str, clients: int, upload: Path | None = None) -> dict:
         return run_load(url, questions, clients, args.questions, auth, args.seed, path=path, upload=upload,
-                        upload_after=args.upload_after, server_pid=pid)
+                        upload_after=args.upload_after, server_pid=pid, keep_asking_s=args.keep_asking)
 
     res: dict = {"clients": args.clients, "questions_per_client": args.questions, "server_pid_known": bool(pid)}
     if not args.no_solo:

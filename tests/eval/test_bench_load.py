@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from eval.bench_load import PATHS, UPLOAD_SEEDS, _summary, corpus_files, grow_report
+from eval.bench_load import PATHS, UPLOAD_SEEDS, _summary, corpus_files, grow_report, questions_to_ask
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,34 @@ def test_requests_overlapping_the_upload_are_counted_during_it(tmp_path):
     assert res["assistant_latency_ms"]["p95"] is not None
 
 
+
+def test_a_client_keeps_asking_until_the_upload_ends_and_no_longer():
+    order = [("q1", "table"), ("q2", "narrative")]
+    done = threading.Event()
+    asked = []
+    for i, q, kind in questions_to_ask(order, done):
+        asked.append((i, q))
+        if len(asked) == 5:
+            done.set()
+    assert asked == [(0, "q1"), (1, "q2"), (2, "q1"), (3, "q2"), (4, "q1")]  # the set, then again until set
+    done.set()
+    assert [q for _, q, _ in questions_to_ask(order, done)] == ["q1", "q2"]  # upload already over: the set only
+    assert [q for _, q, _ in questions_to_ask(order, None)] == ["q1", "q2"]  # no upload
+    assert list(questions_to_ask([], threading.Event())) == []  # nothing to ask: no endless loop
+
+
+def test_keeping_on_asking_stops_at_its_time_limit_even_if_the_upload_never_ends():
+    ticks = iter(range(100))
+    got = list(questions_to_ask([("q", "table")], threading.Event(), limit_s=3, clock=lambda: next(ticks)))
+    assert len(got) == 3  # the set question, then two more before 3 s (the fake clock ticks 1 s per look)
+
+
+def test_requests_past_the_set_are_counted(tmp_path):
+    done = [(0.0, 0.1, 10.0, "table", 0, i, "q", 1.0) for i in range(7)]
+    res = _summary("u", "chat", 2, 2, done, [], [], 1.0, (0.0, None), (0.0, None), None, {})
+    assert res["requests"] == 7 and res["requests_past_the_set"] == 3
+
+
 @pytest.mark.integration
 def test_a_small_load_run_end_to_end(tmp_path, seeds_dir, raw_dir):
     corpus = [seeds_dir, raw_dir]
@@ -63,6 +92,9 @@ def test_a_small_load_run_end_to_end(tmp_path, seeds_dir, raw_dir):
     res = json.loads(r.stdout)
     assert res["errors"] == 0
     assert [x["path"] for x in res["runs"]] == ["chat", "api"]
-    assert all(x["requests"] == 6 for x in res["runs"]) and res["solo"]["requests"] == 3
+    # the set questions, and those asked past them while the upload ran; some ran during the upload in every run
+    assert all(x["requests"] == 6 + x["requests_past_the_set"] for x in res["runs"]) and res["solo"]["requests"] == 3
+    assert all(x["upload"]["during"]["all"]["n"] >= 2 for x in res["runs"])
+    assert res["baseline_without_upload"]["requests_past_the_set"] == 0
     assert all(x["upload"]["ingested"] for x in res["runs"])  # one grown seed per run, each a new report
     assert res["runs"][0]["server_cpu_ms_per_request"] > 0
